@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/server"
+)
+
+func serveCommands() []command {
+	return []command{{
+		name:    "serve",
+		summary: "migrate, load the shipped data into an empty database, and serve the site and API",
+		run:     serve,
+	}}
+}
+
+func serve(ctx context.Context, a *App, args []string) error {
+	if _, err := parseFlags(newFlags(a, "serve"), args); err != nil {
+		return err
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := a.bootstrap(ctx, pool); err != nil {
+		return err
+	}
+	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool}, a.mounts(pool)...)
+	return server.Run(ctx, a.Config.ListenAddr, h, a.Log, func(addr net.Addr) {
+		fmt.Fprintf(a.Stdout, "Civiscope is serving on http://%s\n", displayAddr(addr))
+	})
+}
+
+// mounts lists the parts of the site that serve attaches to the router.
+func (a *App) mounts(pool *pgxpool.Pool) []server.Mount {
+	return nil
+}
+
+// bootstrap loads what ships with the binary into an empty database, so that
+// a fresh `make run` shows real data. It never touches a populated database.
+func (a *App) bootstrap(ctx context.Context, pool *pgxpool.Pool) error {
+	n, err := territory.Count(ctx, pool, territory.Commune)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		a.Log.Info("empty register: loading the shipped INSEE snapshot")
+		reg, err := territory.ReadEmbedded()
+		if err != nil {
+			return err
+		}
+		if _, err := territory.Import(ctx, pool, reg, a.progress("import territories")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// displayAddr shows a wildcard listener as localhost, the address a person
+// can open.
+func displayAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() || ip.IsLoopback() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
