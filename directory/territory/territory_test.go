@@ -69,9 +69,9 @@ func TestCodesKeepLeadingZerosAndCorsica(t *testing.T) {
 }
 
 func TestFindSaintEtienneFirst(t *testing.T) {
-	ctx := context.Background()
+	ix := index(t)
 	for _, q := range []string{"saint etienne", "Saint-Étienne", "ST ETIENNE", "saint-etienne"} {
-		ms, err := territory.Find(ctx, db, q, territory.FindOptions{})
+		ms, err := ix.Find(q, territory.FindOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,15 +85,14 @@ func TestFindSaintEtienneFirst(t *testing.T) {
 }
 
 func TestFindRanksPrefixThenFuzzy(t *testing.T) {
-	ctx := context.Background()
-	ms, err := territory.Find(ctx, db, "villeurban", territory.FindOptions{})
+	ms, err := index(t).Find("villeurban", territory.FindOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) == 0 || ms[0].Code != "69266" || ms[0].Rank != territory.Prefix {
 		t.Fatalf("prefix: got %+v, want Villeurbanne 69266 as a prefix match", first(ms))
 	}
-	ms, err = territory.Find(ctx, db, "Villeurbane", territory.FindOptions{Kinds: []territory.Kind{territory.Commune}})
+	ms, err = index(t).Find("Villeurbane", territory.FindOptions{Kinds: []territory.Kind{territory.Commune}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +107,7 @@ func TestFindRanksPrefixThenFuzzy(t *testing.T) {
 }
 
 func TestFindHomonymsByDepartement(t *testing.T) {
-	ctx := context.Background()
-	ms, err := territory.Find(ctx, db, "Saint-Denis", territory.FindOptions{Kinds: []territory.Kind{territory.Commune}, Limit: 50})
+	ms, err := index(t).Find("Saint-Denis", territory.FindOptions{Kinds: []territory.Kind{territory.Commune}, Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +124,7 @@ func TestFindHomonymsByDepartement(t *testing.T) {
 		t.Fatalf("found %d communes named exactly Saint-Denis, want several", exact)
 	}
 	for q, want := range map[string]string{"Saint-Denis 93": "93066", "Saint-Denis (974)": "97411", "Bagneux 92220": "92007"} {
-		ms, err := territory.Find(ctx, db, q, territory.FindOptions{})
+		ms, err := index(t).Find(q, territory.FindOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +132,7 @@ func TestFindHomonymsByDepartement(t *testing.T) {
 			t.Errorf("%q: first %+v, want %s", q, first(ms), want)
 		}
 	}
-	ms, err = territory.Find(ctx, db, "Bagneux", territory.FindOptions{Departement: "51"})
+	ms, err = index(t).Find("Bagneux", territory.FindOptions{Departement: "51"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,13 +148,23 @@ func TestFindRejectsBadQueries(t *testing.T) {
 			t.Errorf("Find(%q) succeeded, want an error", q)
 		}
 	}
-	if _, err := territory.Find(ctx, db, "paris", territory.FindOptions{Kinds: []territory.Kind{"canton"}}); err == nil {
+	if _, err := index(t).Find("paris", territory.FindOptions{Kinds: []territory.Kind{"canton"}}); err == nil {
 		t.Error("unknown kind accepted")
 	}
 	// Characters that mean something to LIKE are searched as text.
-	if _, err := territory.Find(ctx, db, `50% _ \`, territory.FindOptions{}); err != nil {
+	if _, err := index(t).Find(`50% _ \`, territory.FindOptions{}); err != nil {
 		t.Errorf("LIKE metacharacters: %v", err)
 	}
+}
+
+// index loads the name index once per test.
+func index(t *testing.T) *territory.Index {
+	t.Helper()
+	ix, err := territory.LoadIndex(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }
 
 func first(ms []territory.Match) any {
@@ -164,4 +172,35 @@ func first(ms []territory.Match) any {
 		return "nothing"
 	}
 	return ms[0]
+}
+
+func TestIndexRefreshSeesReimport(t *testing.T) {
+	ctx := context.Background()
+	ix := index(t)
+	if changed, err := ix.Refresh(ctx, db); err != nil || changed {
+		t.Fatalf("refresh of an unchanged register: changed=%v err=%v", changed, err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE territory SET name = 'Saint-Étienne-Test', name_norm = 'saint etienne test', updated_at = now() WHERE kind = 'commune' AND code = '42005'`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := territory.Import(ctx, db, mustEmbedded(t), nil); err != nil {
+			t.Error(err)
+		}
+	})
+	if changed, err := ix.Refresh(ctx, db); err != nil || !changed {
+		t.Fatalf("refresh after a change: changed=%v err=%v", changed, err)
+	}
+	ms, err := ix.Find("saint etienne test", territory.FindOptions{})
+	if err != nil || len(ms) == 0 || ms[0].Code != "42005" {
+		t.Errorf("after refresh: %+v %v", first(ms), err)
+	}
+}
+
+func mustEmbedded(t *testing.T) *territory.Register {
+	reg, err := territory.ReadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }
