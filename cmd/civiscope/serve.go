@@ -9,6 +9,7 @@ import (
 
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
 )
 
 func serveCommands() []command {
@@ -31,15 +32,27 @@ func serve(ctx context.Context, a *App, args []string) error {
 	if err := a.bootstrap(ctx, pool); err != nil {
 		return err
 	}
-	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool}, a.mounts(pool)...)
+	mounts, err := a.mounts(ctx, pool)
+	if err != nil {
+		return err
+	}
+	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool}, mounts...)
 	return server.Run(ctx, a.Config.ListenAddr, h, a.Log, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "Civiscope is serving on http://%s\n", displayAddr(addr))
 	})
 }
 
 // mounts lists the parts of the site that serve attaches to the router.
-func (a *App) mounts(pool *pgxpool.Pool) []server.Mount {
-	return nil
+func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, error) {
+	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool})
+	if err != nil {
+		return nil, err
+	}
+	apiMount, err := a.apiMount(pool)
+	if err != nil {
+		return nil, err
+	}
+	return []server.Mount{site.Mount(), apiMount}, nil
 }
 
 // bootstrap loads what ships with the binary into an empty database, so that

@@ -1,0 +1,128 @@
+package territory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/civiscope/civiscope/postgres"
+)
+
+// Bracket is a population band, the usual strata of French local statistics
+// (the thresholds where electoral and budget rules change).
+type Bracket struct {
+	Min, Max int // Max is exclusive; 0 means no upper bound
+}
+
+// bracketBounds are the lower bounds of the bands, in inhabitants.
+var bracketBounds = [...]int{0, 500, 2000, 3500, 10000, 20000, 50000, 100000}
+
+// PopulationBracket returns the band of a population.
+func PopulationBracket(pop int) Bracket {
+	for i := len(bracketBounds) - 1; i >= 0; i-- {
+		if pop >= bracketBounds[i] {
+			b := Bracket{Min: bracketBounds[i]}
+			if i+1 < len(bracketBounds) {
+				b.Max = bracketBounds[i+1]
+			}
+			return b
+		}
+	}
+	return Bracket{Max: bracketBounds[1]}
+}
+
+// Contains reports whether pop falls in the band.
+func (b Bracket) Contains(pop int) bool {
+	return pop >= b.Min && (b.Max == 0 || pop < b.Max)
+}
+
+// Page is a slice of a longer list, with the full count.
+type Page struct {
+	Items []Territory
+	Total int
+}
+
+// MembersOf lists the territories that belong to t, largest first: the
+// communes of an EPCI, EPT or département, the départements of a région.
+// Communes have no members.
+func MembersOf(ctx context.Context, db postgres.Querier, t *Territory, limit, offset int) (Page, error) {
+	var where string
+	switch t.Kind {
+	case EPCI:
+		where = `kind = 'commune' AND epci_code = $1`
+	case EPT:
+		where = `kind = 'commune' AND ept_code = $1`
+	case Departement:
+		where = `kind = 'commune' AND departement_code = $1`
+	case Region:
+		where = `kind = 'departement' AND region_code = $1`
+	default:
+		return Page{}, nil
+	}
+	return listPage(ctx, db, fmt.Sprintf("members of %s %s", t.Kind, t.Code), where+` AND NOT historic`, limit, offset, t.Code)
+}
+
+// EPCIsOf lists the EPCI whose communes lie in a département (an EPCI may
+// straddle two), largest first.
+func EPCIsOf(ctx context.Context, db postgres.Querier, dept string, limit, offset int) (Page, error) {
+	return listPage(ctx, db, "EPCI of département "+dept,
+		`kind = 'epci' AND code IN (SELECT epci_code FROM territory WHERE kind = 'commune' AND departement_code = $1 AND epci_code IS NOT NULL)`,
+		limit, offset, dept)
+}
+
+// PeersOf lists territories like t: same kind (and same legal form for an
+// EPCI), same population band, same région; largest first, t excluded.
+// A territory without a population or a région has no peers.
+func PeersOf(ctx context.Context, db postgres.Querier, t *Territory, limit, offset int) (Page, Bracket, error) {
+	if t.Population == nil || t.Region == "" || t.Kind == Region {
+		return Page{}, Bracket{}, nil
+	}
+	b := PopulationBracket(*t.Population)
+	upper := b.Max
+	if upper == 0 {
+		upper = 1 << 30
+	}
+	p, err := listPage(ctx, db, fmt.Sprintf("peers of %s %s", t.Kind, t.Code),
+		`kind = $1 AND region_code = $2 AND population >= $3 AND population < $4 AND id <> $5
+		 AND coalesce(legal_form, '') = $6 AND NOT historic`,
+		limit, offset, t.Kind, t.Region, b.Min, upper, t.ID, t.LegalForm)
+	return p, b, err
+}
+
+// listPage runs one filtered listing and its count in a single round trip.
+func listPage(ctx context.Context, db postgres.Querier, what, where string, limit, offset int, args ...any) (Page, error) {
+	n := len(args)
+	sql := fmt.Sprintf(`SELECT `+columns("")+`, count(*) OVER () FROM territory WHERE %s
+		ORDER BY population DESC NULLS LAST, name, code LIMIT $%d OFFSET $%d`, where, n+1, n+2)
+	rows, err := db.Query(ctx, sql, append(args, limit, offset)...)
+	if err != nil {
+		return Page{}, fmt.Errorf("list %s: %w", what, err)
+	}
+	defer rows.Close()
+	var p Page
+	for rows.Next() {
+		var t Territory
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Code, &t.SIREN, &t.Name, &t.LegalForm,
+			&t.Departement, &t.Region, &t.EPCI, &t.EPT, &t.Zone, &t.Population,
+			&t.PostalCodes, &t.Historic, &p.Total); err != nil {
+			return Page{}, fmt.Errorf("list %s: %w", what, err)
+		}
+		p.Items = append(p.Items, t)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("list %s: %w", what, err)
+	}
+	if len(p.Items) == 0 && offset > 0 {
+		// Past the end: the window count is unknown, ask for it.
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM territory WHERE `+where, args...).Scan(&p.Total); err != nil && err != pgx.ErrNoRows {
+			return Page{}, fmt.Errorf("count %s: %w", what, err)
+		}
+	}
+	return p, nil
+}
+
+// List returns the current territories of a kind, largest first.
+func List(ctx context.Context, db postgres.Querier, kind Kind, limit, offset int) (Page, error) {
+	return listPage(ctx, db, "territories of kind "+string(kind), `kind = $1 AND NOT historic`, limit, offset, kind)
+}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/server"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// RendererOptions extends the shared renderer. The survey's respondent pages,
+// for example, pass their own page templates and messages and get the same
+// layout, language handling, headers and error pages as the directory.
+type RendererOptions struct {
+	Log *slog.Logger
+	// Pages holds extra page templates: every *.html file at its root is a
+	// page named after the file ("answer.html" → "answer"). A page defines
+	// the blocks "title" and "main" and may use the partials of
+	// web/templates/partials.
+	Pages fs.FS
+	// Messages are added to the catalogue; keys must not collide with the
+	// web package's (prefix them with the package name: "survey.…").
+	Messages []Message
+	// Funcs are extra template functions.
+	Funcs template.FuncMap
+}
+
+// Renderer renders pages inside the site layout. It is built once at start
+// and safe for concurrent use.
+type Renderer struct {
+	log    *slog.Logger
+	cat    *Catalogue
+	pages  map[string]*template.Template
+	cssURL string
+	bufs   sync.Pool
+}
+
+// NewRenderer parses the layout, the partials and every page, and builds the
+// message catalogue. A template or catalogue error fails here, at start.
+func NewRenderer(opt RendererOptions) (*Renderer, error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cat, err := NewCatalogue(messages(), opt.Messages)
+	if err != nil {
+		return nil, err
+	}
+	css, err := fs.ReadFile(staticFS, "static/site.css")
+	if err != nil {
+		return nil, fmt.Errorf("read stylesheet: %w", err)
+	}
+	sum := sha256.Sum256(css)
+	r := &Renderer{
+		log:    log,
+		cat:    cat,
+		pages:  map[string]*template.Template{},
+		cssURL: "/static/site.css?v=" + hex.EncodeToString(sum[:6]),
+		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
+	}
+	funcs := templateFuncs()
+	for k, v := range opt.Funcs {
+		funcs[k] = v
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	if err := r.addPages(base, templateFS, "templates/pages"); err != nil {
+		return nil, err
+	}
+	if opt.Pages != nil {
+		if err := r.addPages(base, opt.Pages, "."); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *Renderer) addPages(base *template.Template, fsys fs.FS, dir string) error {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.html"))
+	if err != nil {
+		return fmt.Errorf("list pages in %s: %w", dir, err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if _, dup := r.pages[name]; dup {
+			return fmt.Errorf("page %q is defined twice", name)
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return fmt.Errorf("clone layout for %s: %w", name, err)
+		}
+		if _, err := t.ParseFS(fsys, f); err != nil {
+			return fmt.Errorf("parse page %s: %w", f, err)
+		}
+		r.pages[name] = t
+	}
+	return nil
+}
+
+// Catalogue returns the messages the renderer knows.
+func (r *Renderer) Catalogue() *Catalogue { return r.cat }
+
+// Page is what every template receives: the request's language and helpers,
+// and the handler's data in Data.
+type Page struct {
+	Lang   Lang
+	Status int
+	// Path is the request path and query, used by the language switch and
+	// pagination links.
+	Path   string
+	Query  url.Values
+	Data   any
+	CSSURL string
+	// Nav names the section of the main menu the page belongs to, for
+	// aria-current.
+	Nav string
+	cat *Catalogue
+}
+
+// T translates a UI string.
+func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// Num formats an integer for the page's language.
+func (p *Page) Num(n int) string { return FormatInt(p.Lang, n) }
+
+// NumPtr formats an optional integer, with a dash when unknown.
+func (p *Page) NumPtr(n *int) string {
+	if n == nil {
+		return "—"
+	}
+	return FormatInt(p.Lang, *n)
+}
+
+// Pick chooses a content field in the page's language, with fallback.
+func (p *Page) Pick(fr, en string) Localized { return Pick(p.Lang, fr, en) }
+
+// SwitchURL is the link of the language switch: it sets the cookie and comes
+// back to the same page.
+func (p *Page) SwitchURL() string {
+	return "/langue/" + string(p.Lang.Other()) + "?retour=" + url.QueryEscape(p.Path)
+}
+
+// Render writes page name with data and the given status. Rendering goes to
+// a buffer first, so a template error becomes a clean 500 page, never half
+// a page.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, data any) {
+	r.render(w, req, status, name, "", data)
+}
+
+// RenderNav is Render for a page that belongs to a main-menu section.
+func (r *Renderer) RenderNav(w http.ResponseWriter, req *http.Request, status int, name, nav string, data any) {
+	r.render(w, req, status, name, nav, data)
+}
+
+func (r *Renderer) render(w http.ResponseWriter, req *http.Request, status int, name, nav string, data any) {
+	t, ok := r.pages[name]
+	if !ok {
+		r.log.Error("unknown page template", "page", name)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	p := &Page{
+		Lang:   RequestLang(req),
+		Status: status,
+		Path:   req.URL.RequestURI(),
+		Query:  req.URL.Query(),
+		Data:   data,
+		CSSURL: r.cssURL,
+		Nav:    nav,
+		cat:    r.cat,
+	}
+	buf := r.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer r.bufs.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		r.log.Error("render page", "page", name, "err", err, "request_id", middleware.GetReqID(req.Context()))
+		if name != "error" {
+			r.Error(w, req, fmt.Errorf("render %s: %w", name, err))
+			return
+		}
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(p.Lang))
+	h.Add("Vary", "Cookie")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Status  int
+	Message string // the user-facing detail, empty for internal errors
+	Fields  []civiscope.FieldError
+}
+
+// Error renders the error page for err with the status server.HTTPStatus
+// gives. Internal errors are logged and shown without detail.
+func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
+	status := server.HTTPStatus(err)
+	v := errorView{Status: status}
+	if status >= 500 {
+		r.log.Error("request failed", "path", req.URL.Path, "err", err, "request_id", middleware.GetReqID(req.Context()))
+	} else {
+		v.Message = civiscope.ErrorMessage(err)
+		v.Fields = civiscope.ErrorFields(err)
+	}
+	r.Render(w, req, status, "error", v)
+}
+
+// NotFound renders the 404 page.
+func (r *Renderer) NotFound(w http.ResponseWriter, req *http.Request) {
+	r.Render(w, req, http.StatusNotFound, "error", errorView{Status: http.StatusNotFound})
+}
+
+func (r *Renderer) methodNotAllowed(w http.ResponseWriter, req *http.Request) {
+	r.Render(w, req, http.StatusMethodNotAllowed, "error", errorView{Status: http.StatusMethodNotAllowed})
+}

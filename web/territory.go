@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory/territory"
+)
+
+// territoryView is the territory page: identity, parents, members, peers.
+type territoryView struct {
+	T                       *territory.Territory
+	EPCI, EPT, Dept, Region *territory.Territory
+	Members                 territory.Page
+	MembersPager            Pager
+	EPCIs                   territory.Page
+	Peers                   territory.Page
+	Bracket                 string
+	PeersURL                string
+}
+
+const membersPerPage = 50
+
+func (s *Site) territory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	kind := territory.Kind(chi.URLParam(r, "kind"))
+	if !kind.Valid() {
+		s.rd.NotFound(w, r)
+		return
+	}
+	t, err := territory.Get(ctx, s.db, kind, strings.ToUpper(chi.URLParam(r, "code")))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	pager, err := ParsePager(r.URL.Path, r.URL.Query(), membersPerPage)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	v := territoryView{T: t}
+	if v.EPCI, err = s.parent(ctx, territory.EPCI, t.EPCI); err == nil {
+		if v.EPT, err = s.parent(ctx, territory.EPT, t.EPT); err == nil {
+			if v.Dept, err = s.parent(ctx, territory.Departement, t.Departement); err == nil {
+				v.Region, err = s.parent(ctx, territory.Region, t.Region)
+			}
+		}
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if v.Members, err = territory.MembersOf(ctx, s.db, t, pager.PerPage, pager.Offset()); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	pager.Total = v.Members.Total
+	if pager.Beyond() {
+		s.rd.NotFound(w, r)
+		return
+	}
+	v.MembersPager = pager
+	if t.Kind == territory.Departement && pager.Page == 1 {
+		if v.EPCIs, err = territory.EPCIsOf(ctx, s.db, t.Code, 100, 0); err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+	}
+	peers, b, err := territory.PeersOf(ctx, s.db, t, 10, 0)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	v.Peers = peers
+	v.Bracket = s.bracketLabel(RequestLang(r), b)
+	v.PeersURL = "/comme-ma-collectivite?type=" + string(t.Kind) + "&code=" + t.Code
+	s.rd.RenderNav(w, r, http.StatusOK, "territory", "territories", v)
+}
+
+// parent returns the territory a code points to, nil when there is none.
+// A code the register does not know is data to fix, not a visitor's error,
+// so it is logged and the link omitted.
+func (s *Site) parent(ctx context.Context, kind territory.Kind, code string) (*territory.Territory, error) {
+	if code == "" {
+		return nil, nil
+	}
+	t, err := territory.Get(ctx, s.db, kind, code)
+	if civiscope.ErrorCode(err) == civiscope.ENOTFOUND {
+		s.log.Warn("territory points to an unknown parent", "kind", kind, "code", code)
+		return nil, nil
+	}
+	return t, err
+}
+
+func (s *Site) bracketLabel(lang Lang, b territory.Bracket) string {
+	if b.Max == 0 {
+		return s.rd.cat.T(lang, "bracket.above", FormatInt(lang, b.Min))
+	}
+	return s.rd.cat.T(lang, "bracket.between", FormatInt(lang, b.Min), FormatInt(lang, b.Max-1))
+}
+
+// territoriesView is the territory finder and the register's overview.
+type territoriesView struct {
+	Q       string
+	Kind    string
+	Kinds   []territory.Kind
+	Results []territory.Match
+	Counts  map[territory.Kind]int
+	Regions territory.Page
+}
+
+func (s *Site) territories(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	kind := r.URL.Query().Get("type")
+	v := territoriesView{Q: q, Kind: kind, Kinds: territory.Kinds}
+	var opt territory.FindOptions
+	if kind != "" {
+		k := territory.Kind(kind)
+		if !k.Valid() {
+			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown territory type " + kind}}))
+			return
+		}
+		opt.Kinds = []territory.Kind{k}
+	}
+	if q != "" {
+		opt.Limit = 30
+		res, err := s.index.Find(q, opt)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		v.Results = res
+	} else {
+		v.Counts = map[territory.Kind]int{}
+		for _, k := range territory.Kinds {
+			n, err := territory.Count(ctx, s.db, k)
+			if err != nil {
+				s.rd.Error(w, r, err)
+				return
+			}
+			v.Counts[k] = n
+		}
+		var err error
+		if v.Regions, err = territory.List(ctx, s.db, territory.Region, 30, 0); err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+	}
+	s.rd.RenderNav(w, r, http.StatusOK, "territories", "territories", v)
+}

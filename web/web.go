@@ -1,0 +1,141 @@
+// Package web is the server-rendered HTML site: html/template pages inside
+// one layout, assets embedded in the binary, French first and English
+// second. Every page works without JavaScript. Handlers stay thin: they
+// parse the request, call the domain packages and render.
+//
+// Other packages reuse the layout through Renderer (see RendererOptions).
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/chart"
+	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/server"
+)
+
+// Deps is what the site needs from the outside world.
+type Deps struct {
+	Log  *slog.Logger
+	Pool *pgxpool.Pool
+}
+
+// Site holds the handlers of the public site.
+type Site struct {
+	log   *slog.Logger
+	db    *pgxpool.Pool
+	rd    *Renderer
+	maps  *chart.France
+	index *territory.Index
+}
+
+// New builds the site: it parses every template, builds the message
+// catalogue and projects the map once, so that a broken template fails at
+// start and not on a visitor's request.
+func New(ctx context.Context, d Deps) (*Site, error) {
+	rd, err := NewRenderer(RendererOptions{Log: d.Log})
+	if err != nil {
+		return nil, err
+	}
+	fr, err := chart.LoadFrance()
+	if err != nil {
+		return nil, err
+	}
+	ix, err := territory.LoadIndex(ctx, d.Pool)
+	if err != nil {
+		return nil, err
+	}
+	// The register changes once a year; a periodic check keeps a long-running
+	// server's name lookup current after `import territories`.
+	go ix.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
+	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix}, nil
+}
+
+// Renderer returns the site's renderer.
+func (s *Site) Renderer() *Renderer { return s.rd }
+
+// Mount attaches the site to the root router, with the security headers on
+// every page, the static files and the HTML 404.
+func (s *Site) Mount() server.Mount {
+	return func(r chi.Router) {
+		r.NotFound(SecurityHeaders(http.HandlerFunc(s.rd.NotFound)).ServeHTTP)
+		r.MethodNotAllowed(SecurityHeaders(http.HandlerFunc(s.rd.methodNotAllowed)).ServeHTTP)
+		r.Group(func(r chi.Router) {
+			r.Use(SecurityHeaders, middleware.GetHead)
+			r.Get("/static/*", staticHandler())
+			r.Get("/langue/{lang}", s.switchLang)
+			s.routes(r)
+		})
+	}
+}
+
+// SecurityHeaders sets the headers every HTML response carries. The CSP
+// allows scripts and styles only from the site itself: no inline script, no
+// inline style attribute, no framing.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// staticHandler serves the embedded assets. The stylesheet URL carries a
+// hash of its content, so it can be cached for a year.
+func staticHandler() http.HandlerFunc {
+	fsrv := http.FileServerFS(staticFS)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		fsrv.ServeHTTP(w, r)
+	}
+}
+
+// switchLang remembers the chosen language in a cookie and goes back to the
+// page the visitor was on: a plain link, so it works without JavaScript.
+func (s *Site) switchLang(w http.ResponseWriter, r *http.Request) {
+	lang, ok := ParseLang(chi.URLParam(r, "lang"))
+	if !ok {
+		s.rd.NotFound(w, r)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, safeReturn(r.URL.Query().Get("retour")), http.StatusSeeOther)
+}
+
+// safeReturn keeps only a local path (no scheme, no host, no "//" that a
+// browser would read as another site), and drops ?lang= so the new cookie
+// wins.
+func safeReturn(raw string) string {
+	if raw == "" || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.HasPrefix(raw, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	q := u.Query()
+	q.Del("lang")
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
