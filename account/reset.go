@@ -1,0 +1,111 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ResetTTL is how long an emailed reset link works.
+const ResetTTL = time.Hour
+
+// maxResetsPerHour bounds the reset emails one account can be sent, so the
+// form cannot be used to flood someone's mailbox.
+const maxResetsPerHour = 3
+
+// RequestReset emails a single-use reset link to the account with this
+// address. link builds the URL from the token. An unknown address does
+// nothing and returns nil, so the form does not reveal who has an account.
+func RequestReset(ctx context.Context, db DB, ml *Mailer, email string, link func(token string) string) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	var id int64
+	var recent int
+	err = db.QueryRow(ctx, `SELECT u.id, (SELECT count(*) FROM password_reset r
+			WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour')
+		FROM app_user u WHERE u.email = $1`, email).Scan(&id, &recent)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reset for %s: %w", email, err)
+	}
+	if recent >= maxResetsPerHour {
+		return TooMany(time.Hour, "a reset link was already sent several times in the last hour; check your mailbox")
+	}
+	token, hash, err := newToken()
+	if err != nil {
+		return err
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO password_reset (token_hash, user_id, expires_at)
+		VALUES ($1, $2, now() + $3::interval)`, hash, id, ResetTTL.String()); err != nil {
+		return fmt.Errorf("store reset token: %w", err)
+	}
+	return ml.Send(ctx, db, Message{
+		To:      email,
+		Subject: "Civiscope : réinitialiser votre mot de passe / reset your password",
+		Body: fmt.Sprintf(`Bonjour,
+
+Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :
+%[1]s
+
+Si vous n'avez rien demandé, ignorez ce message.
+
+---
+
+Hello,
+
+To choose a new password, open this link within the hour:
+%[1]s
+
+If you did not ask for this, ignore this message.
+`, link(token)),
+	})
+}
+
+// ResetPassword sets a new password with an emailed token. The token works
+// once and for ResetTTL; using it ends every session of the account and
+// voids the account's other reset tokens.
+func ResetPassword(ctx context.Context, db DB, token, password string) (*User, error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	var userID int64
+	var expired, used bool
+	err = tx.QueryRow(ctx, `SELECT user_id, expires_at <= now(), used_at IS NOT NULL
+		FROM password_reset WHERE token_hash = $1 FOR UPDATE`, hashToken(token)).Scan(&userID, &expired, &used)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, invalid("token", "this reset link is not valid; ask for a new one")
+	case err != nil:
+		return nil, fmt.Errorf("read reset token: %w", err)
+	case used:
+		return nil, invalid("token", "this reset link was already used; ask for a new one")
+	case expired:
+		return nil, invalid("token", "this reset link has expired; ask for a new one")
+	}
+	if err := SetPassword(ctx, tx, userID, password); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE password_reset SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, userID); err != nil {
+		return nil, fmt.Errorf("use reset token: %w", err)
+	}
+	u, err := Get(ctx, tx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Deleted() {
+		return nil, invalid("token", "this reset link is not valid; ask for a new one")
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("reset password: commit: %w", err)
+	}
+	return u, nil
+}
