@@ -3,6 +3,8 @@ package main
 import (
 	"log/slog"
 	"strings"
+
+	"github.com/civiscope/civiscope/api"
 )
 
 // Config is read once from the environment in main and passed down.
@@ -13,6 +15,7 @@ type Config struct {
 	MeiliURL    string // MEILI_URL: Meilisearch instead of PostgreSQL search
 	MeiliAPIKey string // MEILI_API_KEY
 	LogLevel    slog.Level
+	API         api.Config // API_* variables: rate limits, body limit, cursor key
 }
 
 // DefaultDatabaseURL is the project-local cluster that `make run` starts.
@@ -26,6 +29,7 @@ func LoadConfig(getenv func(string) string) Config {
 		PublicURL:   getenv("PUBLIC_URL"),
 		MeiliURL:    getenv("MEILI_URL"),
 		MeiliAPIKey: getenv("MEILI_API_KEY"),
+		API:         api.LoadConfig(getenv),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL

@@ -45,6 +45,7 @@ func commands() []command {
 	cs = append(cs, migrateCommands()...)
 	cs = append(cs, territoryCommands()...)
 	cs = append(cs, devCommands()...)
+	cs = append(cs, apiCommands()...)
 	return cs
 }
 

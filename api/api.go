@@ -1,0 +1,180 @@
+// Package api is the REST JSON API under /api: thin chi handlers over the
+// domain packages, with RFC 9457 problem responses, cursor pagination,
+// ETags, CORS for reads, bearer tokens and rate limits. Its contract is the
+// hand-written OpenAPI 3.1 document openapi.json, served at
+// /api/openapi.json and rendered at /api/docs; the tests check every
+// response they produce against it.
+package api
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/api/token"
+)
+
+// Config holds the API's tunables. LoadConfig reads them from the
+// environment; zero values take the defaults.
+type Config struct {
+	// Anonymous requests are limited per client IP, authenticated ones per
+	// token: Rate requests per second on average, bursts of Burst.
+	IPRate     float64 // API_RATE_IP
+	IPBurst    int     // API_BURST_IP
+	TokenRate  float64 // API_RATE_TOKEN
+	TokenBurst int     // API_BURST_TOKEN
+	// LimiterIdle is how long a client's limiter is kept after its last
+	// request; an idle limiter is full again anyway.
+	LimiterIdle time.Duration
+	// MaxBody caps request bodies, in bytes.
+	MaxBody int64 // API_MAX_BODY
+	// CursorSecret signs pagination cursors (API_CURSOR_SECRET). Without
+	// it a random key is drawn at start, and cursors die with the process.
+	CursorSecret []byte
+	// TrustProxy takes the client IP from X-Forwarded-For's last entry
+	// (API_TRUST_PROXY=true), for a server behind one reverse proxy.
+	TrustProxy bool
+	// Warnings lists the environment values that could not be read and
+	// were replaced by defaults; the caller logs them.
+	Warnings []string
+}
+
+// Defaults: generous for people and scripts, tight enough that one client
+// cannot starve the others on a small server.
+const (
+	defaultIPRate      = 10
+	defaultIPBurst     = 60
+	defaultTokenRate   = 50
+	defaultTokenBurst  = 200
+	defaultLimiterIdle = 10 * time.Minute
+	defaultMaxBody     = 64 << 10
+)
+
+// LoadConfig reads the API configuration through getenv.
+func LoadConfig(getenv func(string) string) Config {
+	var c Config
+	num := func(key string, into *float64) {
+		if v := getenv(key); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s=%q is not a positive number; using the default", key, v))
+				return
+			}
+			*into = f
+		}
+	}
+	integer := func(key string, into *int) {
+		var f float64
+		num(key, &f)
+		*into = int(f)
+	}
+	num("API_RATE_IP", &c.IPRate)
+	integer("API_BURST_IP", &c.IPBurst)
+	num("API_RATE_TOKEN", &c.TokenRate)
+	integer("API_BURST_TOKEN", &c.TokenBurst)
+	var body float64
+	num("API_MAX_BODY", &body)
+	c.MaxBody = int64(body)
+	if s := getenv("API_CURSOR_SECRET"); s != "" {
+		c.CursorSecret = []byte(s)
+	}
+	c.TrustProxy = getenv("API_TRUST_PROXY") == "true"
+	return c
+}
+
+func (c *Config) setDefaults() {
+	if c.IPRate <= 0 {
+		c.IPRate = defaultIPRate
+	}
+	if c.IPBurst <= 0 {
+		c.IPBurst = defaultIPBurst
+	}
+	if c.TokenRate <= 0 {
+		c.TokenRate = defaultTokenRate
+	}
+	if c.TokenBurst <= 0 {
+		c.TokenBurst = defaultTokenBurst
+	}
+	if c.LimiterIdle <= 0 {
+		c.LimiterIdle = defaultLimiterIdle
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = defaultMaxBody
+	}
+}
+
+// API serves /api. It owns its state (limiters, cursor key, rendered
+// documentation); nothing is package-global.
+type API struct {
+	cfg     Config
+	db      *pgxpool.Pool
+	log     *slog.Logger
+	limits  *limits
+	cursors cursorCodec
+	spec    *specDoc
+}
+
+// New builds the API. It fails only if the embedded OpenAPI document is
+// broken, which is a build mistake.
+func New(db *pgxpool.Pool, log *slog.Logger, cfg Config) (*API, error) {
+	cfg.setDefaults()
+	for _, w := range cfg.Warnings {
+		log.Warn("api configuration", "problem", w)
+	}
+	key := cfg.CursorSecret
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("draw cursor key: %w", err)
+		}
+	}
+	spec, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	return &API{
+		cfg:     cfg,
+		db:      db,
+		log:     log,
+		limits:  newLimits(cfg),
+		cursors: cursorCodec{key: key},
+		spec:    spec,
+	}, nil
+}
+
+// Mount attaches the API under /api; it is a server.Mount.
+func (a *API) Mount(r chi.Router) {
+	r.Route("/api", a.routes)
+}
+
+func (a *API) routes(r chi.Router) {
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		a.problem(w, r, errNoRoute(r))
+	})
+	r.MethodNotAllowed(methodNotAllowed)
+	r.Use(a.cors)
+	r.Use(a.authenticate)
+
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/api/docs", http.StatusFound)
+	})
+	r.Get("/openapi.json", a.openAPI)
+	r.Get("/docs", a.docs)
+
+	r.Route("/v1", func(r chi.Router) {
+		r.Get("/territories/{code}", a.getTerritory)
+
+		r.Get("/token", a.currentToken)
+		admin := r.With(a.require(token.Admin))
+		admin.Get("/tokens", a.listTokens)
+		admin.Post("/tokens", a.createToken)
+		admin.Get("/tokens/{id}", a.getToken)
+		admin.Delete("/tokens/{id}", a.revokeToken)
+	})
+}

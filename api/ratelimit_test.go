@@ -1,0 +1,79 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/civiscope/civiscope/api/token"
+)
+
+func TestRateLimitPerIP(t *testing.T) {
+	c, _ := newClient(t, Config{IPRate: 0.5, IPBurst: 3, TokenRate: 1000, TokenBurst: 1000})
+	for i := range 3 {
+		if a := c.get("/api/v1/territories/75056"); a.status != 200 {
+			t.Fatalf("request %d within the burst: %d", i, a.status)
+		}
+	}
+	a := c.get("/api/v1/territories/75056")
+	a.problem(t, 429, "too_many")
+	secs, err := strconv.Atoi(a.header.Get("Retry-After"))
+	if err != nil || secs < 1 || secs > 2 {
+		t.Errorf("Retry-After = %q, want 1 or 2 s at 0.5 req/s", a.header.Get("Retry-After"))
+	}
+	// Wrong tokens count against the IP too: guessing is not a way around.
+	c.get("/api/v1/territories/75056", "Authorization", "Bearer cvs_guess").problem(t, 429, "too_many")
+	// A token has its own bucket.
+	secret, _ := newToken(t, token.Read)
+	if a := c.get("/api/v1/territories/75056", bearer(secret)...); a.status != 200 {
+		t.Errorf("a token is limited by its IP's bucket: %d", a.status)
+	}
+}
+
+func TestRateLimitPerToken(t *testing.T) {
+	c, _ := newClient(t, Config{TokenRate: 0.2, TokenBurst: 2})
+	one, _ := newToken(t, token.Read)
+	two, _ := newToken(t, token.Read)
+	for range 2 {
+		if a := c.get("/api/v1/territories/75056", bearer(one)...); a.status != 200 {
+			t.Fatalf("within burst: %d", a.status)
+		}
+	}
+	a := c.get("/api/v1/territories/75056", bearer(one)...)
+	a.problem(t, 429, "too_many")
+	if secs, _ := strconv.Atoi(a.header.Get("Retry-After")); secs < 1 || secs > 5 {
+		t.Errorf("Retry-After = %q at 0.2 req/s", a.header.Get("Retry-After"))
+	}
+	if b := c.get("/api/v1/territories/75056", bearer(two)...); b.status != http.StatusOK {
+		t.Errorf("another token shares the bucket: %d", b.status)
+	}
+}
+
+// TestLimiterEviction: idle buckets are dropped, so the limiter's memory
+// follows active clients, and a dropped client starts again full.
+func TestLimiterEviction(t *testing.T) {
+	s := bucketSet{rate: 1, burst: 1, idle: time.Minute, buckets: map[string]*bucket{}}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 100 {
+		s.allow(fmt.Sprintf("ip:%d", i), t0)
+	}
+	if ok, wait := s.allow("ip:0", t0); ok || wait <= 0 || wait > time.Second {
+		t.Errorf("empty bucket allowed=%v wait=%v", ok, wait)
+	}
+	if s.size() != 100 {
+		t.Fatalf("size %d", s.size())
+	}
+	s.allow("ip:fresh", t0.Add(30*time.Second))
+	if s.size() != 101 {
+		t.Errorf("buckets dropped before they were idle: %d", s.size())
+	}
+	s.allow("ip:late", t0.Add(2*time.Minute))
+	if s.size() != 1 { // ip:fresh, idle 90 s, goes too; ip:late stays
+		t.Errorf("after the idle period %d buckets remain, want 1", s.size())
+	}
+	if _, ok := s.buckets["ip:0"]; ok {
+		t.Error("ip:0 idle for 2 minutes is still held")
+	}
+}
