@@ -198,15 +198,20 @@ func TestCategoriesMatchDatabase(t *testing.T) {
 
 func TestListToolsKeyset(t *testing.T) {
 	ctx := context.Background()
+	pv := &directory.Vendor{Slug: "page-vendor", Name: "Pager"}
+	if err := directory.CreateVendor(ctx, db, pv, curator); err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range []string{"page-a", "page-b", "page-c", "page-d", "page-e"} {
 		tl := newTool(s)
 		tl.Categories = []string{"civic-crowdfunding"}
+		tl.VendorID = pv.ID
 		if err := directory.CreateTool(ctx, db, tl, curator); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var seen []string
-	f := directory.ToolFilter{Category: "civic-crowdfunding", Limit: 2}
+	f := directory.ToolFilter{Category: "civic-crowdfunding", VendorSlug: "page-vendor", Limit: 2}
 	for i := 0; i < 10; i++ {
 		p, err := directory.ListTools(ctx, db, f)
 		if err != nil {
