@@ -1,0 +1,235 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/directory"
+)
+
+// Decide approves or rejects a proposal, with a reason (required to
+// reject). Approving applies the change through the directory in the same
+// transaction as the decision and its audit entry, so a change the
+// directory refuses leaves the proposal pending with the directory's
+// message. Rejecting a published edit reverts it.
+func Decide(ctx context.Context, db DB, moderator *account.User, id int64, approve bool, reason string) (*Proposal, error) {
+	if !moderator.CanModerate() {
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "only moderators decide on proposals")
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case !approve && n == 0:
+		return nil, invalid("reason", "say why the proposal is rejected; the submitter will read it")
+	case n > MaxReasonLen:
+		return nil, invalid("reason", "is too long (%d characters, at most %d)", n, MaxReasonLen)
+	}
+	var out *Proposal
+	err := inTx(ctx, db, func(tx pgx.Tx) error {
+		p, err := scanProposal(tx.QueryRow(ctx, `SELECT `+proposalColumns+` FROM proposal WHERE id = $1 FOR UPDATE`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return civiscope.Errorf(civiscope.ENOTFOUND, "no proposal #%d", id)
+		}
+		if err != nil {
+			return fmt.Errorf("get proposal %d: %w", id, err)
+		}
+		switch {
+		case p.Status == StatusPending:
+		case p.Status == StatusPublished:
+			// A published edit is already applied: approving confirms it,
+			// rejecting undoes it.
+		default:
+			return civiscope.Errorf(civiscope.ECONFLICT, "proposal #%d was already %s", id, p.Status)
+		}
+		if p.SubmitterID == moderator.ID && !moderator.IsAdmin() {
+			return civiscope.Errorf(civiscope.EFORBIDDEN, "another moderator must review your own proposal")
+		}
+		status, action := StatusApproved, "approve"
+		if !approve {
+			status, action = StatusRejected, "reject"
+		}
+		if approve && p.Status == StatusPending {
+			if err := apply(ctx, tx, p, moderator); err != nil {
+				return err
+			}
+		}
+		if !approve && p.Status == StatusPublished {
+			if err := undoEdit(ctx, tx, p, moderator, reason); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE proposal SET status = $2, reason = $3, decided_by = $4, decided_at = now(),
+			entity = $5, entity_id = $6 WHERE id = $1`, p.ID, status, reason, moderator.ID, nullIf(string(p.Entity)), nullID(p.EntityID))
+		if err != nil {
+			return fmt.Errorf("record decision on proposal %d: %w", id, err)
+		}
+		if err := audit(ctx, tx, moderator.ID, action, p.ID, string(p.Entity), p.EntityID, reason); err != nil {
+			return err
+		}
+		out, err = scanProposal(tx.QueryRow(ctx, `SELECT `+proposalColumns+` FROM proposal WHERE id = $1`, id))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func nullIf(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func invalid(field, format string, args ...any) error {
+	return civiscope.Invalid([]civiscope.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}})
+}
+
+// apply writes an approved proposal to the directory and records on p what
+// it created.
+func apply(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User) error {
+	who := by(p, moderator, "approved")
+	switch p.Kind {
+	case KindNewTool:
+		t, err := toolFromPayload(p.Payload)
+		if err != nil {
+			return err
+		}
+		if t.VendorID == 0 && Text(p.Payload["vendor_name"]) != "" {
+			v := directory.Vendor{Slug: Slugify(Text(p.Payload["vendor_name"])), Name: Text(p.Payload["vendor_name"]),
+				Website: Text(p.Payload["vendor_website"])}
+			if existing, err := directory.GetVendor(ctx, tx, v.Slug); err == nil {
+				v = *existing
+			} else if err := directory.CreateVendor(ctx, tx, &v, who); err != nil {
+				return fmt.Errorf("create the vendor: %w", err)
+			}
+			t.VendorID = v.ID
+		}
+		t.Sources = []directory.Source{{Kind: directory.SourceSelfDeclared,
+			Name: fmt.Sprintf("Civiscope, proposal #%d", p.ID), URL: t.Website}}
+		if err := directory.CreateTool(ctx, tx, t, who); err != nil {
+			return err
+		}
+		p.Entity, p.EntityID = directory.EntityTool, t.ID
+	case KindToolEdit:
+		t, err := directory.GetToolByID(ctx, tx, p.EntityID)
+		if err != nil {
+			return err
+		}
+		for f, v := range p.Payload {
+			if err := setToolField(t, f, v); err != nil {
+				return civiscope.Errorf(civiscope.EINVALID, "proposal #%d: %v", p.ID, err)
+			}
+		}
+		if err := directory.UpdateTool(ctx, tx, t, who); err != nil {
+			return err
+		}
+	case KindAdoption, KindCrawlerFinding:
+		a, err := adoptionFromPayload(p)
+		if err != nil {
+			return err
+		}
+		res, err := directory.UpsertAdoption(ctx, tx, a, who)
+		if err != nil {
+			return err
+		}
+		p.Entity, p.EntityID = directory.EntityAdoption, res.AdoptionID
+	default:
+		return fmt.Errorf("proposal #%d has unknown kind %q", p.ID, p.Kind)
+	}
+	return nil
+}
+
+// toolFromPayload builds a new tool from a new-tool proposal.
+func toolFromPayload(payload map[string]any) (*directory.Tool, error) {
+	t := &directory.Tool{}
+	for f, v := range payload {
+		switch f {
+		case "vendor_name", "vendor_website", "possible_duplicates":
+			continue
+		}
+		if err := setToolField(t, f, v); err != nil {
+			return nil, civiscope.Errorf(civiscope.EINVALID, "%v", err)
+		}
+	}
+	return t, nil
+}
+
+func adoptionFromPayload(p *Proposal) (*directory.Adoption, error) {
+	num := func(k string) int64 { f, _ := p.Payload[k].(float64); return int64(f) }
+	a := &directory.Adoption{ToolID: num("tool_id"), TerritoryID: num("territory_id"), OrganisationID: num("organisation_id"),
+		InstanceURL: Text(p.Payload["instance_url"]), Category: Text(p.Payload["category"]), Status: directory.StatusCurrent}
+	if s := Text(p.Payload["status"]); s != "" {
+		a.Status = directory.AdoptionStatus(s)
+	}
+	if s := Text(p.Payload["started_on"]); s != "" {
+		m, err := time.Parse("2006-01", s)
+		if err != nil {
+			return nil, civiscope.Errorf(civiscope.EINVALID, "proposal #%d: started_on %q is not a month", p.ID, s)
+		}
+		a.StartedOn = &m
+	}
+	ev := directory.Evidence{ObservedAt: p.CreatedAt, Fingerprint: fmt.Sprintf("proposal:%d", p.ID)}
+	if p.Kind == KindCrawlerFinding {
+		a.Confidence, _ = p.Payload["confidence"].(float64)
+		ev.SourceKind = directory.SourceKind(Text(p.Payload["source_kind"]))
+		ev.SourceName = Text(p.Payload["source_name"])
+		ev.SourceURL = Text(p.Payload["source_url"])
+		ev.SourceLicence = Text(p.Payload["source_licence"])
+		ev.Excerpt = Text(p.Payload["excerpt"])
+		ev.Fingerprint = Text(p.Payload["fingerprint"])
+		if at, err := time.Parse(time.RFC3339, Text(p.Payload["observed_at"])); err == nil {
+			ev.ObservedAt = at
+		}
+		// A moderator looked at it: that is what the confidence was missing.
+		a.Confidence = max(a.Confidence, 0.9)
+	} else {
+		a.Confidence = 0.9
+		ev.SourceKind = directory.SourceSelfDeclared
+		ev.SourceName = "Civiscope, declaration by the collectivité"
+		if b, _ := p.Payload["declared_by_agent"].(bool); !b {
+			ev.SourceName = "Civiscope, contributor declaration"
+		}
+		ev.SourceURL = a.InstanceURL
+		ev.Excerpt = p.Note
+	}
+	a.Evidence = []directory.Evidence{ev}
+	return a, nil
+}
+
+// undoEdit restores the values a published edit replaced.
+func undoEdit(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User, reason string) error {
+	t, err := directory.GetToolByID(ctx, tx, p.EntityID)
+	if err != nil {
+		return err
+	}
+	for f, v := range p.Base {
+		if err := setToolField(t, f, v); err != nil {
+			return civiscope.Errorf(civiscope.EINVALID, "proposal #%d: %v", p.ID, err)
+		}
+	}
+	return directory.UpdateTool(ctx, tx, t, directory.By{Actor: moderator.Actor(),
+		Source: clip(fmt.Sprintf("proposal #%d rejected after publication: %s", p.ID, reason), 1000)})
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
