@@ -37,26 +37,24 @@ type (
 )
 
 // arity is the number of arguments each function takes (min, max).
-var arity = map[string][2]int{
-	"selected":       {2, 2},
-	"count-selected": {1, 1},
-	"string-length":  {1, 1},
-	"if":             {3, 3},
-	"coalesce":       {2, 2},
-	"not":            {1, 1},
-	"true":           {0, 0},
-	"false":          {0, 0},
+func arity(fn string) ([2]int, bool) {
+	a, ok := map[string][2]int{
+		"selected":       {2, 2},
+		"count-selected": {1, 1},
+		"string-length":  {1, 1},
+		"if":             {3, 3},
+		"coalesce":       {2, 2},
+		"not":            {1, 1},
+		"true":           {0, 0},
+		"false":          {0, 0},
+	}[fn]
+	return a, ok
 }
 
 // Functions lists the functions the language knows, for error messages
 // and documentation.
 func Functions() []string {
-	var fs []string
-	for f := range arity {
-		fs = append(fs, f+"()")
-	}
-	sort.Strings(fs)
-	return fs
+	return []string{"coalesce()", "count-selected()", "false()", "if()", "not()", "selected()", "string-length()", "true()"}
 }
 
 // Parse reads an expression. Errors are *Error with the column at fault.
@@ -279,7 +277,7 @@ func (p *parser) primary(d int) (node, error) {
 			return fieldNode{t.text}, nil
 		}
 		lp := p.next()
-		ar, ok := arity[t.text]
+		ar, ok := arity(t.text)
 		if !ok {
 			return nil, &Error{t.col, fmt.Sprintf("unknown function %s(); known functions are %v", t.text, Functions())}
 		}
@@ -312,7 +310,9 @@ func (p *parser) primary(d int) (node, error) {
 
 // Refs returns the question names the expression refers to with ${…}, sorted
 // and without duplicates.
-func (e *Expr) Refs() []string { return e.collect(func(n node) (string, bool) { r, ok := n.(refNode); return r.name, ok }) }
+func (e *Expr) Refs() []string {
+	return e.collect(func(n node) (string, bool) { r, ok := n.(refNode); return r.name, ok })
+}
 
 // Fields returns the bare names (choice columns) the expression uses.
 func (e *Expr) Fields() []string {

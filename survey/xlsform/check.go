@@ -133,7 +133,8 @@ func (f *Form) checkQuestion(q *Question, ps *problems) {
 	}
 	if !q.Answerable() {
 		for col, v := range map[string]string{"required": q.Required, "constraint": q.Constraint, "default": q.Default, "choice_filter": q.ChoiceFilter} {
-			if v != "" {
+			// A required repeat needs at least one row.
+			if v != "" && !(col == "required" && q.Type == Repeat) {
 				ps.add("survey", q.Row, col, "a %s takes no %s", q.Type, col)
 			}
 		}

@@ -17,10 +17,14 @@ const MaxFileSize = 5 << 20
 
 // surveyColumns are the columns the survey sheet may have; "::lang"
 // variants of the translatable ones are accepted for any language.
-var surveyColumns = []string{"type", "name", "label", "hint", "required", "relevant", "constraint",
-	"constraint_message", "choice_filter", "default", "concept", "required_message", "appearance"}
+func surveyColumns() []string {
+	return []string{"type", "name", "label", "hint", "required", "relevant", "constraint",
+		"constraint_message", "choice_filter", "default", "concept", "required_message", "appearance"}
+}
 
-var translatable = map[string]bool{"label": true, "hint": true, "constraint_message": true, "required_message": true}
+func translatable(col string) bool {
+	return col == "label" || col == "hint" || col == "constraint_message" || col == "required_message"
+}
 
 // Read parses and checks an XLSForm workbook. On any problem it returns an
 // EINVALID *civiscope.Error listing them all, and no form.
@@ -245,8 +249,8 @@ func readSurvey(wb *excelize.File, f *Form, ps *problems) {
 	}
 	for _, h := range s.order {
 		base, lang, hasLang := strings.Cut(h, "::")
-		if !contains(surveyColumns, base) || (hasLang && !translatable[base]) {
-			ps.add("survey", 1, h, "unknown column %q; known columns are %s (label, hint and constraint_message take ::fr, ::en…)", h, strings.Join(surveyColumns, ", "))
+		if !contains(surveyColumns(), base) || (hasLang && !translatable(base)) {
+			ps.add("survey", 1, h, "unknown column %q; known columns are %s (label, hint and constraint_message take ::fr, ::en…)", h, strings.Join(surveyColumns(), ", "))
 			continue
 		}
 		if hasLang {

@@ -1,0 +1,200 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/postgres"
+)
+
+// tokenBytes is the entropy of an invitation token: 256 bits, so tokens
+// cannot be guessed or enumerated.
+const tokenBytes = 32
+
+// newToken returns a fresh token and the hash stored in its place.
+func newToken() (string, []byte, error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, fmt.Errorf("draw token: %w", err)
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	return tok, hashToken(tok), nil
+}
+
+func hashToken(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+// wellFormed rejects obviously tampered tokens before any query.
+func wellFormed(tok string) bool {
+	if len(tok) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(tok)
+	return err == nil
+}
+
+// Issued is an invitation just created or re-issued: the only moment its
+// token exists in clear.
+type Issued struct {
+	FrameMember
+	Token     string
+	ExpiresAt time.Time
+}
+
+// IssueOptions controls IssueInvitations.
+type IssueOptions struct {
+	ExpiresAt time.Time // default: the edition's closing day, end of day UTC
+	// Reissue replaces the token of invitations not yet submitted, for
+	// reminders: the old link stops working, answers already saved stay.
+	Reissue bool
+}
+
+// IssueInvitations creates an invitation for every frame member that has
+// none (and, with Reissue, a new token for every unsubmitted one) and
+// returns the tokens, which are stored only hashed.
+func IssueInvitations(ctx context.Context, pool *pgxpool.Pool, year int, opt IssueOptions) ([]Issued, error) {
+	var out []Issued
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		e, err := editableEdition(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		exp := opt.ExpiresAt
+		if exp.IsZero() {
+			exp = time.Date(e.ClosesOn.Year(), e.ClosesOn.Month(), e.ClosesOn.Day(), 23, 59, 59, 0, time.UTC)
+		}
+		members, err := Frame(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Status == "submitted" || (m.Status != "" && !opt.Reissue) {
+				continue
+			}
+			tok, hash, err := newToken()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO survey_invitation (edition_id, territory_id, token_hash, expires_at)
+				VALUES ($1, $2, $3, $4) ON CONFLICT (edition_id, territory_id) DO UPDATE
+				SET token_hash = excluded.token_hash, expires_at = excluded.expires_at, issued_at = now(),
+				    reminded_at = CASE WHEN survey_invitation.status <> 'submitted' THEN now() END`,
+				e.ID, m.TerritoryID, hash, exp); err != nil {
+				return fmt.Errorf("issue invitation for %s %s: %w", m.Kind, m.Code, err)
+			}
+			if m.Status == "" {
+				m.Status = "invited"
+			}
+			out = append(out, Issued{FrameMember: m, Token: tok, ExpiresAt: exp})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// InvitationLink is the address a respondent opens.
+func InvitationLink(publicURL, token string) string {
+	return strings.TrimRight(publicURL, "/") + "/barometre/repondre/" + token
+}
+
+// WriteInvitationsCSV writes issued invitations for a mail merge.
+func WriteInvitationsCSV(w io.Writer, publicURL string, inv []Issued) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"kind", "code", "name", "contact_name", "contact_email", "contact_role", "status", "link", "expires_at"})
+	for _, i := range inv {
+		_ = cw.Write([]string{string(i.Kind), i.Code, i.Name, i.ContactName, i.ContactEmail, i.ContactRole, i.Status,
+			InvitationLink(publicURL, i.Token), i.ExpiresAt.UTC().Format(time.RFC3339)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write invitations: %w", err)
+	}
+	return nil
+}
+
+// Reminders lists the frame members invited but not submitted, for a
+// reminder mail merge. Tokens are not stored in clear, so the list carries
+// none; IssueInvitations with Reissue gives new links.
+func Reminders(ctx context.Context, db postgres.Querier, year int) ([]FrameMember, error) {
+	all, err := Frame(ctx, db, year)
+	if err != nil {
+		return nil, err
+	}
+	var out []FrameMember
+	for _, m := range all {
+		if m.Status == "invited" || m.Status == "started" {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Invitation is an opened invitation: who answers, for which edition.
+type Invitation struct {
+	ID        int64
+	Edition   *Edition
+	Territory *territory.Territory
+	Status    string
+	ExpiresAt time.Time
+}
+
+// errBadToken is the one answer to any unknown token, so a guesser learns
+// nothing about which tokens exist.
+func errBadToken() error {
+	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "ce lien d'invitation n'est pas valide : vérifiez qu'il est complet, ou demandez-en un nouveau à l'observatoire (this invitation link is not valid)")
+}
+
+// OpenInvitation checks a token and returns its invitation: unknown or
+// malformed tokens, expired invitations and editions not open are refused
+// with a message the respondent can act on.
+func OpenInvitation(ctx context.Context, db postgres.Querier, token string, now time.Time) (*Invitation, error) {
+	if !wellFormed(token) {
+		return nil, errBadToken()
+	}
+	var inv Invitation
+	var territoryID, editionID int64
+	err := db.QueryRow(ctx, `SELECT id, edition_id, territory_id, status, expires_at FROM survey_invitation WHERE token_hash = $1`,
+		hashToken(token)).Scan(&inv.ID, &editionID, &territoryID, &inv.Status, &inv.ExpiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errBadToken()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up invitation: %w", err)
+	}
+	inv.Edition, err = scanEdition(db.QueryRow(ctx, `SELECT `+editionColumns+` FROM survey_edition WHERE id = $1`, editionID))
+	if err != nil {
+		return nil, fmt.Errorf("edition of invitation %d: %w", inv.ID, err)
+	}
+	if now.After(inv.ExpiresAt) {
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "ce lien a expiré le %s ; demandez un nouveau lien à l'observatoire, vos réponses déjà enregistrées sont conservées (this link expired)", inv.ExpiresAt.Format("02/01/2006"))
+	}
+	switch inv.Edition.Status {
+	case Draft:
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d n'est pas encore ouvert ; il ouvrira le %s (not open yet)", inv.Edition.Year, inv.Edition.OpensOn.Format("02/01/2006"))
+	case Closed, Published:
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d est clos depuis le %s ; les réponses ne peuvent plus être modifiées (closed)", inv.Edition.Year, inv.Edition.ClosesOn.Format("02/01/2006"))
+	}
+	inv.Territory, err = territory.GetByID(ctx, db, territoryID)
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}

@@ -1,0 +1,367 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/survey/xlsform"
+)
+
+// Response is a collectivité's answers to one edition.
+type Response struct {
+	ID            int64
+	Answers       Answers
+	Version       int
+	Status        string // draft or submitted
+	Publish       bool
+	PrefilledFrom *int64
+	UpdatedAt     time.Time
+	SubmittedAt   *time.Time
+}
+
+// Submitted reports whether the response is locked.
+func (r *Response) Submitted() bool { return r.Status == "submitted" }
+
+// Session is what a respondent works on: the invitation, the edition's
+// form and the current state of the response.
+type Session struct {
+	Invitation *Invitation
+	Form       *xlsform.Form
+	Response   *Response
+}
+
+// Start opens a token's response, creating it (pre-filled from the
+// collectivité's previous edition) on first use. Any agent holding the
+// link gets the same response.
+func Start(ctx context.Context, pool *pgxpool.Pool, token string, now time.Time) (*Session, error) {
+	var s *Session
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		var err error
+		s, err = open(ctx, tx, token, now, false)
+		return err
+	})
+	return s, err
+}
+
+// open loads the session in tx, creating the response if needed; with
+// lock, the response row is locked until tx ends.
+func open(ctx context.Context, tx pgx.Tx, token string, now time.Time, lock bool) (*Session, error) {
+	inv, err := OpenInvitation(ctx, tx, token, now)
+	if err != nil {
+		return nil, err
+	}
+	form, err := inv.Edition.Form(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Invitation: inv, Form: form}
+	s.Response, err = getResponse(ctx, tx, inv, lock)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if err := createResponse(ctx, tx, inv, form); err != nil {
+			return nil, err
+		}
+		s.Response, err = getResponse(ctx, tx, inv, lock)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load response: %w", err)
+	}
+	return s, nil
+}
+
+func getResponse(ctx context.Context, tx pgx.Tx, inv *Invitation, lock bool) (*Response, error) {
+	q := `SELECT id, answers, version, status, publish, prefilled_from, updated_at, submitted_at
+		FROM survey_response WHERE edition_id = $1 AND territory_id = $2`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	var r Response
+	var raw []byte
+	if err := tx.QueryRow(ctx, q, inv.Edition.ID, inv.Territory.ID).Scan(&r.ID, &raw, &r.Version, &r.Status,
+		&r.Publish, &r.PrefilledFrom, &r.UpdatedAt, &r.SubmittedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &r.Answers); err != nil {
+		return nil, fmt.Errorf("decode answers of response %d: %w", r.ID, err)
+	}
+	if r.Answers.Values == nil {
+		r.Answers.Values = map[string]Answer{}
+	}
+	if r.Answers.Repeats == nil {
+		r.Answers.Repeats = map[string][]Row{}
+	}
+	return &r, nil
+}
+
+func createResponse(ctx context.Context, tx pgx.Tx, inv *Invitation, form *xlsform.Form) error {
+	a, from, err := prefill(ctx, tx, inv, form)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encode answers: %w", err)
+	}
+	// Two agents opening the link at once: the unique constraint keeps one
+	// response, and the loser reads it.
+	if _, err := tx.Exec(ctx, `INSERT INTO survey_response (edition_id, territory_id, answers, prefilled_from)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (edition_id, territory_id) DO NOTHING`,
+		inv.Edition.ID, inv.Territory.ID, raw, from); err != nil {
+		return fmt.Errorf("create response: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE survey_invitation SET status = 'started' WHERE id = $1 AND status = 'invited'`, inv.ID); err != nil {
+		return fmt.Errorf("mark invitation started: %w", err)
+	}
+	return nil
+}
+
+// Intent says what a page save is for.
+type Intent int
+
+const (
+	// Continue checks everything, required answers included.
+	Continue Intent = iota
+	// SaveDraft stores what is well formed so far; required answers may
+	// still be missing, so a respondent can stop and come back.
+	SaveDraft
+)
+
+// PageInput is what a respondent posts for one page.
+type PageInput struct {
+	// Version is the response version the page was shown with.
+	Version int
+	// Fields maps FieldKey → value; multiple choices are space-separated.
+	Fields map[string]string
+	// Missing maps FieldKey → DontKnow or Refused.
+	Missing map[string]Missing
+	// Rows is the number of rows posted for a repeat page.
+	Rows   int
+	Intent Intent
+	Lang   string
+}
+
+// SavePage stores one page's answers durably, after evaluating relevance
+// and constraints on the server. An invalid page, a stale version or a
+// submitted response stores nothing and says why.
+func SavePage(ctx context.Context, pool *pgxpool.Pool, token string, page int, in PageInput, now time.Time) (*Session, error) {
+	var s *Session
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		var err error
+		s, err = open(ctx, tx, token, now, true)
+		if err != nil {
+			return err
+		}
+		r := s.Response
+		if r.Submitted() {
+			return civiscope.Errorf(civiscope.ECONFLICT, "ces réponses ont été transmises le %s et sont verrouillées ; rien n'a été modifié (already submitted, locked)", r.SubmittedAt.Format("02/01/2006 à 15:04"))
+		}
+		pages := s.Form.Pages()
+		if page < 0 || page >= len(pages) {
+			return civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %d", page+1)
+		}
+		p := pages[page]
+		if in.Version != r.Version {
+			return staleError(s.Form, p, r, in)
+		}
+		a := r.Answers.Clone()
+		if err := applyPage(s.Form, &a, p, in); err != nil {
+			return err
+		}
+		prune(s.Form, &a)
+		if errs := validate(s.Form, &a, []*xlsform.Question{p}, in.Intent == SaveDraft, in.Lang); len(errs) > 0 {
+			e := civiscope.Invalid(errs).(*civiscope.Error)
+			e.Message = fmt.Sprintf("%d réponse(s) à corriger ; la page n'a pas été enregistrée", len(errs))
+			return e
+		}
+		raw, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("encode answers: %w", err)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE survey_response SET answers = $1, version = version + 1, updated_at = $2
+			WHERE id = $3 AND version = $4 AND status = 'draft'`, raw, now, r.ID, r.Version)
+		if err != nil {
+			return fmt.Errorf("save page: %w", err)
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("save page: response %d changed under its row lock", r.ID)
+		}
+		r.Answers, r.Version, r.UpdatedAt = a, r.Version+1, now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// applyPage replaces the answers of page p with the posted ones.
+func applyPage(f *xlsform.Form, a *Answers, p *xlsform.Question, in PageInput) error {
+	if p.Type == xlsform.Repeat {
+		if in.Rows < 0 || in.Rows > MaxRepeatRows {
+			return civiscope.Invalid([]civiscope.FieldError{{Field: p.Name, Message: msg(in.Lang,
+				fmt.Sprintf("%d lignes envoyées : %d au plus sont acceptées ; rien n'a été enregistré.", in.Rows, MaxRepeatRows),
+				fmt.Sprintf("%d rows sent: at most %d are accepted; nothing was saved.", in.Rows, MaxRepeatRows))}})
+		}
+		a.Repeats[p.Name] = make([]Row, in.Rows)
+		for i := range a.Repeats[p.Name] {
+			a.Repeats[p.Name][i] = Row{}
+		}
+	}
+	var errs []civiscope.FieldError
+	var rec func(q *xlsform.Question, row int)
+	rec = func(q *xlsform.Question, row int) {
+		if q.IsContainer() {
+			for _, c := range q.Children {
+				if q.Type == xlsform.Repeat {
+					for i := 0; i < in.Rows; i++ {
+						rec(c, i)
+					}
+				} else {
+					rec(c, row)
+				}
+			}
+			return
+		}
+		if !q.Answerable() {
+			return
+		}
+		key := FieldKey(q, row)
+		v := normalizeNumber(q, strings.TrimSpace(in.Fields[key]))
+		if q.Type == xlsform.SelectMultiple {
+			v = strings.Join(strings.Fields(v), " ")
+		}
+		ans := Answer{Value: v}
+		if v == "" {
+			if m := in.Missing[key]; m != "" {
+				if !m.Valid() {
+					errs = append(errs, civiscope.FieldError{Field: key, Message: "motif d'absence de réponse inconnu"})
+				}
+				ans.Missing = m
+			}
+		}
+		a.set(q, row, ans)
+	}
+	if p.Type == xlsform.Repeat {
+		rec(p, 0)
+	} else {
+		for _, c := range p.Children {
+			rec(c, 0)
+		}
+	}
+	return civiscope.Invalid(errs)
+}
+
+// staleError explains a write based on an old version: which answers of
+// this page someone else saved meanwhile, and what they are now.
+func staleError(f *xlsform.Form, p *xlsform.Question, r *Response, in PageInput) error {
+	var fields []civiscope.FieldError
+	var rec func(q *xlsform.Question, row int)
+	rec = func(q *xlsform.Question, row int) {
+		if q.Type == xlsform.Repeat {
+			for i := 0; i < max(in.Rows, len(r.Answers.Repeats[q.Name])); i++ {
+				for _, c := range q.Children {
+					rec(c, i)
+				}
+			}
+			return
+		}
+		for _, c := range q.Children {
+			rec(c, row)
+		}
+		if !q.Answerable() {
+			return
+		}
+		key := FieldKey(q, row)
+		cur := r.Answers.Get(q, row)
+		if strings.TrimSpace(in.Fields[key]) != cur.Value {
+			shown := cur.Value
+			if shown == "" {
+				shown = "(vide)"
+			}
+			fields = append(fields, civiscope.FieldError{Field: key, Message: "valeur enregistrée par l'autre personne : « " + truncate(shown, 200) + " »"})
+		}
+	}
+	rec(p, 0)
+	sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
+	return &civiscope.Error{Code: civiscope.ECONFLICT, Fields: fields, Message: fmt.Sprintf(
+		"quelqu'un d'autre a enregistré ces réponses le %s, après que vous avez ouvert la page ; votre saisie n'a pas été enregistrée pour ne rien écraser. Vérifiez les valeurs actuelles ci-dessous puis enregistrez à nouveau (someone else saved this response meanwhile; your entry was not saved)",
+		r.UpdatedAt.Format("02/01/2006 à 15:04:05"))}
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// SubmitResult says what a submit did.
+type SubmitResult struct {
+	Session *Session
+	// Replayed is true when the response was already submitted: nothing
+	// changed, the submit is idempotent.
+	Replayed bool
+}
+
+// Submit checks the whole response and locks it. Submitting twice (a
+// double click, a replayed request) returns the first submit's result and
+// changes nothing. When the respondent consents to publication, the tools
+// named become adoption evidence through rec (nil: none recorded).
+func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, lang string, now time.Time, rec EvidenceRecorder) (*SubmitResult, error) {
+	res := &SubmitResult{}
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		s, err := open(ctx, tx, token, now, true)
+		if err != nil {
+			return err
+		}
+		res.Session = s
+		r := s.Response
+		if r.Submitted() {
+			res.Replayed = true
+			return nil
+		}
+		if version != r.Version {
+			return civiscope.Errorf(civiscope.ECONFLICT, "les réponses ont été modifiées le %s depuis que vous avez ouvert la page de relecture ; relisez-les avant de transmettre (answers changed since your review)", r.UpdatedAt.Format("02/01/2006 à 15:04:05"))
+		}
+		a := r.Answers.Clone()
+		prune(s.Form, &a)
+		if errs := validate(s.Form, &a, nil, false, lang); len(errs) > 0 {
+			e := civiscope.Invalid(errs).(*civiscope.Error)
+			e.Message = fmt.Sprintf("%d réponse(s) à compléter ou corriger avant de transmettre", len(errs))
+			return e
+		}
+		publish := consent(s.Form, &a)
+		if _, err := tx.Exec(ctx, `UPDATE survey_response SET status = 'submitted', submitted_at = $1, publish = $2,
+			version = version + 1, updated_at = $1 WHERE id = $3`, now, publish, r.ID); err != nil {
+			return fmt.Errorf("submit response %d: %w", r.ID, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE survey_invitation SET status = 'submitted' WHERE id = $1`, s.Invitation.ID); err != nil {
+			return fmt.Errorf("mark invitation submitted: %w", err)
+		}
+		r.Status, r.SubmittedAt, r.Publish, r.Version = "submitted", &now, publish, r.Version+1
+		if publish && rec != nil {
+			ev := Evidence{ResponseID: r.ID, TerritoryID: s.Invitation.Territory.ID, Year: s.Invitation.Edition.Year,
+				SubmittedAt: now, Tools: ToolMentions(s.Form, &a)}
+			if len(ev.Tools) > 0 {
+				if err := rec.RecordBarometerEvidence(ctx, tx, ev); err != nil {
+					return fmt.Errorf("record adoption evidence: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,408 @@
+package survey_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/survey"
+	"github.com/civiscope/civiscope/survey/questionnaire"
+)
+
+var db *pgxpool.Pool
+
+func TestMain(m *testing.M) { pgtest.Main(m, "survey", territorytest.Template, &db) }
+
+var now = time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)
+
+func date(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// setup imports the 2026 form once and creates an open edition for year
+// with a frame of the given CSV, returning the tokens by INSEE code.
+func setup(t *testing.T, year int, frameCSV string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	f := questionnaire.Barometre2026()
+	f.Version = "t" + time.Now().Format("150405.000000000")
+	if _, err := survey.ImportForm(ctx, db, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := survey.CreateEdition(ctx, db, survey.NewEdition{Year: year, Title: "Baromètre test", OpensOn: date("2026-01-01"),
+		ClosesOn: date("2026-06-30"), FormID: f.ID, Version: f.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(frameCSV)); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := survey.IssueInvitations(ctx, db, year, survey.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := survey.SetStatus(ctx, db, year, survey.Open); err != nil {
+		t.Fatal(err)
+	}
+	toks := map[string]string{}
+	for _, i := range inv {
+		toks[i.Code] = i.Token
+	}
+	return toks
+}
+
+func code(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := civiscope.ErrorCode(err); got != want {
+		t.Fatalf("error code = %q (%v), want %q", got, err, want)
+	}
+}
+
+func TestFrameAndInvitations(t *testing.T) {
+	ctx := context.Background()
+	toks := setup(t, 2030, "kind,code,contact_name,contact_email\ncommune,69123,Service participation,participation@example.org\nregion,84,,\n")
+	if len(toks) != 2 || len(toks["69123"]) != 43 {
+		t.Fatalf("tokens = %v", toks)
+	}
+	// The token is stored hashed only.
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM survey_invitation WHERE token_hash = convert_to($1, 'UTF8')`, toks["69123"]).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("token stored in clear? n=%d err=%v", n, err)
+	}
+	inv, err := survey.OpenInvitation(ctx, db, toks["69123"], now)
+	if err != nil || inv.Territory.Name != "Lyon" || inv.Edition.Year != 2030 {
+		t.Fatalf("open = %+v, %v", inv, err)
+	}
+	// Tampered: one character changed, truncated, garbage.
+	tampered := []byte(toks["69123"])
+	tampered[5] ^= 1
+	for _, bad := range []string{string(tampered), toks["69123"][:40], "../../etc/passwd", ""} {
+		_, err := survey.OpenInvitation(ctx, db, bad, now)
+		code(t, err, civiscope.EUNAUTHORIZED)
+	}
+	// Expired.
+	_, err = survey.OpenInvitation(ctx, db, toks["69123"], date("2026-07-01"))
+	code(t, err, civiscope.EFORBIDDEN)
+	if !strings.Contains(err.Error(), "expiré") {
+		t.Errorf("expiry message: %v", err)
+	}
+	// Issuing again creates nothing new; reissuing rotates the token.
+	again, err := survey.IssueInvitations(ctx, db, 2030, survey.IssueOptions{})
+	if err != nil || len(again) != 0 {
+		t.Fatalf("second issue = %d, %v", len(again), err)
+	}
+	re, err := survey.IssueInvitations(ctx, db, 2030, survey.IssueOptions{Reissue: true})
+	if err != nil || len(re) != 2 {
+		t.Fatalf("reissue = %d, %v", len(re), err)
+	}
+	_, err = survey.OpenInvitation(ctx, db, toks["69123"], now)
+	code(t, err, civiscope.EUNAUTHORIZED)
+
+	// Export and re-read the frame with a real CSV reader.
+	members, err := survey.Frame(ctx, db, 2030)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := survey.WriteFrameCSV(&buf, members); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(recs) != 3 || recs[2][1] != "69123" || recs[2][6] != "participation@example.org" || recs[1][0] != "region" {
+		t.Fatalf("frame csv = %v, %v", recs, err)
+	}
+	rem, err := survey.Reminders(ctx, db, 2030)
+	if err != nil || len(rem) != 2 {
+		t.Fatalf("reminders = %d, %v", len(rem), err)
+	}
+}
+
+func TestFrameImportAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	setup(t, 2031, "kind,code\ncommune,75056\n")
+	_, err := survey.ImportFrameCSV(ctx, db, 2031, strings.NewReader("kind,code,contact_email\ncommune,13055,\ncommune,99999,\nepci,200046977,not-an-email\n"))
+	code(t, err, civiscope.EINVALID)
+	for _, want := range []string{"line 3", "line 4", "not an e-mail"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	m, _ := survey.Frame(ctx, db, 2031)
+	if len(m) != 1 {
+		t.Errorf("frame has %d members after a failed import, want 1", len(m))
+	}
+	_, err = survey.ImportFrameCSV(ctx, db, 2031, strings.NewReader("code\n75056\n"))
+	code(t, err, civiscope.EINVALID)
+}
+
+func TestDrawDefaultFrame(t *testing.T) {
+	ctx := context.Background()
+	setup(t, 2032, "kind,code\n")
+	n, err := survey.DrawFrame(ctx, db, 2032, survey.DefaultFrame())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var communes int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM territory WHERE kind='commune' AND NOT historic AND population >= 3500`).Scan(&communes); err != nil {
+		t.Fatal(err)
+	}
+	if communes < 3000 || n != communes+1255+11+109+26 {
+		t.Errorf("frame = %d, want %d communes + 1255 EPCI + 11 EPT + 109 départements + 26 régions", n, communes)
+	}
+	rates, err := survey.ResponseRates(ctx, db, 2032)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, r := range rates {
+		if r.Dimension == "kind" {
+			total += r.Frame
+		}
+	}
+	if total != n {
+		t.Errorf("rates by kind sum to %d, want %d", total, n)
+	}
+}
+
+func page(version int, fields map[string]string) survey.PageInput {
+	return survey.PageInput{Version: version, Fields: fields, Intent: survey.Continue, Lang: "fr"}
+}
+
+var firstPage = map[string]string{"fonction": "autre", "fonction_autre": "Chargée de mission", "elu_delegue": "oui", "strategie": "non", "annee_strategie": "2020"}
+
+func TestRespondentFlow(t *testing.T) {
+	ctx := context.Background()
+	tok := setup(t, 2033, "kind,code\ncommune,38185\n")["38185"]
+	s, err := survey.Start(ctx, db, tok, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Response.Version
+
+	// Relevance on the server: annee_strategie is not relevant (strategie
+	// = non) and is dropped, not stored.
+	s, err = survey.SavePage(ctx, db, tok, 0, page(v, firstPage), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Response.Answers.Values["annee_strategie"]; ok {
+		t.Error("an irrelevant answer was stored")
+	}
+	if s.Response.Answers.Values["fonction_autre"].Value != "Chargée de mission" || s.Response.Version != v+1 {
+		t.Errorf("answers = %+v", s.Response.Answers.Values)
+	}
+
+	// A second agent with the old version is refused, with the values that
+	// are now stored.
+	stale := map[string]string{"fonction": "elu", "elu_delegue": "non", "strategie": "non"}
+	_, err = survey.SavePage(ctx, db, tok, 0, page(v, stale), now)
+	code(t, err, civiscope.ECONFLICT)
+	if !strings.Contains(err.Error(), "Chargée de mission") || !strings.Contains(err.Error(), "quelqu'un d'autre") {
+		t.Errorf("conflict not explained: %v", err)
+	}
+	s, _ = survey.Start(ctx, db, tok, now)
+	if s.Response.Answers.Values["fonction"].Value != "autre" {
+		t.Error("the stale write overwrote the answer")
+	}
+	v = s.Response.Version
+
+	// Constraint and type errors, per field; nothing stored.
+	_, err = survey.SavePage(ctx, db, tok, 0, page(v, map[string]string{"fonction": "dgs", "elu_delegue": "oui", "strategie": "oui", "annee_strategie": "1850"}), now)
+	code(t, err, civiscope.EINVALID)
+	if f := civiscope.ErrorFields(err); len(f) != 1 || f[0].Field != "annee_strategie" || !strings.Contains(f[0].Message, "entre 1990 et 2026") {
+		t.Errorf("fields = %+v", f)
+	}
+	_, err = survey.SavePage(ctx, db, tok, 0, page(v, map[string]string{"fonction": "pape", "elu_delegue": "oui", "strategie": "oui"}), now)
+	code(t, err, civiscope.EINVALID)
+	// Required: Continue refuses, SaveDraft keeps what is there.
+	_, err = survey.SavePage(ctx, db, tok, 0, page(v, map[string]string{"fonction": "dgs"}), now)
+	code(t, err, civiscope.EINVALID)
+	draft := page(v, map[string]string{"fonction": "dgs"})
+	draft.Intent = survey.SaveDraft
+	if s, err = survey.SavePage(ctx, db, tok, 0, draft, now); err != nil {
+		t.Fatal(err)
+	}
+	// Don't know satisfies a required question and is kept apart.
+	in := page(s.Response.Version, map[string]string{"fonction": "dgs", "strategie": "non"})
+	in.Missing = map[string]survey.Missing{"elu_delegue": survey.DontKnow}
+	if s, err = survey.SavePage(ctx, db, tok, 0, in, now); err != nil {
+		t.Fatal(err)
+	}
+
+	// A 1 MB text is refused with a clear message; nothing stored.
+	big := strings.Repeat("é", 1<<19)
+	_, err = survey.SavePage(ctx, db, tok, 6, page(s.Response.Version, map[string]string{"consentement": "oui", "commentaire": big}), now)
+	code(t, err, civiscope.EINVALID)
+	if !strings.Contains(err.Error(), "5000 au plus") {
+		t.Errorf("1 MB text: %v", err)
+	}
+
+	// Pages 1..6.
+	v = s.Response.Version
+	for _, p := range []struct {
+		n int
+		f map[string]string
+	}{
+		{1, map[string]string{"utilise_outils": "oui"}},
+		{3, map[string]string{"opendata": "non"}},
+		{4, map[string]string{"etp": "1,5"}},
+		{5, map[string]string{"freins": "budget autre", "freins_autre": "Les élections"}},
+		{6, map[string]string{"consentement": "oui"}},
+	} {
+		if s, err = survey.SavePage(ctx, db, tok, p.n, page(v, p.f), now); err != nil {
+			t.Fatalf("page %d: %v", p.n, err)
+		}
+		v = s.Response.Version
+	}
+	if s.Response.Answers.Values["etp"].Value != "1.5" {
+		t.Errorf("decimal comma not normalised: %q", s.Response.Answers.Values["etp"].Value)
+	}
+
+	// A repeat with 10,000 rows is refused before anything is built.
+	huge := page(v, map[string]string{})
+	huge.Rows = 10000
+	_, err = survey.SavePage(ctx, db, tok, 2, huge, now)
+	code(t, err, civiscope.EINVALID)
+
+	// Submitting with the required tools page empty lists what to fix.
+	_, err = survey.Submit(ctx, db, tok, v, "fr", now, nil)
+	code(t, err, civiscope.EINVALID)
+	if f := civiscope.ErrorFields(err); len(f) != 1 || f[0].Field != "outils" {
+		t.Errorf("fields = %+v", f)
+	}
+
+	rows := page(v, map[string]string{
+		"outils.0.outil": "decidim", "outils.0.outil_usages": "consultation budget_participatif", "outils.0.outil_depuis": "2019", "outils.0.outil_evaluation": "non",
+		"outils.1.outil": "autre", "outils.1.outil_autre": "Plateforme maison", "outils.1.outil_usages": "signalement", "outils.1.outil_evaluation": "interne",
+		"outils.1.outil_evaluation_resultat": "Bonne participation",
+	})
+	rows.Rows = 2
+	if s, err = survey.SavePage(ctx, db, tok, 2, rows, now); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	res, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now, rec)
+	if err != nil || res.Replayed || !res.Session.Response.Submitted() || !res.Session.Response.Publish {
+		t.Fatalf("submit = %+v, %v", res, err)
+	}
+	if len(rec.got) != 1 || len(rec.got[0].Tools) != 2 || rec.got[0].Tools[0].Choice != "decidim" || rec.got[0].Tools[1].Label != "Plateforme maison" {
+		t.Errorf("evidence = %+v", rec.got)
+	}
+	// Replayed submit: same result, nothing changes, no second evidence.
+	res2, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now.Add(time.Hour), rec)
+	if err != nil || !res2.Replayed || !res2.Session.Response.SubmittedAt.Equal(*res.Session.Response.SubmittedAt) || len(rec.got) != 1 {
+		t.Fatalf("replayed submit = %+v, %v (evidence %d)", res2, err, len(rec.got))
+	}
+	// Locked.
+	_, err = survey.SavePage(ctx, db, tok, 6, page(res2.Session.Response.Version, map[string]string{"consentement": "non"}), now)
+	code(t, err, civiscope.ECONFLICT)
+
+	// Results keep missing values apart.
+	set, err := survey.Results(ctx, db, 2033)
+	if err != nil || len(set.Responses) != 1 {
+		t.Fatalf("results = %+v, %v", set, err)
+	}
+	r := set.Responses[0]
+	for name, want := range map[string]survey.Value{
+		"elu_delegue":         {Missing: survey.DontKnow},
+		"annee_strategie":     {Missing: survey.NotApplicable},
+		"budget_participatif": {Missing: survey.NoAnswer},
+		"fonction":            {Value: "dgs"},
+	} {
+		if r.Values[name] != want {
+			t.Errorf("%s = %+v, want %+v", name, r.Values[name], want)
+		}
+	}
+	if len(r.Repeats["outils"]) != 2 || r.Repeats["outils"][0]["outil_autre"].Missing != survey.NotApplicable {
+		t.Errorf("repeat = %+v", r.Repeats["outils"])
+	}
+	rates, err := survey.ResponseRates(ctx, db, 2033)
+	if err != nil || rates[0].Submitted != 1 || rates[0].ResponseRate() != 1 {
+		t.Errorf("rates = %+v, %v", rates, err)
+	}
+}
+
+type recorder struct{ got []survey.Evidence }
+
+func (r *recorder) RecordBarometerEvidence(_ context.Context, _ pgx.Tx, ev survey.Evidence) error {
+	r.got = append(r.got, ev)
+	return nil
+}
+
+func TestPrefillFromPreviousEdition(t *testing.T) {
+	ctx := context.Background()
+	tok := setup(t, 2034, "kind,code\ndepartement,38\n")["38"]
+	s, err := survey.Start(ctx, db, tok, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := map[int]map[string]string{
+		0: {"fonction": "participation", "elu_delegue": "oui", "strategie": "oui", "annee_strategie": "2021"},
+		1: {"utilise_outils": "non", "raisons_absence": "cout"},
+		3: {"opendata": "oui", "opendata_portail": "data_gouv", "opendata_jeux": "40"},
+		6: {"consentement": "non"},
+	}
+	v := s.Response.Version
+	for _, n := range []int{0, 1, 3, 6} {
+		if s, err = survey.SavePage(ctx, db, tok, n, page(v, fill[n]), now); err != nil {
+			t.Fatalf("page %d: %v", n, err)
+		}
+		v = s.Response.Version
+	}
+	rec := &recorder{}
+	if _, err := survey.Submit(ctx, db, tok, v, "fr", now, rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.got) != 0 {
+		t.Error("evidence recorded without consent")
+	}
+	if _, err := survey.SetStatus(ctx, db, 2034, survey.Closed); err != nil {
+		t.Fatal(err)
+	}
+	_, err = survey.SavePage(ctx, db, tok, 0, page(v, fill[0]), now)
+	code(t, err, civiscope.EFORBIDDEN)
+
+	// The next edition: same collectivité, answers pre-filled by concept,
+	// consent asked again.
+	tok2 := setup(t, 2035, "kind,code\ndepartement,38\n")["38"]
+	s2, err := survey.Start(ctx, db, tok2, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s2.Response.Answers.Values
+	if a["annee_strategie"].Value != "2021" || a["opendata_jeux"].Value != "40" || a["raisons_absence"].Value != "cout" || s2.Response.PrefilledFrom == nil {
+		t.Errorf("prefill = %+v", a)
+	}
+	if _, ok := a["consentement"]; ok {
+		t.Error("consent was carried over")
+	}
+}
+
+func TestEditionRules(t *testing.T) {
+	ctx := context.Background()
+	setup(t, 2036, "kind,code\n")
+	_, err := survey.SetStatus(ctx, db, 2036, survey.Published)
+	code(t, err, civiscope.ECONFLICT)
+	_, err = survey.CreateEdition(ctx, db, survey.NewEdition{Year: 2036, Title: "x", OpensOn: date("2026-01-01"), ClosesOn: date("2026-02-01"), FormID: "barometre"})
+	code(t, err, civiscope.ECONFLICT)
+	_, err = survey.CreateEdition(ctx, db, survey.NewEdition{Year: 1800, Title: "", OpensOn: date("2026-03-01"), ClosesOn: date("2026-02-01"), FormID: "barometre"})
+	code(t, err, civiscope.EINVALID)
+	if len(civiscope.ErrorFields(err)) != 3 {
+		t.Errorf("fields = %+v", civiscope.ErrorFields(err))
+	}
+	_, _ = survey.ImportForm(ctx, db, questionnaire.Barometre2026())
+	_, err = survey.ImportForm(ctx, db, questionnaire.Barometre2026())
+	code(t, err, civiscope.ECONFLICT)
+}
