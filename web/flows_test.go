@@ -1,0 +1,110 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowser drives the real site in Chromium: the flows people follow,
+// with axe-core on every page type and a screenshot of each.
+func TestBrowser(t *testing.T) {
+	b := startBrowser(t)
+
+	t.Run("AccessibilityOfEveryPageType", func(t *testing.T) {
+		pages := []struct{ name, path string }{
+			{"home", "/"},
+			{"territories", "/territoires"},
+			{"territories-search", "/territoires?q=saint+denis"},
+			{"commune", "/territoires/commune/33063"},
+			{"epci", "/territoires/epci/243300316"},
+			{"departement", "/territoires/departement/33"},
+			{"region", "/territoires/region/75"},
+			{"peers", "/comme-ma-collectivite?nom=Bagneux+92"},
+			{"peers-choose", "/comme-ma-collectivite?nom=Saint-Denis"},
+			{"not-found", "/nulle-part"},
+			{"bad-request", "/territoires/departement/33?page=0"},
+			{"english", "/territoires/commune/33063?lang=en"},
+		}
+		ctx := b.tab(t)
+		for _, p := range pages {
+			b.open(t, ctx, p.path)
+			b.checkAxe(t, ctx, p.path)
+			b.screenshot(t, ctx, "page-"+p.name)
+		}
+	})
+
+	t.Run("AxeCatchesAViolation", func(t *testing.T) {
+		// The check above is only worth something if it can fail.
+		ctx := b.tab(t)
+		b.open(t, ctx, "/territoires")
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("main").appendChild(document.createElement("input")) !== null`)); err != nil {
+			t.Fatal(err)
+		}
+		if vs := b.axeViolations(t, ctx, "unlabelled input"); len(vs) == 0 {
+			t.Error("axe-core found nothing wrong with an unlabelled input")
+		}
+	})
+
+	t.Run("KeyboardSkipLink", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/territoires")
+		// The first Tab lands on the skip link; Enter moves focus to main.
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`))
+		if err != nil || focused != "skip" {
+			t.Fatalf("first Tab focuses %q (%v), want the skip link", focused, err)
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+			t.Fatal(err)
+		}
+		b.waitURL(t, ctx, "#contenu")
+		focused, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		if err != nil || focused != "contenu" {
+			t.Errorf("after the skip link, focus is on %q (%v)", focused, err)
+		}
+	})
+
+	t.Run("SwitchLanguage", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/territoires/commune/33063")
+		if lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); lang != "fr" {
+			t.Fatalf("default language %q", lang)
+		}
+		b.clickTo(t, ctx, ".lang-switch a", "/territoires/commune/33063")
+		if lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); lang != "en" {
+			t.Fatalf("after the switch, lang=%q", lang)
+		}
+		if h := text(t, ctx, "#identity"); h != "Identity" {
+			t.Errorf("heading %q after switching to English", h)
+		}
+		// The choice sticks: the next page is in English too.
+		b.clickTo(t, ctx, `nav[aria-label="Main menu"] a[href="/territoires"]`, "/territoires")
+		if h := text(t, ctx, "h1"); h != "Territories" {
+			t.Errorf("next page h1 %q", h)
+		}
+		b.screenshot(t, ctx, "flow-language-en")
+		b.clickTo(t, ctx, ".lang-switch a", "/territoires")
+		if h := text(t, ctx, "h1"); h != "Territoires" {
+			t.Errorf("back to French: h1 %q", h)
+		}
+	})
+
+	t.Run("FindMyPeers", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/comme-ma-collectivite")
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#pq"), "Saint-Denis")); err != nil {
+			t.Fatal(err)
+		}
+		b.clickTo(t, ctx, "form button", "nom=Saint-Denis")
+		b.clickTo(t, ctx, `.choices a[href$="code=93066"]`, "code=93066")
+		if h := text(t, ctx, "h1"); !strings.Contains(h, "Saint-Denis") {
+			t.Errorf("peers page h1 %q", h)
+		}
+		b.clickTo(t, ctx, "#peer-list ~ table tbody a", "/territoires/commune/")
+		b.screenshot(t, ctx, "flow-peer-territory")
+	})
+}
