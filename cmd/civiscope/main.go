@@ -46,6 +46,7 @@ func commands() []command {
 	cs = append(cs, territoryCommands()...)
 	cs = append(cs, devCommands()...)
 	cs = append(cs, apiCommands()...)
+	cs = append(cs, surveyCommands()...)
 	return cs
 }
 
