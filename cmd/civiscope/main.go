@@ -47,6 +47,7 @@ func commands() []command {
 	cs = append(cs, devCommands()...)
 	cs = append(cs, apiCommands()...)
 	cs = append(cs, surveyCommands()...)
+	cs = append(cs, userCommands()...)
 	return cs
 }
 
