@@ -199,3 +199,10 @@ func TestRequiredLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestDOMExistsConfidence(t *testing.T) {
+	ds := rules(t).Detect(Page{Body: []byte(`<div class="app-loading-container"><div class="app-loading-spinner"></div></div>`)})
+	if d := find(ds, "Go Vocal"); d == nil || d.Confidence != 25 {
+		t.Errorf("weak dom marker alone: %+v", d)
+	}
+}

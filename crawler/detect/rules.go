@@ -270,7 +270,13 @@ func compileDOM(raw json.RawMessage) ([]domPattern, error) {
 			return nil, err
 		}
 		if r.Exists != nil {
-			out = append(out, base)
+			d := base
+			if p, err := parsePattern("dom", "", *r.Exists); err != nil {
+				return nil, err
+			} else if strings.Contains(*r.Exists, `\;confidence`) {
+				d.confidence = p.confidence
+			}
+			out = append(out, d)
 		}
 		if r.Text != "" {
 			p, err := parsePattern("dom text", "", r.Text)

@@ -1,0 +1,198 @@
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/civiscope/civiscope/crawler/detect"
+	"github.com/civiscope/civiscope/postgres"
+)
+
+// Finding is a platform detected on a page, with what is known of who runs
+// it. It becomes adoption evidence with source kind "crawler".
+type Finding struct {
+	ID          int64
+	RunID       int64
+	PageID      int64
+	SiteID      int64
+	TerritoryID int64 // 0 when the page was not reached from a collectivité's site
+	InstanceURL string
+	PageURL     string
+	Detection   detect.Detection
+	FoundAt     time.Time
+	Status      string // pending, published, rejected
+	Note        string
+}
+
+// FindingSink writes a finding into the directory as adoption evidence. The
+// crawler only calls it for findings above the publication threshold whose
+// collectivité is known; everything else stays pending in crawl_finding.
+type FindingSink interface {
+	RecordDetection(ctx context.Context, f Finding) error
+}
+
+// adoptable says whether a detection can stand for an adoption: web
+// frameworks (Ruby on Rails, implied by Decidim) never do.
+func adoptable(d detect.Detection) bool {
+	for _, c := range d.Categories {
+		if c == "web framework" {
+			return false
+		}
+	}
+	return true
+}
+
+// instanceURL names the instance a page belongs to: its origin, or, on a
+// vendor's shared host (civocracy.org/<slug>), the origin and first path
+// segment.
+func instanceURL(pageURL string, d detect.Detection) string {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Host == "" {
+		return pageURL
+	}
+	origin := u.Scheme + "://" + strings.ToLower(u.Host) + "/"
+	if w, err := url.Parse(d.Website); err == nil && w.Host != "" && sameSite(w.Hostname(), u.Hostname()) {
+		seg, _, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+		if seg != "" {
+			return origin + seg
+		}
+	}
+	return origin
+}
+
+// sameSite compares registrable domains (exemple.fr for www.exemple.fr).
+func sameSite(a, b string) bool {
+	return registrable(a) == registrable(b)
+}
+
+func registrable(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// recordFinding upserts a finding as pending. A later page of the same
+// instance with a higher confidence replaces the evidence while the
+// finding is still pending.
+func recordFinding(ctx context.Context, db postgres.Querier, f *Finding) error {
+	matches, _ := json.Marshal(f.Detection.Matches)
+	err := db.QueryRow(ctx, `
+		INSERT INTO crawl_finding (run_id, page_id, site_id, territory_id, instance_url, page_url, platform,
+		                           confidence, version, matches, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (run_id, instance_url, platform) DO UPDATE
+		SET page_id = excluded.page_id, page_url = excluded.page_url, confidence = excluded.confidence,
+		    version = excluded.version, matches = excluded.matches, note = excluded.note,
+		    site_id = coalesce(crawl_finding.site_id, excluded.site_id),
+		    territory_id = coalesce(crawl_finding.territory_id, excluded.territory_id)
+		WHERE crawl_finding.status = 'pending' AND excluded.confidence > crawl_finding.confidence
+		RETURNING id, found_at, status`,
+		nullID(f.RunID), nullID(f.PageID), nullID(f.SiteID), nullID(f.TerritoryID), f.InstanceURL, f.PageURL,
+		f.Detection.Platform, f.Detection.Confidence, f.Detection.Version, matches, clipText(f.Note, 1000)).
+		Scan(&f.ID, &f.FoundAt, &f.Status)
+	if err == pgx.ErrNoRows {
+		return nil // an equal or better finding is already there
+	}
+	if err != nil {
+		return fmt.Errorf("record finding %s on %s: %w", f.Detection.Platform, f.InstanceURL, err)
+	}
+	return nil
+}
+
+// PublishPolicy decides which findings go straight into the directory.
+type PublishPolicy struct {
+	// Threshold is the confidence (0–100) from which a finding is
+	// published without moderation.
+	Threshold int
+	// Rules tell verified fingerprints from hints; hints never publish.
+	Rules *detect.Rules
+}
+
+// DefaultThreshold publishes what strong markers alone establish.
+const DefaultThreshold = 80
+
+func (p PublishPolicy) platform(name string) (detect.Platform, bool) {
+	if p.Rules == nil {
+		return detect.Platform{}, false
+	}
+	return p.Rules.Platform(name)
+}
+
+// qualifies says whether f may be published now, and if not, why.
+func (p PublishPolicy) qualifies(f Finding) (bool, string) {
+	switch {
+	case !f.Detection.Verified:
+		return false, "unverified fingerprint: needs moderation"
+	case f.Detection.Confidence < p.Threshold:
+		return false, fmt.Sprintf("confidence %d below %d: needs moderation", f.Detection.Confidence, p.Threshold)
+	case f.TerritoryID == 0:
+		return false, "no collectivité known for this site: needs moderation"
+	}
+	return true, ""
+}
+
+// publishPending hands every pending finding of the run that qualifies to
+// the sink. It runs after each page and again at the end of a run, so a
+// crawler killed between recording and publishing loses nothing.
+func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink FindingSink, policy PublishPolicy) (int, error) {
+	if sink == nil {
+		return 0, nil
+	}
+	rows, err := db.Query(ctx, `
+		SELECT id, coalesce(page_id, 0), coalesce(site_id, 0), coalesce(territory_id, 0), instance_url, page_url,
+		       platform, confidence, version, matches, found_at
+		FROM crawl_finding WHERE run_id = $1 AND status = 'pending' AND territory_id IS NOT NULL AND confidence >= $2
+		ORDER BY id`, runID, policy.Threshold)
+	if err != nil {
+		return 0, fmt.Errorf("pending findings: %w", err)
+	}
+	fs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Finding, error) {
+		f := Finding{RunID: runID, Status: "pending"}
+		var matches []byte
+		err := r.Scan(&f.ID, &f.PageID, &f.SiteID, &f.TerritoryID, &f.InstanceURL, &f.PageURL,
+			&f.Detection.Platform, &f.Detection.Confidence, &f.Detection.Version, &matches, &f.FoundAt)
+		if err == nil {
+			err = json.Unmarshal(matches, &f.Detection.Matches)
+		}
+		return f, err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("pending findings: %w", err)
+	}
+	n := 0
+	for _, f := range fs {
+		pl, ok := policy.platform(f.Detection.Platform)
+		if !ok || !pl.Verified {
+			continue
+		}
+		f.Detection.Verified, f.Detection.Website, f.Detection.Categories = true, pl.Website, pl.Categories
+		if err := sink.RecordDetection(ctx, f); err != nil {
+			if _, uerr := db.Exec(ctx, `UPDATE crawl_finding SET note = $2 WHERE id = $1`, f.ID, clipText("directory refused it: "+err.Error(), 1000)); uerr != nil {
+				return n, fmt.Errorf("note finding %d: %w", f.ID, uerr)
+			}
+			continue
+		}
+		if _, err := db.Exec(ctx, `UPDATE crawl_finding SET status = 'published', note = '' WHERE id = $1`, f.ID); err != nil {
+			return n, fmt.Errorf("publish finding %d: %w", f.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -1,0 +1,221 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/postgres"
+)
+
+// RunKind says what a run does.
+type RunKind string
+
+const (
+	RunDiscovery RunKind = "discovery" // from collectivités' sites to platforms
+	RunLiveness  RunKind = "liveness"
+	RunCatalogue RunKind = "catalogue"
+)
+
+// Run is one crawl, shared by every process working on it.
+type Run struct {
+	ID         int64
+	Kind       RunKind
+	Label      string
+	MaxDepth   int
+	Status     string
+	CreatedAt  time.Time
+	FinishedAt *time.Time
+}
+
+// Item is a URL on the frontier.
+type Item struct {
+	ID     int64
+	RunID  int64
+	URL    string
+	Depth  int
+	SiteID int64 // 0 when not from a collectivité's site
+	Reason string
+	// Token is the claim's attempt number; completing with a stale token
+	// fails, so a worker whose lease expired cannot overwrite the result
+	// of the worker that took the URL over.
+	Token int
+}
+
+// ErrLeaseLost is returned when a worker completes an item it no longer holds.
+var ErrLeaseLost = errors.New("lease lost: another worker took this URL over")
+
+// CreateRun starts a run.
+func CreateRun(ctx context.Context, db postgres.Querier, kind RunKind, label string, maxDepth int) (*Run, error) {
+	if maxDepth < 0 || maxDepth > 5 {
+		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "depth", Message: "must be between 0 and 5"}})
+	}
+	r := &Run{Kind: kind, Label: label, MaxDepth: maxDepth, Status: "running"}
+	err := db.QueryRow(ctx, `INSERT INTO crawl_run (kind, label, max_depth) VALUES ($1, $2, $3) RETURNING id, created_at`,
+		kind, label, maxDepth).Scan(&r.ID, &r.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("create run: %w", err)
+	}
+	return r, nil
+}
+
+// GetRun reads a run.
+func GetRun(ctx context.Context, db postgres.Querier, id int64) (*Run, error) {
+	r := &Run{ID: id}
+	err := db.QueryRow(ctx, `SELECT kind, label, max_depth, status, created_at, finished_at FROM crawl_run WHERE id = $1`, id).
+		Scan(&r.Kind, &r.Label, &r.MaxDepth, &r.Status, &r.CreatedAt, &r.FinishedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "no crawl run %d", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// LatestRunningRun returns the newest unfinished run of a kind, so that a
+// restarted crawler resumes it instead of starting over.
+func LatestRunningRun(ctx context.Context, db postgres.Querier, kind RunKind) (*Run, error) {
+	var id int64
+	err := db.QueryRow(ctx, `SELECT id FROM crawl_run WHERE kind = $1 AND status = 'running' ORDER BY id DESC LIMIT 1`, kind).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find running run: %w", err)
+	}
+	return GetRun(ctx, db, id)
+}
+
+// Enqueue adds URLs to a run's frontier; a URL already there (done or not)
+// is ignored, which is what makes a resumed crawl fetch nothing twice. It
+// returns how many were new.
+func Enqueue(ctx context.Context, db postgres.Querier, runID int64, items []Item) (int, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	urls := make([]string, len(items))
+	depths := make([]int32, len(items))
+	sites := make([]*int64, len(items))
+	reasons := make([]string, len(items))
+	for i, it := range items {
+		urls[i], depths[i], reasons[i] = it.URL, int32(it.Depth), clipText(it.Reason, 300)
+		if it.SiteID != 0 {
+			s := it.SiteID
+			sites[i] = &s
+		}
+	}
+	tag, err := db.Exec(ctx, `
+		INSERT INTO crawl_queue (run_id, url, depth, site_id, reason)
+		SELECT $1, u, d, s, r FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[]) AS t(u, d, s, r)
+		ON CONFLICT (run_id, url) DO NOTHING`, runID, urls, depths, sites, reasons)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// Claim takes up to n URLs of the run for worker, for lease. URLs whose
+// lease expired (their worker was killed) are taken again; after
+// maxAttempts claims a URL is marked failed instead, so that a page that
+// crashes crawlers cannot stall a run. Concurrent claimers never get the
+// same row: FOR UPDATE SKIP LOCKED.
+func Claim(ctx context.Context, db postgres.Querier, runID int64, worker string, n int, lease time.Duration, maxAttempts int) ([]Item, error) {
+	if _, err := db.Exec(ctx, `
+		UPDATE crawl_queue SET state = 'failed', lease_until = NULL, claimed_by = NULL, updated_at = now(),
+		       error = 'gave up after ' || attempts || ' claims whose workers never finished'
+		WHERE run_id = $1 AND state = 'claimed' AND lease_until < now() AND attempts >= $2`, runID, maxAttempts); err != nil {
+		return nil, fmt.Errorf("expire claims: %w", err)
+	}
+	rows, err := db.Query(ctx, `
+		WITH c AS (
+			SELECT id FROM crawl_queue
+			WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now()))
+			ORDER BY depth, id
+			LIMIT $2
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE crawl_queue q
+		SET state = 'claimed', claimed_by = $3, lease_until = now() + $4 * interval '1 millisecond',
+		    attempts = q.attempts + 1, updated_at = now()
+		FROM c WHERE q.id = c.id
+		RETURNING q.id, q.url, q.depth, coalesce(q.site_id, 0), q.reason, q.attempts`,
+		runID, n, worker, lease.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) {
+		it := Item{RunID: runID}
+		return it, r.Scan(&it.ID, &it.URL, &it.Depth, &it.SiteID, &it.Reason, &it.Token)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	return items, nil
+}
+
+// complete marks a claimed item done or failed, if the claim still holds.
+func complete(ctx context.Context, db postgres.Querier, it Item, state string, pageID int64, msg string) error {
+	var page *int64
+	if pageID != 0 {
+		page = &pageID
+	}
+	tag, err := db.Exec(ctx, `
+		UPDATE crawl_queue SET state = $3, page_id = $4, error = $5, lease_until = NULL, updated_at = now()
+		WHERE id = $1 AND attempts = $2 AND state = 'claimed'`, it.ID, it.Token, state, page, clipText(msg, 1000))
+	if err != nil {
+		return fmt.Errorf("complete %s: %w", it.URL, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// RunProgress counts a run's frontier by state.
+type RunProgress struct {
+	Queued, Claimed, Done, Failed int
+}
+
+// Total is every URL the run has seen.
+func (p RunProgress) Total() int { return p.Queued + p.Claimed + p.Done + p.Failed }
+
+// ReadProgress reads a run's counts.
+func ReadProgress(ctx context.Context, db postgres.Querier, runID int64) (RunProgress, error) {
+	var p RunProgress
+	err := db.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'claimed'),
+		       count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'failed')
+		FROM crawl_queue WHERE run_id = $1`, runID).Scan(&p.Queued, &p.Claimed, &p.Done, &p.Failed)
+	if err != nil {
+		return p, fmt.Errorf("run progress: %w", err)
+	}
+	return p, nil
+}
+
+// FinishRun marks a run done once nothing is left to claim. It is a no-op
+// while any URL is queued or held, so any worker may call it.
+func FinishRun(ctx context.Context, db postgres.Querier, runID int64) (bool, error) {
+	tag, err := db.Exec(ctx, `
+		UPDATE crawl_run SET status = 'done', finished_at = now()
+		WHERE id = $1 AND status = 'running'
+		  AND NOT EXISTS (SELECT 1 FROM crawl_queue WHERE run_id = $1 AND state IN ('queued', 'claimed'))`, runID)
+	if err != nil {
+		return false, fmt.Errorf("finish run: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
