@@ -1,0 +1,138 @@
+// Package pg is the embedded search backend: PostgreSQL full-text search
+// over the search_document table (migration 00200_search.sql), with the
+// french_unaccent configuration for stemming without accents, whole-word
+// lexemes for prefixes, a trigram-indexed vocabulary for typos, Go-side
+// synonyms, and facet terms in a GIN-indexed array.
+//
+//	engine := pg.New(pool)              // a search.Backend
+//	res, err := engine.Search(ctx, q)   // see package search
+package pg
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/search"
+)
+
+// Engine searches and maintains the search_document table.
+type Engine struct {
+	db *pgxpool.Pool
+}
+
+// New returns the PostgreSQL search backend.
+func New(db *pgxpool.Pool) *Engine { return &Engine{db: db} }
+
+// Name is the cursor name of this index.
+func (e *Engine) Name() string { return "postgres" }
+
+func docColumns() []string {
+	return []string{"id", "type", "entity_id", "slug", "name", "name_sort", "summary",
+		"description", "keywords", "adopters", "updated_at", "facets"}
+}
+
+func row(d search.Document) []any {
+	return []any{d.ID, string(d.Type), d.EntityID, d.Slug, d.Name, search.SortKey(d.Name), d.Summary,
+		d.Description, d.Keywords, d.Adopters, d.UpdatedAt, d.FacetTerms()}
+}
+
+// learnWords adds the words of the given documents (all when ids is nil)
+// to the vocabulary that typo corrections come from.
+const learnWords = `INSERT INTO search_word (word)
+	SELECT DISTINCT w FROM search_document d,
+		unnest(tsvector_to_array(to_tsvector('simple_unaccent', d.name || ' ' || d.summary || ' ' || d.keywords || ' ' || d.description))) AS w
+	WHERE length(w) >= 3 AND ($1::text[] IS NULL OR d.id = ANY($1))
+	ON CONFLICT DO NOTHING`
+
+// Apply upserts and deletes documents and advances the cursor in one
+// transaction, so the index and its cursor never disagree.
+func (e *Engine) Apply(ctx context.Context, b search.Batch) error {
+	return postgres.InTx(ctx, e.db, func(tx pgx.Tx) error {
+		if len(b.Deletes) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM search_document WHERE id = ANY($1)`, b.Deletes); err != nil {
+				return fmt.Errorf("delete search documents: %w", err)
+			}
+		}
+		if len(b.Upserts) > 0 {
+			batch := &pgx.Batch{}
+			ids := make([]string, len(b.Upserts))
+			for i, d := range b.Upserts {
+				ids[i] = d.ID
+				batch.Queue(`INSERT INTO search_document (id, type, entity_id, slug, name, name_sort, summary,
+					description, keywords, adopters, updated_at, facets)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+					ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name,
+					name_sort = excluded.name_sort, summary = excluded.summary, description = excluded.description,
+					keywords = excluded.keywords, adopters = excluded.adopters, updated_at = excluded.updated_at,
+					facets = excluded.facets`, row(d)...)
+			}
+			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+				return fmt.Errorf("upsert search documents: %w", err)
+			}
+			if _, err := tx.Exec(ctx, learnWords, ids); err != nil {
+				return fmt.Errorf("learn search words: %w", err)
+			}
+		}
+		return search.AdvanceCursor(ctx, tx, e.Name(), b.Cursor)
+	})
+}
+
+// Rebuild replaces every document in one repeatable-read transaction:
+// searches keep seeing the old documents until it commits, and the cursor
+// is set to the newest revision of the same snapshot.
+func (e *Engine) Rebuild(ctx context.Context, progress search.Progress) (int, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	tx, err := e.db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return 0, fmt.Errorf("begin search rebuild: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	latest, err := directory.LatestRevisionID(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM tool) + (SELECT count(*) FROM vendor)
+		+ (SELECT count(*) FROM territory WHERE NOT historic)`).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count documents: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM search_document`); err != nil {
+		return 0, fmt.Errorf("clear search documents: %w", err)
+	}
+	done := 0
+	progress("documents", 0, total)
+	err = search.EachDocument(ctx, tx, 2000, func(docs []search.Document) error {
+		rows := make([][]any, len(docs))
+		for i, d := range docs {
+			rows[i] = row(d)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"search_document"}, docColumns(), pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copy search documents: %w", err)
+		}
+		done += len(docs)
+		progress("documents", done, total)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	progress("words", 0, 1)
+	if _, err := tx.Exec(ctx, learnWords, nil); err != nil {
+		return 0, fmt.Errorf("learn search words: %w", err)
+	}
+	progress("words", 1, 1)
+	if err := search.ResetCursor(ctx, tx, e.Name(), latest); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("commit search rebuild: %w", err)
+	}
+	return done, nil
+}

@@ -1,0 +1,21 @@
+package pg_test
+
+import (
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/search/pg"
+	"github.com/civiscope/civiscope/search/searchtest"
+)
+
+var db *pgxpool.Pool
+
+func TestMain(m *testing.M) { pgtest.Main(m, "searchpg", territorytest.Template, &db) }
+
+// TestContract runs the shared search contract against PostgreSQL.
+func TestContract(t *testing.T) {
+	searchtest.Run(t, db, pg.New(db))
+}
