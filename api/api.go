@@ -169,6 +169,11 @@ func (a *API) routes(r chi.Router) {
 
 	r.Route("/v1", func(r chi.Router) {
 		r.Get("/territories/{code}", a.getTerritory)
+		r.Get("/tools", a.listTools)
+		r.Get("/tools/{slug}", a.getTool)
+		r.Get("/vendors/{slug}", a.getVendor)
+		r.Get("/adoptions", a.listAdoptions)
+		r.Get("/categories", a.listCategories)
 
 		r.Get("/token", a.currentToken)
 		admin := r.With(a.require(token.Admin))

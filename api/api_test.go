@@ -12,13 +12,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/api/token"
-	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 var db *pgxpool.Pool
 
-func TestMain(m *testing.M) { pgtest.Main(m, "api", territorytest.Template, &db) }
+func TestMain(m *testing.M) { pgtest.Main(m, "api", apiTemplate, &db) }
 
 // client sends requests to a test server and decodes answers.
 type client struct {
