@@ -33,7 +33,10 @@ type Rules struct {
 
 // Platform describes one technology the rules know.
 type Platform struct {
-	Name        string   `json:"name"`
+	Name string `json:"name"`
+	// Slug is the tool's slug in the directory; "" for technologies that
+	// are no civic tool (web frameworks).
+	Slug        string   `json:"slug,omitempty"`
 	Website     string   `json:"website,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Categories  []string `json:"categories,omitempty"`
@@ -83,6 +86,7 @@ type fileFormat struct {
 }
 
 type techFormat struct {
+	Slug        string                     `json:"slug"`
 	Cats        []int                      `json:"cats"`
 	Website     string                     `json:"website"`
 	Description string                     `json:"description"`
@@ -169,7 +173,7 @@ func Parse(b []byte) (*Rules, error) {
 }
 
 func compileTech(name string, tf techFormat, cats map[string]string) (*tech, error) {
-	t := &tech{Platform: Platform{Name: name, Website: tf.Website, Description: tf.Description, Sources: tf.Sources, Verified: tf.Verified == nil || *tf.Verified}}
+	t := &tech{Platform: Platform{Name: name, Slug: tf.Slug, Website: tf.Website, Description: tf.Description, Sources: tf.Sources, Verified: tf.Verified == nil || *tf.Verified}}
 	for _, c := range tf.Cats {
 		if n, ok := cats[strconv.Itoa(c)]; ok {
 			t.Categories = append(t.Categories, n)
