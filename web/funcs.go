@@ -34,6 +34,7 @@ func templateFuncs() template.FuncMap {
 			return m
 		},
 		"territoryURL": territoryURL,
+		"hitURL":       hitURL,
 		// kindKey is the message key naming a territory's type: the legal
 		// form for an EPCI ("Métropole"), the kind otherwise.
 		"kindKey": func(t territory.Territory) string {

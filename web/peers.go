@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 )
 
@@ -17,6 +18,8 @@ type peersView struct {
 	Peers   territory.Page
 	Pager   Pager
 	Bracket string
+	// PeerTools ranks what all the peers use, not only this page's.
+	PeerTools []directory.ToolUse
 }
 
 const peersPerPage = 50
@@ -69,6 +72,15 @@ func (s *Site) peers(w http.ResponseWriter, r *http.Request) {
 		pager.Total = peers.Total
 		if pager.Beyond() {
 			s.rd.NotFound(w, r)
+			return
+		}
+		all, _, err := territory.PeersOf(ctx, s.db, t, maxPeers, 0)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(all.Items), 20); err != nil {
+			s.rd.Error(w, r, err)
 			return
 		}
 		v.T, v.Peers, v.Pager = t, peers, pager

@@ -10,4 +10,9 @@ func (s *Site) routes(r chi.Router) {
 	r.Get("/territoires", s.territories)
 	r.Get("/territoires/{kind}/{code}", s.territory)
 	r.Get("/comme-ma-collectivite", s.peers)
+	r.Get("/outils/{slug}", s.tool)
+	r.Get("/outils/{slug}/suggerer", s.suggest)
+	r.Get("/editeurs/{slug}", s.vendor)
+	r.Get("/comparer", s.compare)
+	r.Get("/recherche", s.searchPage)
 }

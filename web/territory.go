@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 )
 
@@ -21,7 +22,14 @@ type territoryView struct {
 	Peers                   territory.Page
 	Bracket                 string
 	PeersURL                string
+	Now, Past               []directory.Adoption
+	Parents                 []directory.Adoption // adoptions by its EPCI, département or région
+	PeerTools               []directory.ToolUse
 }
+
+// maxPeers bounds the peer set whose tools are ranked; the largest real set
+// (small communes of a large région) is about 3,000.
+const maxPeers = 5000
 
 const membersPerPage = 50
 
@@ -70,15 +78,59 @@ func (s *Site) territory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	peers, b, err := territory.PeersOf(ctx, s.db, t, 10, 0)
+	peers, b, err := territory.PeersOf(ctx, s.db, t, maxPeers, 0)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
+	if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(peers.Items), 10); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	peers.Items = peers.Items[:min(10, len(peers.Items))]
 	v.Peers = peers
+	if err := s.territoryTools(ctx, &v); err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
 	v.Bracket = s.bracketLabel(RequestLang(r), b)
 	v.PeersURL = "/comme-ma-collectivite?type=" + string(t.Kind) + "&code=" + t.Code
 	s.rd.RenderNav(w, r, http.StatusOK, "territory", "territories", v)
+}
+
+// territoryTools fills the adoptions of the territory and of the
+// collectivités it belongs to.
+func (s *Site) territoryTools(ctx context.Context, v *territoryView) error {
+	own, err := directory.ListAdoptions(ctx, s.db, directory.AdoptionFilter{TerritoryID: v.T.ID, Limit: directory.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	for _, a := range own.Adoptions {
+		if a.Status == directory.StatusEnded {
+			v.Past = append(v.Past, a)
+		} else {
+			v.Now = append(v.Now, a)
+		}
+	}
+	for _, p := range []*territory.Territory{v.EPCI, v.EPT, v.Dept, v.Region} {
+		if p == nil || p.ID == v.T.ID || (v.T.Kind == territory.Commune && p.Kind == territory.Region) {
+			continue
+		}
+		page, err := directory.ListAdoptions(ctx, s.db, directory.AdoptionFilter{TerritoryID: p.ID, Limit: directory.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		v.Parents = append(v.Parents, page.Adoptions...)
+	}
+	return nil
+}
+
+func ids(ts []territory.Territory) []int64 {
+	out := make([]int64, len(ts))
+	for i, t := range ts {
+		out[i] = t.ID
+	}
+	return out
 }
 
 // parent returns the territory a code points to, nil when there is none.

@@ -20,6 +20,8 @@ import (
 
 	"github.com/civiscope/civiscope/chart"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/search"
+	"github.com/civiscope/civiscope/search/pg"
 	"github.com/civiscope/civiscope/server"
 )
 
@@ -27,21 +29,30 @@ import (
 type Deps struct {
 	Log  *slog.Logger
 	Pool *pgxpool.Pool
+	// Search answers the search page; nil means PostgreSQL full-text search
+	// on Pool.
+	Search search.Engine
 }
 
 // Site holds the handlers of the public site.
 type Site struct {
-	log   *slog.Logger
-	db    *pgxpool.Pool
-	rd    *Renderer
-	maps  *chart.France
-	index *territory.Index
+	log    *slog.Logger
+	db     *pgxpool.Pool
+	rd     *Renderer
+	maps   *chart.France
+	index  *territory.Index
+	search search.Engine
+	// deptNames names every département by code, for map tables.
+	deptNames map[string]string
 }
 
 // New builds the site: it parses every template, builds the message
 // catalogue and projects the map once, so that a broken template fails at
 // start and not on a visitor's request.
 func New(ctx context.Context, d Deps) (*Site, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	rd, err := NewRenderer(RendererOptions{Log: d.Log})
 	if err != nil {
 		return nil, err
@@ -57,7 +68,19 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 	// The register changes once a year; a periodic check keeps a long-running
 	// server's name lookup current after `import territories`.
 	go ix.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
-	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix}, nil
+	depts, err := territory.List(ctx, d.Pool, territory.Departement, 500, 0)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(depts.Items))
+	for _, t := range depts.Items {
+		names[t.Code] = t.Name
+	}
+	se := d.Search
+	if se == nil {
+		se = pg.New(d.Pool)
+	}
+	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se}, nil
 }
 
 // Renderer returns the site's renderer.

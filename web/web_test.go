@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -18,7 +17,7 @@ import (
 
 var db *pgxpool.Pool
 
-func TestMain(m *testing.M) { pgtest.Main(m, "web", territorytest.Template, &db) }
+func TestMain(m *testing.M) { pgtest.Main(m, "web", webTemplate, &db) }
 
 // newServer serves the whole router (as `civiscope serve` does) on an
 // httptest server.

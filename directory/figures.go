@@ -1,0 +1,150 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/civiscope/civiscope/postgres"
+)
+
+// Figures are the directory's key numbers, for the home page and reports.
+type Figures struct {
+	Tools       int
+	Vendors     int
+	Adoptions   int
+	Territories int // collectivités with at least one known adoption
+	// ByCategory counts adoptions per tool category (an adoption of a tool in
+	// two categories counts in both), largest first.
+	ByCategory []CategoryCount
+	// Newest are the tools most recently added.
+	Newest []ToolRef
+}
+
+// CategoryCount is a number of adoptions in one category.
+type CategoryCount struct {
+	Category string
+	Count    int
+}
+
+// KeyFigures computes the directory's key numbers.
+func KeyFigures(ctx context.Context, db postgres.Querier, newest int) (*Figures, error) {
+	var f Figures
+	err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM tool), (SELECT count(*) FROM vendor),
+		(SELECT count(*) FROM adoption), (SELECT count(DISTINCT territory_id) FROM adoption)`).
+		Scan(&f.Tools, &f.Vendors, &f.Adoptions, &f.Territories)
+	if err != nil {
+		return nil, fmt.Errorf("key figures: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT tc.category, count(*) FROM adoption a
+		JOIN tool_category tc ON tc.tool_id = a.tool_id
+		GROUP BY tc.category ORDER BY count(*) DESC, tc.category`)
+	if err != nil {
+		return nil, fmt.Errorf("adoptions by category: %w", err)
+	}
+	f.ByCategory, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
+		var c CategoryCount
+		return c, r.Scan(&c.Category, &c.Count)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("adoptions by category: %w", err)
+	}
+	rows, err = db.Query(ctx, `SELECT id, slug, name FROM tool ORDER BY created_at DESC, id DESC LIMIT $1`, newest)
+	if err != nil {
+		return nil, fmt.Errorf("newest tools: %w", err)
+	}
+	f.Newest, err = pgx.CollectRows(rows, scanToolRef)
+	if err != nil {
+		return nil, fmt.Errorf("newest tools: %w", err)
+	}
+	return &f, nil
+}
+
+func scanToolRef(r pgx.CollectableRow) (ToolRef, error) {
+	var t ToolRef
+	return t, r.Scan(&t.ID, &t.Slug, &t.Name)
+}
+
+// ToolUse is a tool and how many of a set of collectivités use it.
+type ToolUse struct {
+	Tool     ToolRef
+	Adopters int // distinct collectivités of the set with a current or undated adoption
+}
+
+// ToolsUsedBy ranks the tools a set of collectivités use (adoptions not
+// ended), by how many of them use each: "what do my peers use".
+func ToolsUsedBy(ctx context.Context, db postgres.Querier, territoryIDs []int64, limit int) ([]ToolUse, error) {
+	if len(territoryIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := db.Query(ctx, `SELECT t.id, t.slug, t.name, count(DISTINCT a.territory_id) AS n
+		FROM adoption a JOIN tool t ON t.id = a.tool_id
+		WHERE a.territory_id = ANY($1) AND a.status <> 'ended'
+		GROUP BY t.id ORDER BY n DESC, t.name LIMIT $2`, territoryIDs, limit)
+	if err != nil {
+		return nil, fmt.Errorf("tools used by %d collectivités: %w", len(territoryIDs), err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ToolUse, error) {
+		var u ToolUse
+		return u, r.Scan(&u.Tool.ID, &u.Tool.Slug, &u.Tool.Name, &u.Adopters)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tools used by %d collectivités: %w", len(territoryIDs), err)
+	}
+	return out, nil
+}
+
+// AdoptersByDepartement counts, per département code, the distinct
+// collectivités that adopted a tool (communes and EPCI by their
+// département, départements themselves), for choropleths. Régions are not
+// counted: they span several départements.
+func AdoptersByDepartement(ctx context.Context, db postgres.Querier, toolID int64) (map[string]int, error) {
+	rows, err := db.Query(ctx, `SELECT d, count(DISTINCT id) FROM (
+			SELECT te.id, CASE WHEN te.kind = 'departement' THEN te.code ELSE te.departement_code END AS d
+			FROM adoption a JOIN territory te ON te.id = a.territory_id
+			WHERE a.tool_id = $1) x
+		WHERE d IS NOT NULL GROUP BY d`, toolID)
+	if err != nil {
+		return nil, fmt.Errorf("adopters by département of tool %d: %w", toolID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var d string
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return nil, fmt.Errorf("adopters by département of tool %d: %w", toolID, err)
+		}
+		out[d] = n
+	}
+	return out, rows.Err()
+}
+
+// AdoptersBySize counts a tool's adopting collectivités by kind and
+// population band lower bound, for comparisons ("12 communes of 10,000 to
+// 19,999").
+func AdoptersBySize(ctx context.Context, db postgres.Querier, toolID int64) (map[string]int, error) {
+	rows, err := db.Query(ctx, `SELECT te.kind, CASE
+			WHEN te.population IS NULL THEN ''
+			WHEN te.population < 3500 THEN 'small'
+			WHEN te.population < 20000 THEN 'medium'
+			WHEN te.population < 100000 THEN 'large'
+			ELSE 'xlarge' END, count(DISTINCT te.id)
+		FROM adoption a JOIN territory te ON te.id = a.territory_id
+		WHERE a.tool_id = $1 GROUP BY 1, 2`, toolID)
+	if err != nil {
+		return nil, fmt.Errorf("adopters by size of tool %d: %w", toolID, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kind, size string
+		var n int
+		if err := rows.Scan(&kind, &size, &n); err != nil {
+			return nil, fmt.Errorf("adopters by size of tool %d: %w", toolID, err)
+		}
+		out[kind+":"+size] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory"
+)
+
+// MaxCompared is how many tools fit side by side.
+const MaxCompared = 4
+
+type compareView struct {
+	All    []directory.Tool // for the pickers
+	Picked []string         // slugs, padded to MaxCompared for the form
+	Tools  []comparedTool
+	TooFew bool
+	Names  string
+	// SizeRows are the adopters by kind and size band, one row per band
+	// that at least one of the tools has.
+	SizeRows []sizeRow
+}
+
+type sizeRow struct {
+	Kind, Size string
+	Counts     []int
+}
+
+type comparedTool struct {
+	*directory.Tool
+	BySize map[string]int // "commune:small" → n
+}
+
+func (s *Site) compare(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var slugs []string
+	seen := map[string]bool{}
+	for _, v := range r.URL.Query()["outil"] {
+		v = strings.TrimSpace(v)
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		slugs = append(slugs, v)
+	}
+	if len(slugs) > MaxCompared {
+		s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "outil", Message: "compare at most 4 tools"}}))
+		return
+	}
+	all, err := directory.ListTools(ctx, s.db, directory.ToolFilter{Limit: directory.MaxPageSize})
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	v := compareView{All: all.Tools}
+	var names []string
+	for _, slug := range slugs {
+		t, err := directory.GetTool(ctx, s.db, slug)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		by, err := directory.AdoptersBySize(ctx, s.db, t.ID)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		v.Tools = append(v.Tools, comparedTool{Tool: t, BySize: by})
+		names = append(names, t.Name)
+	}
+	for _, kind := range []string{"commune", "epci", "ept", "departement", "region"} {
+		for _, size := range []string{"small", "medium", "large", "xlarge", ""} {
+			row := sizeRow{Kind: kind, Size: size}
+			any := false
+			for _, t := range v.Tools {
+				n := t.BySize[kind+":"+size]
+				any = any || n > 0
+				row.Counts = append(row.Counts, n)
+			}
+			if any {
+				v.SizeRows = append(v.SizeRows, row)
+			}
+		}
+	}
+	v.Names = strings.Join(names, ", ")
+	v.TooFew = len(slugs) == 1
+	v.Picked = append(slugs, make([]string, MaxCompared-len(slugs))...)
+	s.rd.RenderNav(w, r, http.StatusOK, "compare", "compare", v)
+}

@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestHomeShowsKeyFigures(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/")
+	if r.status != 200 {
+		t.Fatalf("home: %d", r.status)
+	}
+	// 7 Decidim adoptions, 7 collectivités; the seed's tools are listed.
+	mustContain(t, "/", r.body, `<strong>7</strong> adoptions documentées`, `<strong>7</strong> collectivités`, `action="/recherche"`, "Adoptions par catégorie", `<svg class="bars"`)
+	untranslated(t, "/", r.body)
+}
+
+func TestToolPage(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/outils/decidim")
+	if r.status != 200 {
+		t.Fatalf("tool: %d", r.status)
+	}
+	mustContain(t, "decidim", r.body,
+		"<h1>Decidim</h1>",
+		`href="/territoires/commune/92050">Nanterre</a>`,
+		`https://github.com/decidim/decidim.org/blob/115e36b5c57a08854ab5d51bc02f363a0637557a/data/installations/nanterre.yml`,
+		"AGPL-3.0",
+		`<svg class="choropleth"`, `class="q1"`, // the map, with shaded départements
+		`<a href="/territoires/departement/44">Loire-Atlantique</a>`, // and its table
+		"Historique des modifications", "seed",
+		`href="/outils/decidim/suggerer"`, `href="/editeurs/`)
+	untranslated(t, "decidim", r.body)
+	if en := get(t, srv, "/outils/decidim?lang=en"); !strings.Contains(en.body, "Revision history") {
+		t.Error("English tool page lacks its headings")
+	}
+	if r := get(t, srv, "/outils/nope"); r.status != http.StatusNotFound {
+		t.Errorf("unknown tool: %d", r.status)
+	}
+	if r := get(t, srv, "/outils/decidim?apres=x"); r.status != http.StatusBadRequest {
+		t.Errorf("bad cursor: %d", r.status)
+	}
+	if r := get(t, srv, "/outils/decidim/suggerer"); r.status != 200 || !strings.Contains(r.body, "Suggérer une modification") {
+		t.Errorf("suggest page: %d", r.status)
+	}
+}
+
+func TestTerritoryToolsAndPeers(t *testing.T) {
+	srv := newServer(t)
+	// Bordeaux uses Decidim, and so does its métropole.
+	r := get(t, srv, "/territoires/commune/33063")
+	mustContain(t, "bordeaux", r.body, `href="/outils/decidim"`, "https://participation.bordeaux.fr/", "Outils de son intercommunalité et de son département", "https://participation.bordeaux-metropole.fr/")
+	// A commune of Loire-Atlantique sees its département's tool.
+	r = get(t, srv, "/territoires/commune/44109")
+	mustContain(t, "nantes", r.body, "https://participer.loire-atlantique.fr/")
+	// Bagneux's peers include Arcueil, a Decidim user: ranked peer tools.
+	r = get(t, srv, "/comme-ma-collectivite?nom=Bagneux+92")
+	mustContain(t, "bagneux", r.body, `<a href="/outils/decidim">Decidim</a></th><td class="num">1</td>`)
+}
+
+func TestVendorAndCompare(t *testing.T) {
+	srv := newServer(t)
+	tool := get(t, srv, "/outils/decidim").body
+	i := strings.Index(tool, `href="/editeurs/`)
+	if i < 0 {
+		t.Fatal("decidim has no vendor link")
+	}
+	href := tool[i+6 : i+6+strings.Index(tool[i+6:], `"`)]
+	v := get(t, srv, href)
+	if v.status != 200 || !strings.Contains(v.body, `href="/outils/decidim"`) {
+		t.Errorf("vendor %s: %d, lists decidim: %v", href, v.status, strings.Contains(v.body, "decidim"))
+	}
+	c := get(t, srv, "/comparer?outil=decidim&outil=consul")
+	mustContain(t, "compare", c.body, "Comparaison de Decidim, CONSUL", "AGPL-3.0", "Collectivités adoptantes : communes, 100")
+	untranslated(t, "compare", c.body)
+	if r := get(t, srv, "/comparer?outil=decidim"); !strings.Contains(r.body, "au moins deux") {
+		t.Error("one tool: no hint to pick another")
+	}
+	if r := get(t, srv, "/comparer?outil=a&outil=b&outil=c&outil=d&outil=e"); r.status != http.StatusBadRequest {
+		t.Errorf("five tools: %d", r.status)
+	}
+	if r := get(t, srv, "/comparer?outil=decidim&outil=nope"); r.status != http.StatusNotFound {
+		t.Errorf("unknown tool: %d", r.status)
+	}
+}
+
+func TestSearchPage(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/recherche?q=decidim")
+	if r.status != 200 {
+		t.Fatalf("search: %d %s", r.status, r.body)
+	}
+	mustContain(t, "q=decidim", r.body, `href="/outils/decidim"`, "Filtres", `type=tool`)
+	untranslated(t, "search", r.body)
+	// A filter is in the URL, shows as active with a removal link.
+	r = get(t, srv, "/recherche?q=decidim&type=tool")
+	mustContain(t, "filtered", r.body, `aria-current="true"`, `href="/recherche?q=decidim"`)
+	// Nothing matches: the page says which filter to drop.
+	r = get(t, srv, "/recherche?q=decidim&type=vendor&type=tool&category=petitions&lifecycle=defunct")
+	if r.status != 200 {
+		t.Fatalf("empty search: %d", r.status)
+	}
+	if strings.Contains(r.body, `class="results"`) {
+		t.Skip("the combination matched; pick a stricter one")
+	}
+	mustContain(t, "empty", r.body, "Aucun résultat", "Essayez sans le filtre")
+	// A typo in a facet name is the user's mistake, not a silent match-all.
+	if r := get(t, srv, "/recherche?categorie=x"); r.status != http.StatusBadRequest {
+		t.Errorf("unknown parameter: %d", r.status)
+	}
+	if r := get(t, srv, "/recherche?q=decidim&lang=en"); r.status != 200 || !strings.Contains(r.body, "Filters") {
+		t.Errorf("English search: %d", r.status)
+	}
+}
