@@ -44,6 +44,7 @@ func commands() []command {
 	cs = append(cs, serveCommands()...)
 	cs = append(cs, migrateCommands()...)
 	cs = append(cs, territoryCommands()...)
+	cs = append(cs, directoryCommands()...)
 	cs = append(cs, devCommands()...)
 	cs = append(cs, apiCommands()...)
 	cs = append(cs, surveyCommands()...)

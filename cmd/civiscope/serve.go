@@ -72,7 +72,7 @@ func (a *App) bootstrap(ctx context.Context, pool *pgxpool.Pool) error {
 			return err
 		}
 	}
-	return nil
+	return a.bootstrapDirectory(ctx, pool)
 }
 
 // displayAddr shows a wildcard listener as localhost, the address a person
