@@ -37,6 +37,9 @@ type Config struct {
 	// CursorSecret signs pagination cursors (API_CURSOR_SECRET). Without
 	// it a random key is drawn at start, and cursors die with the process.
 	CursorSecret []byte
+	// CacheTTL is how long public answers are kept in memory
+	// (API_CACHE_TTL, a Go duration; "0" turns the cache off).
+	CacheTTL time.Duration
 	// TrustProxy takes the client IP from X-Forwarded-For's last entry
 	// (API_TRUST_PROXY=true), for a server behind one reverse proxy.
 	TrustProxy bool
@@ -54,6 +57,7 @@ const (
 	defaultTokenBurst  = 200
 	defaultLimiterIdle = 10 * time.Minute
 	defaultMaxBody     = 64 << 10
+	defaultCacheTTL    = 2 * time.Second
 )
 
 // LoadConfig reads the API configuration through getenv.
@@ -85,6 +89,18 @@ func LoadConfig(getenv func(string) string) Config {
 		c.CursorSecret = []byte(s)
 	}
 	c.TrustProxy = getenv("API_TRUST_PROXY") == "true"
+	c.CacheTTL = defaultCacheTTL
+	if v := getenv("API_CACHE_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if v == "0" {
+			d, err = 0, nil
+		}
+		if err != nil || d < 0 {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("API_CACHE_TTL=%q is not a duration such as 2s; using the default", v))
+		} else {
+			c.CacheTTL = d
+		}
+	}
 	return c
 }
 
@@ -118,6 +134,7 @@ type API struct {
 	limits  *limits
 	cursors cursorCodec
 	spec    *specDoc
+	cache   *responseCache
 }
 
 // New builds the API. It fails only if the embedded OpenAPI document is
@@ -145,6 +162,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, cfg Config) (*API, error) {
 		limits:  newLimits(cfg),
 		cursors: cursorCodec{key: key},
 		spec:    spec,
+		cache:   newResponseCache(cfg.CacheTTL),
 	}, nil
 }
 
@@ -168,12 +186,13 @@ func (a *API) routes(r chi.Router) {
 	r.Get("/docs", a.docs)
 
 	r.Route("/v1", func(r chi.Router) {
-		r.Get("/territories/{code}", a.getTerritory)
-		r.Get("/tools", a.listTools)
-		r.Get("/tools/{slug}", a.getTool)
-		r.Get("/vendors/{slug}", a.getVendor)
-		r.Get("/adoptions", a.listAdoptions)
-		r.Get("/categories", a.listCategories)
+		public := r.With(a.cached)
+		public.Get("/territories/{code}", a.getTerritory)
+		public.Get("/tools", a.listTools)
+		public.Get("/tools/{slug}", a.getTool)
+		public.Get("/vendors/{slug}", a.getVendor)
+		public.Get("/adoptions", a.listAdoptions)
+		public.Get("/categories", a.listCategories)
 
 		r.Get("/token", a.currentToken)
 		admin := r.With(a.require(token.Admin))

@@ -113,11 +113,20 @@ func (a *API) writeJSON(w http.ResponseWriter, r *http.Request, status int, cach
 // send writes a body. GET and HEAD answers with 200 carry a strong ETag (a
 // hash of the bytes) and honour If-None-Match with a bodiless 304.
 func send(w http.ResponseWriter, r *http.Request, status int, contentType, cache string, body []byte) {
-	h := w.Header()
-	h.Set("Cache-Control", cache)
+	etag := ""
 	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) && cache != cacheNever {
 		sum := sha256.Sum256(body)
-		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+		etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+		offerToCache(r, contentType, cache, etag, body)
+	}
+	sendTagged(w, r, status, contentType, cache, etag, body)
+}
+
+// sendTagged writes a body whose ETag, if any, is already known.
+func sendTagged(w http.ResponseWriter, r *http.Request, status int, contentType, cache, etag string, body []byte) {
+	h := w.Header()
+	h.Set("Cache-Control", cache)
+	if etag != "" {
 		h.Set("ETag", etag)
 		if etagMatch(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
