@@ -57,7 +57,7 @@ func TestProposeProfileFromVendorPage(t *testing.T) {
 	ctx := context.Background()
 	w := newWeb(t)
 	w.site("vendeur.test", htmlHandler(map[string]string{
-		"/": `<html><head><meta property="og:title" content="Outil Exemple"><meta name="description" content="Un outil de concertation."></head></html>`,
+		"/":     `<html><head><meta property="og:title" content="Outil Exemple"><meta name="description" content="Un outil de concertation."></head></html>`,
 		"/vide": `<p>rien</p>`,
 	}))
 	p, added, err := ProposeProfile(ctx, db, w.fetcher(), "https://vendeur.test/")
