@@ -1,0 +1,412 @@
+package contrib
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/moderation"
+	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
+)
+
+const queuePerPage = 50
+
+type queueView struct {
+	view
+	Proposals []moderation.Proposal
+	Names     map[int64]string
+	Status    string
+	Kind      string
+	Statuses  []string
+	Kinds     []string
+	Pager     web.Pager
+}
+
+func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
+	if h.requireModerator(w, r) == nil {
+		return
+	}
+	q := r.URL.Query()
+	status, kind := q.Get("statut"), q.Get("type")
+	switch moderation.Status(status) {
+	case "", moderation.StatusPending, moderation.StatusPublished, moderation.StatusApproved, moderation.StatusRejected:
+	default:
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "statut", Message: "unknown status"}}))
+		return
+	}
+	switch moderation.Kind(kind) {
+	case "", moderation.KindNewTool, moderation.KindToolEdit, moderation.KindAdoption, moderation.KindCrawlerFinding:
+	default:
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown kind"}}))
+		return
+	}
+	pager, err := web.ParsePager(r.URL.Path, q, queuePerPage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ps, total, err := moderation.Queue(r.Context(), h.db, moderation.QueueFilter{Status: moderation.Status(status),
+		Kind: moderation.Kind(kind), Limit: queuePerPage, Offset: pager.Offset()})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pager.Total = total
+	names, err := h.names(r, ps)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if status == "" {
+		status = string(moderation.StatusPending)
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: names,
+		Status: status, Kind: kind, Pager: pager,
+		Statuses: []string{"pending", "published", "approved", "rejected"},
+		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"}})
+}
+
+func (h *Handler) names(r *http.Request, ps []moderation.Proposal) (map[int64]string, error) {
+	var ids []int64
+	for _, p := range ps {
+		ids = append(ids, p.SubmitterID, p.DecidedBy)
+	}
+	return account.Names(r.Context(), h.db, ids)
+}
+
+type proposalView struct {
+	view
+	P     *moderation.Proposal
+	Diff  []moderation.FieldDiff
+	Names map[int64]string
+	Tool  *directory.Tool
+	Form  form
+}
+
+func (h *Handler) proposal(w http.ResponseWriter, r *http.Request) {
+	if h.requireModerator(w, r) == nil {
+		return
+	}
+	h.renderProposal(w, r, http.StatusOK, newForm(r))
+}
+
+func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status int, f form) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := moderation.Get(r.Context(), h.db, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	names, err := h.names(r, []moderation.Proposal{*p})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := proposalView{view: base(r), P: p, Diff: p.Diff(), Names: names, Form: f}
+	if p.Entity == directory.EntityTool && p.EntityID != 0 {
+		v.Tool, _ = directory.GetToolByID(r.Context(), h.db, p.EntityID)
+	}
+	h.rd.Render(w, r, status, "contrib-proposal", v)
+}
+
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
+	u := h.requireModerator(w, r)
+	if u == nil {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	approve := f.V("decision") == "approve"
+	if !approve && f.V("decision") != "reject" {
+		f.Errors["decision"] = "choose approve or reject"
+		h.renderProposal(w, r, http.StatusBadRequest, f)
+		return
+	}
+	if _, err := moderation.Decide(r.Context(), h.db, u, id, approve, f.V("reason")); err != nil {
+		if formError(err) {
+			f = f.withError(err)
+			h.renderProposal(w, r, server.HTTPStatus(err), f)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation?decide="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+type auditView struct {
+	view
+	Entries []moderation.AuditEntry
+	Names   map[int64]string
+	Pager   web.Pager
+}
+
+func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
+	if h.requireModerator(w, r) == nil {
+		return
+	}
+	pager, err := web.ParsePager(r.URL.Path, r.URL.Query(), 100)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	es, err := moderation.AuditLog(r.Context(), h.db, 101, pager.Offset())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pager.Total = pager.Offset() + len(es)
+	if len(es) > 100 {
+		es = es[:100]
+	}
+	var ids []int64
+	for _, e := range es {
+		ids = append(ids, e.ActorID)
+	}
+	names, err := account.Names(r.Context(), h.db, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: names, Pager: pager})
+}
+
+type agentsView struct {
+	view
+	Agents []account.Agent
+}
+
+func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
+	if h.requireModerator(w, r) == nil {
+		return
+	}
+	as, err := account.Agents(r.Context(), h.db, 0)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as})
+}
+
+func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
+	u := h.requireModerator(w, r)
+	if u == nil {
+		return
+	}
+	f := newForm(r)
+	userID, err1 := strconv.ParseInt(f.V("user_id"), 10, 64)
+	terrID, err2 := strconv.ParseInt(f.V("territory_id"), 10, 64)
+	if err1 != nil || err2 != nil {
+		h.fail(w, r, civiscope.Errorf(civiscope.EINVALID, "the request names no agent"))
+		return
+	}
+	approve := f.V("decision") == "approve"
+	ctx := r.Context()
+	tx, err := h.db.Begin(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	if err := account.DecideAgent(ctx, tx, u.ID, userID, terrID, approve, f.V("remember_domain") == "1"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	action := "reject-agent"
+	if approve {
+		action = "approve-agent"
+	}
+	if err := moderation.Audit(ctx, tx, u.ID, action, "territory", terrID, "account #"+strconv.FormatInt(userID, 10)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := tx.Commit(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation/agents", http.StatusSeeOther)
+}
+
+type outboxView struct {
+	view
+	Entries []account.OutboxEntry
+	Pager   web.Pager
+}
+
+func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
+	u := h.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	if !u.IsAdmin() {
+		h.fail(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "the outbox is for admins"))
+		return
+	}
+	pager, err := web.ParsePager(r.URL.Path, r.URL.Query(), 50)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	es, total, err := account.Outbox(r.Context(), h.db, 50, pager.Offset())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pager.Total = total
+	h.rd.Render(w, r, http.StatusOK, "contrib-outbox", outboxView{view: base(r), Entries: es, Pager: pager})
+}
+
+type historyView struct {
+	view
+	Entity    string
+	ID        int64
+	Title     string
+	Link      string
+	Revisions []revisionRow
+	Form      form
+	Failed    int64
+}
+
+type revisionRow struct {
+	directory.Revision
+	Who     string
+	Diff    []moderation.FieldDiff
+	CanUndo bool
+}
+
+var historyEntities = map[string]directory.Entity{"outil": directory.EntityTool, "adoption": directory.EntityAdoption,
+	"editeur": directory.EntityVendor, "organisation": directory.EntityOrganisation}
+
+// history is the public revision log of one entity, with a field diff per
+// revision; moderators get a revert button on updates.
+func (h *Handler) history(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.rd.NotFound(w, r)
+		return
+	}
+	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, newForm(r), 0)
+}
+
+func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind string, id int64, status int, f form, failed int64) {
+	ctx := r.Context()
+	e, ok := historyEntities[kind]
+	if !ok {
+		h.rd.NotFound(w, r)
+		return
+	}
+	v := historyView{view: base(r), Entity: kind, ID: id, Form: f, Failed: failed}
+	switch e {
+	case directory.EntityTool:
+		t, err := directory.GetToolByID(ctx, h.db, id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Title, v.Link = t.Name, "/outils/"+t.Slug
+	case directory.EntityAdoption:
+		a, err := directory.GetAdoption(ctx, h.db, id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		v.Title = "#" + strconv.FormatInt(a.ID, 10)
+		if a.Tool != nil {
+			v.Title = a.Tool.Name
+			v.Link = "/outils/" + a.Tool.Slug
+		}
+		if a.Territory != nil {
+			v.Title += " — " + a.Territory.Name
+		}
+	default:
+		v.Title = string(e) + " #" + strconv.FormatInt(id, 10)
+	}
+	revs, err := directory.ListRevisions(ctx, h.db, e, id, 200)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var ids []int64
+	for _, rv := range revs {
+		if uid, ok := actorUser(rv.Actor); ok {
+			ids = append(ids, uid)
+		}
+	}
+	names, err := account.Names(ctx, h.db, ids)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	mod := v.User.CanModerate()
+	for _, rv := range revs {
+		row := revisionRow{Revision: rv, Who: rv.Actor, CanUndo: mod && rv.Action == "update" &&
+			(e == directory.EntityTool || e == directory.EntityAdoption)}
+		if uid, ok := actorUser(rv.Actor); ok {
+			row.Who = names[uid]
+		}
+		p := moderation.Proposal{Payload: map[string]any{}, Base: map[string]any{}}
+		for k, c := range rv.Changes {
+			p.Payload[k], p.Base[k] = c.New, c.Old
+		}
+		row.Diff = p.Diff()
+		v.Revisions = append(v.Revisions, row)
+	}
+	h.rd.Render(w, r, status, "contrib-history", v)
+}
+
+// actorUser reads the account id of a "user:ID" revision actor.
+func actorUser(actor string) (int64, bool) {
+	const prefix = "user:"
+	if len(actor) <= len(prefix) || actor[:len(prefix)] != prefix {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(actor[len(prefix):], 10, 64)
+	return id, err == nil
+}
+
+func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
+	u := h.requireModerator(w, r)
+	if u == nil {
+		return
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	rev, err := moderation.Revision(ctx, h.db, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	kind := ""
+	for k, e := range historyEntities {
+		if e == rev.Entity {
+			kind = k
+		}
+	}
+	f := newForm(r)
+	if _, err := moderation.Revert(ctx, h.db, u, id, f.V("reason")); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderHistory(w, r, kind, rev.EntityID, server.HTTPStatus(err), f.withError(err), id)
+		return
+	}
+	http.Redirect(w, r, "/historique/"+kind+"/"+strconv.FormatInt(rev.EntityID, 10), http.StatusSeeOther)
+}
