@@ -143,7 +143,9 @@ func (c *client) login(email, password string) page {
 	return c.post("/compte/connexion", url.Values{"email": {email}, "password": {password}})
 }
 
-func uniq(prefix string) string { return fmt.Sprintf("%s%d-%d", prefix, seq.Add(1), time.Now().UnixNano()%1e6) }
+func uniq(prefix string) string {
+	return fmt.Sprintf("%s%d-%d", prefix, seq.Add(1), time.Now().UnixNano()%1e6)
+}
 
 func newModerator(t *testing.T, s *site) *client {
 	t.Helper()
