@@ -1,0 +1,152 @@
+package reports
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory"
+)
+
+// Filter narrows every trend. Empty fields do not filter.
+type Filter struct {
+	YearFrom    int    // inclusive; 0 = no bound
+	YearTo      int    // inclusive; 0 = no bound
+	Category    string // category slug
+	Tool        string // tool slug
+	Region      string // INSEE code of the région of the adopter
+	Departement string // INSEE code of the département of the adopter
+	Kind        string // adopter kind, see AdopterKinds
+	Bracket     int    // population bracket, see Brackets; 0 = all
+}
+
+// AdopterKinds lists the kinds of adopter that trends break down by.
+func AdopterKinds() []directory.Option {
+	return []directory.Option{
+		{Value: "commune", Label: directory.Label{FR: "commune", EN: "municipality"}},
+		{Value: "epci", Label: directory.Label{FR: "intercommunalité (EPCI)", EN: "inter-municipality (EPCI)"}},
+		{Value: "ept", Label: directory.Label{FR: "établissement public territorial", EN: "territorial public body (EPT)"}},
+		{Value: "departement", Label: directory.Label{FR: "département", EN: "département"}},
+		{Value: "region", Label: directory.Label{FR: "région", EN: "region"}},
+		{Value: "organisation", Label: directory.Label{FR: "autre organisation", EN: "other organisation"}},
+	}
+}
+
+// Bracket is a population bracket, the strata INSEE and the DGCL use.
+type Bracket struct {
+	ID    int
+	Min   int // inclusive
+	Max   int // exclusive; 0 = no upper bound
+	Label directory.Label
+}
+
+// Brackets lists the population brackets; ID 0 is "population unknown"
+// (organisations, and the few territories without a census figure). The
+// bounds are repeated in migration 00600, which computes them.
+func Brackets() []Bracket {
+	return []Bracket{
+		{0, 0, 0, directory.Label{FR: "population inconnue", EN: "population unknown"}},
+		{1, 0, 1000, directory.Label{FR: "moins de 1 000 hab.", EN: "under 1,000"}},
+		{2, 1000, 3500, directory.Label{FR: "1 000 à 3 499 hab.", EN: "1,000–3,499"}},
+		{3, 3500, 10000, directory.Label{FR: "3 500 à 9 999 hab.", EN: "3,500–9,999"}},
+		{4, 10000, 20000, directory.Label{FR: "10 000 à 19 999 hab.", EN: "10,000–19,999"}},
+		{5, 20000, 50000, directory.Label{FR: "20 000 à 49 999 hab.", EN: "20,000–49,999"}},
+		{6, 50000, 100000, directory.Label{FR: "50 000 à 99 999 hab.", EN: "50,000–99,999"}},
+		{7, 100000, 0, directory.Label{FR: "100 000 hab. et plus", EN: "100,000 and over"}},
+	}
+}
+
+// BracketOf returns the bracket of a population.
+func BracketOf(pop int) int {
+	for _, b := range Brackets()[1:] {
+		if pop >= b.Min && (b.Max == 0 || pop < b.Max) {
+			return b.ID
+		}
+	}
+	return 0
+}
+
+var (
+	inseeRegion = regexp.MustCompile(`^[0-9]{2}$`)
+	inseeDept   = regexp.MustCompile(`^([0-9]{2}|2A|2B|97[1-8])$`)
+	slugRe      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// Validate checks every field and names each one that is wrong.
+func (f Filter) Validate() error {
+	var errs []civiscope.FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, civiscope.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, y := range []struct {
+		name string
+		v    int
+	}{{"from", f.YearFrom}, {"to", f.YearTo}} {
+		if y.v != 0 && (y.v < 1980 || y.v > 2100) {
+			add(y.name, "must be a year between 1980 and 2100, not %d", y.v)
+		}
+	}
+	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
+		add("to", "must not be before from (%d > %d)", f.YearFrom, f.YearTo)
+	}
+	if f.Category != "" {
+		if _, ok := directory.CategoryBySlug(f.Category); !ok {
+			add("category", "unknown category %q", f.Category)
+		}
+	}
+	if f.Tool != "" && !slugRe.MatchString(f.Tool) {
+		add("tool", "%q is not a tool slug (lower case letters, digits and hyphens)", f.Tool)
+	}
+	if f.Region != "" && !inseeRegion.MatchString(f.Region) {
+		add("region", "%q is not a région INSEE code (two digits, e.g. 84)", f.Region)
+	}
+	if f.Departement != "" && !inseeDept.MatchString(f.Departement) {
+		add("departement", "%q is not a département INSEE code (e.g. 01, 2A, 974)", f.Departement)
+	}
+	if f.Kind != "" {
+		ok := false
+		for _, k := range AdopterKinds() {
+			ok = ok || k.Value == f.Kind
+		}
+		if !ok {
+			add("kind", "unknown adopter kind %q (commune, epci, ept, departement, region or organisation)", f.Kind)
+		}
+	}
+	if f.Bracket < 0 || f.Bracket >= len(Brackets()) {
+		add("bracket", "must be between 1 and %d", len(Brackets())-1)
+	}
+	return civiscope.Invalid(errs)
+}
+
+// ParseFilter reads a filter from query parameters (from, to, category,
+// tool, region, departement, kind, bracket) and validates it, so that the
+// web pages, the API and the CLI accept the same words.
+func ParseFilter(get func(string) string) (Filter, error) {
+	var f Filter
+	var errs []civiscope.FieldError
+	num := func(name string) int {
+		s := strings.TrimSpace(get(name))
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs = append(errs, civiscope.FieldError{Field: name, Message: fmt.Sprintf("%q is not a whole number", s)})
+		}
+		return n
+	}
+	f.YearFrom = num("from")
+	f.YearTo = num("to")
+	f.Bracket = num("bracket")
+	f.Category = strings.TrimSpace(get("category"))
+	f.Tool = strings.TrimSpace(get("tool"))
+	f.Region = strings.ToUpper(strings.TrimSpace(get("region")))
+	f.Departement = strings.ToUpper(strings.TrimSpace(get("departement")))
+	f.Kind = strings.TrimSpace(get("kind"))
+	if err := civiscope.Invalid(errs); err != nil {
+		return f, err
+	}
+	return f, f.Validate()
+}
