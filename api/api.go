@@ -18,6 +18,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/api/token"
+	"github.com/civiscope/civiscope/search"
+	searchpg "github.com/civiscope/civiscope/search/pg"
 )
 
 // Config holds the API's tunables. LoadConfig reads them from the
@@ -125,6 +127,15 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// Deps is what the API needs from the outside world.
+type Deps struct {
+	DB  *pgxpool.Pool
+	Log *slog.Logger
+	// Search answers /api/v1/search; nil means the embedded PostgreSQL
+	// engine, as the web pages use.
+	Search search.Engine
+}
+
 // API serves /api. It owns its state (limiters, cursor key, rendered
 // documentation); nothing is package-global.
 type API struct {
@@ -135,11 +146,13 @@ type API struct {
 	cursors cursorCodec
 	spec    *specDoc
 	cache   *responseCache
+	engine  search.Engine
 }
 
 // New builds the API. It fails only if the embedded OpenAPI document is
 // broken, which is a build mistake.
-func New(db *pgxpool.Pool, log *slog.Logger, cfg Config) (*API, error) {
+func New(d Deps, cfg Config) (*API, error) {
+	db, log := d.DB, d.Log
 	cfg.setDefaults()
 	for _, w := range cfg.Warnings {
 		log.Warn("api configuration", "problem", w)
@@ -150,6 +163,9 @@ func New(db *pgxpool.Pool, log *slog.Logger, cfg Config) (*API, error) {
 		if _, err := rand.Read(key); err != nil {
 			return nil, fmt.Errorf("draw cursor key: %w", err)
 		}
+	}
+	if d.Search == nil {
+		d.Search = searchpg.New(db)
 	}
 	spec, err := loadSpec()
 	if err != nil {
@@ -163,6 +179,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, cfg Config) (*API, error) {
 		cursors: cursorCodec{key: key},
 		spec:    spec,
 		cache:   newResponseCache(cfg.CacheTTL),
+		engine:  d.Search,
 	}, nil
 }
 
@@ -193,6 +210,7 @@ func (a *API) routes(r chi.Router) {
 		public.Get("/vendors/{slug}", a.getVendor)
 		public.Get("/adoptions", a.listAdoptions)
 		public.Get("/categories", a.listCategories)
+		public.Get("/search", a.search)
 
 		r.Get("/token", a.currentToken)
 		admin := r.With(a.require(token.Admin))

@@ -33,7 +33,7 @@ func BenchmarkTerritory(b *testing.B) {
 
 func benchGet(b *testing.B, path string, ttl time.Duration) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := New(db, log, Config{IPRate: 1e9, IPBurst: 1e9, CacheTTL: ttl})
+	a, err := New(Deps{DB: db, Log: log}, Config{IPRate: 1e9, IPBurst: 1e9, CacheTTL: ttl})
 	if err != nil {
 		b.Fatal(err)
 	}

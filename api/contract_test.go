@@ -150,7 +150,7 @@ func contractCheck(t testing.TB, doc *openapi3.T, routes chi.Routes, next http.H
 func newTestServer(t testing.TB, cfg Config) (*httptest.Server, *API) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := New(db, log, cfg)
+	a, err := New(Deps{DB: db, Log: log}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func newTestServer(t testing.TB, cfg Config) (*httptest.Server, *API) {
 // served.
 func TestContractRoutes(t *testing.T) {
 	doc := testContract.load(t)
-	a, err := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	a, err := New(Deps{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,15 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
+	searchpg "github.com/civiscope/civiscope/search/pg"
 )
 
 // apiTemplate is the register, the shipped seed of real tools and vendors,
 // and a few real adoptions taken from the decidim.org list of
 // installations (data/sources/decidim_installations.json, commit
-// 115e36b5, AGPL-3.0), recorded with that source as their evidence.
-var apiTemplate = pgtest.Template{Name: "api", Version: "seed1", Seed: seedAPI}
+// 115e36b5, AGPL-3.0), recorded with that source as their evidence; then
+// the search index, built from all of it.
+var apiTemplate = pgtest.Template{Name: "api", Version: "seed2", Seed: seedAPI}
 
 // decidimInstallation is one entry of the shipped decidim.org list.
 type decidimInstallation struct {
@@ -82,6 +84,9 @@ func seedAPI(ctx context.Context, pool *pgxpool.Pool) error {
 		Category: "petitions", Status: directory.StatusUnknown, Confidence: 0.9, Evidence: evidence("assemblée-nationale")}
 	if _, err := directory.UpsertAdoption(ctx, pool, &a, by); err != nil {
 		return fmt.Errorf("fixture assemblée nationale: %w", err)
+	}
+	if _, err := searchpg.New(pool).Rebuild(ctx, nil); err != nil {
+		return fmt.Errorf("build the search index: %w", err)
 	}
 	return nil
 }

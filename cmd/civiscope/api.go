@@ -17,7 +17,7 @@ import (
 
 // apiMount builds the REST API for serve.
 func (a *App) apiMount(pool *pgxpool.Pool) (server.Mount, error) {
-	h, err := api.New(pool, a.Log, a.Config.API)
+	h, err := api.New(api.Deps{DB: pool, Log: a.Log}, a.Config.API)
 	if err != nil {
 		return nil, err
 	}
