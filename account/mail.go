@@ -146,3 +146,9 @@ func Outbox(ctx context.Context, db postgres.Querier, limit, offset int) ([]Outb
 	}
 	return out, total, rows.Err()
 }
+
+// LoadSMTPConfig reads the SMTP_* variables through getenv.
+func LoadSMTPConfig(getenv func(string) string) SMTPConfig {
+	return SMTPConfig{Addr: getenv("SMTP_ADDR"), From: getenv("SMTP_FROM"),
+		Username: getenv("SMTP_USERNAME"), Password: getenv("SMTP_PASSWORD")}
+}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/api"
 )
 
@@ -15,7 +16,8 @@ type Config struct {
 	MeiliURL    string // MEILI_URL: Meilisearch instead of PostgreSQL search
 	MeiliAPIKey string // MEILI_API_KEY
 	LogLevel    slog.Level
-	API         api.Config // API_* variables: rate limits, body limit, cursor key
+	API         api.Config         // API_* variables: rate limits, body limit, cursor key
+	SMTP        account.SMTPConfig // SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD
 }
 
 // DefaultDatabaseURL is the project-local cluster that `make run` starts.
@@ -30,6 +32,7 @@ func LoadConfig(getenv func(string) string) Config {
 		MeiliURL:    getenv("MEILI_URL"),
 		MeiliAPIKey: getenv("MEILI_API_KEY"),
 		API:         api.LoadConfig(getenv),
+		SMTP:        account.LoadSMTPConfig(getenv),
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL

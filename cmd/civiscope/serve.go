@@ -52,7 +52,11 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, e
 	if err != nil {
 		return nil, err
 	}
-	return []server.Mount{site.Mount(), apiMount}, nil
+	contribMount, err := a.contribMount(pool)
+	if err != nil {
+		return nil, err
+	}
+	return []server.Mount{site.Mount(), apiMount, contribMount}, nil
 }
 
 // bootstrap loads what ships with the binary into an empty database, so that
