@@ -59,7 +59,7 @@ type Result struct {
 
 // Resolver resolves names against the register loaded at New.
 type Resolver struct {
-	db      postgres.Querier
+	names   *territory.Index // the register's own fuzzy lookup
 	ix      *index
 	shapes  *Shapes
 	domains map[string]officialDomain
@@ -72,7 +72,11 @@ func New(ctx context.Context, db postgres.Querier, shapes io.Reader) (*Resolver,
 	if err != nil {
 		return nil, err
 	}
-	r := &Resolver{db: db, ix: ix, domains: officialDomains()}
+	names, err := territory.LoadIndex(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	r := &Resolver{names: names, ix: ix, domains: officialDomains()}
 	if shapes != nil {
 		if r.shapes, err = ReadShapes(shapes); err != nil {
 			return nil, err
@@ -188,7 +192,7 @@ func (r *Resolver) territory(ctx context.Context, name string, p parsedName, s s
 		if officialPlace != nil {
 			return Result{Outcome: Linked, Place: officialPlace, Confidence: 0.9, Reason: official.why}
 		}
-		return r.fuzzy(ctx, name, p, s)
+		return r.fuzzy(name, p, s)
 	}
 
 	// Several kinds share the name (Paris, Loiret…): the source's own type
@@ -300,13 +304,13 @@ func (r *Resolver) truncated(p parsedName) []*Place {
 
 // fuzzy accepts a misspelt name only when one territory is within two
 // edits of it and the domain or the point agrees.
-func (r *Resolver) fuzzy(ctx context.Context, name string, p parsedName, s signals) Result {
+func (r *Resolver) fuzzy(name string, p parsedName, s signals) Result {
 	// Short names are too close to too many others for a typo to be told
 	// from another place ("Alsace" is two letters from "Sacé").
 	if len(p.core) < 8 {
 		return Result{Outcome: Unresolved, Reason: fmt.Sprintf("no territory is named %q", name)}
 	}
-	ms, err := territory.Find(ctx, r.db, p.norm, territory.FindOptions{Kinds: p.kinds, Limit: 10})
+	ms, err := r.names.Find(p.norm, territory.FindOptions{Kinds: p.kinds, Limit: 10})
 	if err != nil {
 		return Result{Outcome: Unresolved, Reason: "lookup failed: " + err.Error()}
 	}

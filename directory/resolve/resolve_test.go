@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,17 +24,29 @@ var db *pgxpool.Pool
 
 func TestMain(m *testing.M) { pgtest.Main(m, "resolve", territorytest.Template, &db) }
 
+// shared holds the resolver the tests share: loading the register and the
+// outlines once keeps the package fast.
+var shared struct {
+	sync.Once
+	r   *resolve.Resolver
+	err error
+}
+
 func newResolver(t testing.TB) *resolve.Resolver {
 	t.Helper()
+	shared.Do(func() { shared.r, shared.err = loadResolver() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.r
+}
+
+func loadResolver() (*resolve.Resolver, error) {
 	shapes, err := fs.ReadFile(data.DirectoryFS(), data.DepartementShapes)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	r, err := resolve.New(context.Background(), db, bytes.NewReader(shapes))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return resolve.New(context.Background(), db, bytes.NewReader(shapes))
 }
 
 func f(x float64) *float64 { return &x }
