@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/civiscope/civiscope/postgres"
 )
 
@@ -36,6 +38,11 @@ func Refresh(ctx context.Context, db postgres.Querier) (time.Time, error) {
 	for _, v := range views() {
 		if _, err := db.Exec(ctx, `REFRESH MATERIALIZED VIEW CONCURRENTLY `+v); err != nil {
 			return time.Time{}, fmt.Errorf("refresh %s: %w", v, err)
+		}
+		// Fresh statistics, or the planner guesses on a view it has never
+		// seen and the trend queries lose their plans.
+		if _, err := db.Exec(ctx, `ANALYZE `+v); err != nil {
+			return time.Time{}, fmt.Errorf("analyze %s: %w", v, err)
 		}
 	}
 	var at time.Time
@@ -59,4 +66,8 @@ func AsOf(ctx context.Context, db postgres.Querier) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return at, nil
+}
+
+func pgxTxOptions() pgx.TxOptions {
+	return pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 }

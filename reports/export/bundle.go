@@ -1,0 +1,81 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// WriteAll writes ds into dir in every format: NAME.csv and NAME.json per
+// resource, DATASET.xlsx with sum as its first sheet, and datapackage.json
+// describing the CSV files with their checksums. It returns the data rows
+// per file.
+func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[string]int64, error) {
+	rows := map[string]int64{}
+	files := map[string]File{}
+	for _, r := range ds.Resources {
+		for _, kind := range []string{"csv", "json"} {
+			name := r.Name + "." + kind
+			n, err := writeFile(filepath.Join(dir, name), func(f *os.File) (int64, error) {
+				if kind == "csv" {
+					return WriteCSV(ctx, f, r)
+				}
+				return WriteJSON(ctx, f, r)
+			})
+			if err != nil {
+				return nil, err
+			}
+			rows[name] = n
+			if kind == "csv" {
+				h, err := HashFile(filepath.Join(dir, name))
+				if err != nil {
+					return nil, err
+				}
+				files[name] = h
+			}
+		}
+	}
+	xlsx := ds.Name + ".xlsx"
+	var perSheet map[string]int64
+	_, err := writeFile(filepath.Join(dir, xlsx), func(f *os.File) (int64, error) {
+		var err error
+		perSheet, err = WriteXLSX(ctx, f, ds, sum)
+		return 0, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range perSheet {
+		rows[xlsx] += n
+	}
+	b, err := json.MarshalIndent(NewPackage(ds, files), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("datapackage.json: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), append(b, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("write datapackage.json: %w", err)
+	}
+	return rows, nil
+}
+
+// writeFile creates path, runs write and syncs, so a release never holds a
+// half-written file that looks complete.
+func writeFile(path string, write func(*os.File) (int64, error)) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, fmt.Errorf("create %s: %w", filepath.Base(path), err)
+	}
+	n, err := write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return n, nil
+}
