@@ -156,11 +156,14 @@ func loadAxe() (string, error) {
 }
 
 // tab opens a fresh tab for one flow.
-func (b *browser) tab(t *testing.T) context.Context {
+func (b *browser) tab(t *testing.T) context.Context { return b.tabFor(t, time.Minute) }
+
+// tabFor opens a tab whose actions must all end within d.
+func (b *browser) tabFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, d)
 	t.Cleanup(cancelT)
 	return ctx
 }
@@ -208,13 +211,20 @@ func (b *browser) waitFor(t *testing.T, ctx context.Context, want, cond string) 
 	}
 }
 
+// text returns the text of the first element matching a CSS selector. It
+// reads the DOM with JavaScript rather than chromedp's node tracking, which
+// loses track of a page restored from the back-forward cache.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	q, _ := json.Marshal(sel)
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[*string](`(e => e && e.textContent.trim())(document.querySelector(`+string(q)+`))`))
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}
-	return s
+	if s == nil {
+		t.Fatalf("no element %s", sel)
+	}
+	return *s
 }
 
 type axeViolation struct {
@@ -250,7 +260,7 @@ func (b *browser) axeViolations(t *testing.T, ctx context.Context, label string)
 		t.Fatalf("inject axe-core: %v", err)
 	}
 	res, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
+		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations))`,
 		chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("run axe-core on %s: %v", label, err)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -15,6 +16,14 @@ func TestBrowser(t *testing.T) {
 	t.Run("AccessibilityOfEveryPageType", func(t *testing.T) {
 		pages := []struct{ name, path string }{
 			{"home", "/"},
+			{"search", "/recherche?q=decidim"},
+			{"search-filtered", "/recherche?type=tool&category=participatory-budgeting"},
+			{"search-empty", "/recherche?q=decidim&type=vendor&category=petitions"},
+			{"tool", "/outils/decidim"},
+			{"tool-without-adopters", "/outils/consul"},
+			{"suggest", "/outils/decidim/suggerer"},
+			{"compare", "/comparer?outil=decidim&outil=consul&outil=cap-collectif"},
+			{"compare-empty", "/comparer"},
 			{"territories", "/territoires"},
 			{"territories-search", "/territoires?q=saint+denis"},
 			{"commune", "/territoires/commune/33063"},
@@ -27,7 +36,7 @@ func TestBrowser(t *testing.T) {
 			{"bad-request", "/territoires/departement/33?page=0"},
 			{"english", "/territoires/commune/33063?lang=en"},
 		}
-		ctx := b.tab(t)
+		ctx := b.tabFor(t, 5*time.Minute)
 		for _, p := range pages {
 			b.open(t, ctx, p.path)
 			b.checkAxe(t, ctx, p.path)
@@ -45,6 +54,73 @@ func TestBrowser(t *testing.T) {
 		if vs := b.axeViolations(t, ctx, "unlabelled input"); len(vs) == 0 {
 			t.Error("axe-core found nothing wrong with an unlabelled input")
 		}
+	})
+
+	t.Run("SearchAndFilter", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/")
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#hq"), "budget participatif")); err != nil {
+			t.Fatal(err)
+		}
+		b.clickTo(t, ctx, `form[action="/recherche"] button`, "/recherche?q=budget")
+		before := text(t, ctx, "#results-title")
+		// Filter on tools through the facet link; the URL carries it.
+		b.clickTo(t, ctx, `.facets a[href*="type=tool"]`, "type=tool")
+		if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "q=budget") {
+			t.Errorf("the facet link dropped the keywords: %s", loc)
+		}
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".results .tag").length`)); n == 0 {
+			t.Fatal("no result after filtering on tools")
+		}
+		tags, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".results .tag")].map(e => e.textContent).join("|")`))
+		if strings.Contains(tags, "Éditeur") || strings.Contains(tags, "Collectivité") {
+			t.Errorf("tool filter let other types through: %s", tags)
+		}
+		b.screenshot(t, ctx, "flow-search-filtered")
+		// The back button returns to the unfiltered search.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`history.back(), true`)); err != nil {
+			t.Fatal(err)
+		}
+		b.waitFor(t, ctx, "/recherche?q=budget", `!location.search.includes("type=tool") && document.readyState === "complete"`)
+		if text(t, ctx, "#results-title") != before {
+			t.Errorf("back button: results %q, want %q", text(t, ctx, "#results-title"), before)
+		}
+	})
+
+	t.Run("ToolThenAdopterTerritory", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/recherche?q=decidim")
+		b.clickTo(t, ctx, `.results a[href="/outils/decidim"]`, "/outils/decidim")
+		if h := text(t, ctx, "h1"); h != "Decidim" {
+			t.Fatalf("tool page h1 %q", h)
+		}
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".choropleth path.q1").length`)); n == 0 {
+			t.Error("the map shades no département")
+		}
+		b.screenshot(t, ctx, "flow-tool")
+		b.clickTo(t, ctx, `#adopters ~ .table-scroll a[href="/territoires/commune/92050"]`, "/territoires/commune/92050")
+		if h := text(t, ctx, "h1"); !strings.HasPrefix(h, "Nanterre") {
+			t.Errorf("adopter page h1 %q", h)
+		}
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#tools ~ .table-scroll a[href="/outils/decidim"]').length`)); n == 0 {
+			t.Error("the adopter's page does not list Decidim")
+		}
+		b.screenshot(t, ctx, "flow-adopter")
+	})
+
+	t.Run("CompareTwoTools", func(t *testing.T) {
+		ctx := b.tab(t)
+		b.open(t, ctx, "/outils/decidim")
+		b.clickTo(t, ctx, `a[href="/comparer?outil=decidim"]`, "/comparer?outil=decidim")
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#outil1"), "consul")); err != nil {
+			t.Fatal(err)
+		}
+		b.clickTo(t, ctx, `form[action="/comparer"] button`, "outil=consul")
+		heads, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("table.compare thead th")].map(e => e.textContent.trim()).join("|")`))
+		if heads != "Critère|Decidim|CONSUL Democracy" {
+			t.Errorf("comparison columns %q", heads)
+		}
+		b.screenshot(t, ctx, "flow-compare")
 	})
 
 	t.Run("KeyboardSkipLink", func(t *testing.T) {
