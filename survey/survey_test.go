@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/survey"
@@ -405,4 +406,53 @@ func TestEditionRules(t *testing.T) {
 	_, _ = survey.ImportForm(ctx, db, questionnaire.Barometre2026())
 	_, err = survey.ImportForm(ctx, db, questionnaire.Barometre2026())
 	code(t, err, civiscope.ECONFLICT)
+}
+
+// TestDirectoryEvidence submits a publishable response naming a directory
+// tool and an unlisted one: the first becomes an adoption with barometer
+// evidence, in the same transaction; a replay adds nothing.
+func TestDirectoryEvidence(t *testing.T) {
+	ctx := context.Background()
+	tool := &directory.Tool{Slug: "decidim", Name: "Decidim", Categories: []string{"consultation"}}
+	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	tok := setup(t, 2037, "kind,code\ncommune,35238\n")["35238"]
+	s, err := survey.Start(ctx, db, tok, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Response.Version
+	rows := page(v, map[string]string{"outils.0.outil": "decidim", "outils.0.outil_usages": "budget_participatif", "outils.0.outil_depuis": "2018",
+		"outils.0.outil_evaluation": "non", "outils.1.outil": "autre", "outils.1.outil_autre": "Outil maison", "outils.1.outil_usages": "vote", "outils.1.outil_evaluation": "non"})
+	rows.Rows = 2
+	steps := []struct {
+		n  int
+		in survey.PageInput
+	}{
+		{0, page(0, firstPage)}, {1, page(0, map[string]string{"utilise_outils": "oui"})}, {2, rows},
+		{3, page(0, map[string]string{"opendata": "non"})}, {6, page(0, map[string]string{"consentement": "oui"})},
+	}
+	for _, st := range steps {
+		st.in.Version = v
+		if s, err = survey.SavePage(ctx, db, tok, st.n, st.in, now); err != nil {
+			t.Fatalf("page %d: %v", st.n, err)
+		}
+		v = s.Response.Version
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := survey.Submit(ctx, db, tok, v, "fr", now, survey.DirectoryEvidence{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	var cat, kind, started string
+	err = db.QueryRow(ctx, `SELECT count(*), max(a.category), max(e.source_kind), max(a.started_on::text) FROM adoption a JOIN evidence e ON e.adoption_id = a.id
+		JOIN territory t ON t.id = a.territory_id WHERE t.code = '35238' AND t.kind = 'commune'`).Scan(&n, &cat, &kind, &started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || cat != "participatory-budgeting" || kind != "barometer" || started != "2018-01-01" {
+		t.Errorf("evidence: n=%d category=%s kind=%s started=%s", n, cat, kind, started)
+	}
 }

@@ -52,11 +52,15 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, e
 	if err != nil {
 		return nil, err
 	}
+	surveyMount, err := a.surveyMount(pool)
+	if err != nil {
+		return nil, err
+	}
 	contribMount, err := a.contribMount(pool)
 	if err != nil {
 		return nil, err
 	}
-	return []server.Mount{site.Mount(), apiMount, contribMount}, nil
+	return []server.Mount{site.Mount(), apiMount, surveyMount, contribMount}, nil
 }
 
 // bootstrap loads what ships with the binary into an empty database, so that

@@ -108,18 +108,27 @@ func Barometre2026() *xlsform.Form {
 			{"presentiel", "Nous privilégions la participation en présentiel", "We prefer in-person participation"},
 			{"autre", "Autre raison", "Other reason"},
 		},
-		// Tools that French collectivités use, named as in Etalab's catalogue
-		// of participation tools (consultation.gouv.fr) and the projects'
-		// own sites; choice names are the directory's slugs.
+		// Participation tools of the Civiscope directory (data/seed/tools.json),
+		// by name; choice names are the directory's slugs, so an answer
+		// links to the tool it names.
 		"outil", []choice{
 			{"decidim", "Decidim", "Decidim"},
 			{"cap-collectif", "Cap Collectif", "Cap Collectif"},
 			{"consul", "CONSUL Democracy", "CONSUL Democracy"},
+			{"go-vocal", "Go Vocal (CitizenLab)", "Go Vocal (CitizenLab)"},
+			{"fluicity", "Fluicity", "Fluicity"},
+			{"make-org", "Make.org", "Make.org"},
 			{"democracyos", "DemocracyOS", "DemocracyOS"},
 			{"civocracy", "Civocracy", "Civocracy"},
 			{"assembl", "Assembl", "Assembl"},
 			{"id-city", "iD City", "iD City"},
 			{"nova-ideo", "Nova Ideo", "Nova Ideo"},
+			{"tellmycity", "TellMyCity", "TellMyCity"},
+			{"neocity", "Neocity", "Neocity"},
+			{"intramuros", "IntraMuros", "IntraMuros"},
+			{"panneaupocket", "PanneauPocket", "PanneauPocket"},
+			{"publik", "Publik", "Publik"},
+			{"limesurvey", "LimeSurvey", "LimeSurvey"},
 			{survey.OtherTool, "Autre outil", "Other tool"},
 		},
 		"usage", []choice{

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+)
+
+// surveyMessages are the respondent flow's UI strings.
+func surveyMessages() []Message {
+	return []Message{
+		{"survey.step", "Étape %d sur %d", "Step %d of %d"},
+		{"survey.for", "pour %s", "for %s"},
+		{"survey.start.title", "Votre réponse au baromètre", "Your answer to the barometer"},
+		{"survey.start.intro", "Vous répondez au nom de %s. Toute personne de la collectivité qui a ce lien peut compléter la même réponse.", "You answer on behalf of %s. Anyone in the authority with this link can work on the same answer."},
+		{"survey.start.deadline", "Réponses attendues jusqu'au %s.", "Answers are expected until %s."},
+		{"survey.start.prefilled", "Les réponses de la précédente édition ont été reprises : vérifiez-les et mettez-les à jour.", "Last edition's answers have been copied in: check and update them."},
+		{"survey.start.begin", "Commencer", "Start"},
+		{"survey.start.resume", "Reprendre", "Resume"},
+		{"survey.start.steps", "Les étapes", "The steps"},
+		{"survey.start.save", "Chaque étape est enregistrée sur le serveur dès que vous la validez : vous pouvez vous arrêter et reprendre plus tard, depuis n'importe quel appareil.", "Each step is saved on the server as soon as you confirm it: you can stop and resume later, from any device."},
+		{"survey.required", "obligatoire", "required"},
+		{"survey.required.note", "Les questions marquées « obligatoire » doivent recevoir une réponse ; « Je ne sais pas » est une réponse.", "Questions marked “required” need an answer; “Don't know” is an answer."},
+		{"survey.errors.title", "%d erreur(s) à corriger sur cette page", "%d error(s) to fix on this page"},
+		{"survey.errors.prefix", "Erreur", "Error"},
+		{"survey.conflict.title", "Ces réponses ont été modifiées par quelqu'un d'autre", "Someone else changed these answers"},
+		{"survey.cantanswer", "Je ne peux pas répondre à cette question", "I cannot answer this question"},
+		{"survey.answer_above", "Je réponds ci-dessus", "I answer above"},
+		{"survey.dont_know", "Je ne sais pas", "Don't know"},
+		{"survey.refused", "Je préfère ne pas répondre", "Prefer not to say"},
+		{"survey.row", "Ligne %d", "Row %d"},
+		{"survey.row.remove", "Supprimer la ligne %d", "Remove row %d"},
+		{"survey.row.add", "Ajouter une ligne", "Add a row"},
+		{"survey.continue", "Enregistrer et continuer", "Save and continue"},
+		{"survey.draft", "Enregistrer et reprendre plus tard", "Save and finish later"},
+		{"survey.previous", "Enregistrer et revenir à l'étape précédente", "Save and go back"},
+		{"survey.saved", "Vos réponses ont été enregistrées à %s. Vous pouvez fermer cette page et revenir plus tard avec le même lien.", "Your answers were saved at %s. You can close this page and come back later with the same link."},
+		{"survey.new_questions", "Vos réponses ont été enregistrées. De nouvelles questions s'appliquent d'après vos réponses : complétez-les avant de continuer.", "Your answers were saved. New questions apply given your answers: complete them before going on."},
+		{"survey.review.title", "Relecture avant transmission", "Review before submitting"},
+		{"survey.review.intro", "Vérifiez vos réponses. Une fois transmises, elles ne peuvent plus être modifiées.", "Check your answers. Once submitted, they can no longer be changed."},
+		{"survey.review.edit", "Modifier « %s »", "Edit “%s”"},
+		{"survey.review.empty", "Sans réponse", "No answer"},
+		{"survey.review.print", "Version imprimable", "Printable version"},
+		{"survey.review.print.hint", "Utilisez la fonction Imprimer de votre navigateur pour garder une copie.", "Use your browser's Print function to keep a copy."},
+		{"survey.review.submit", "Transmettre mes réponses", "Submit my answers"},
+		{"survey.review.back", "Retour à la relecture", "Back to the review"},
+		{"survey.review.problem", "Les réponses n'ont pas été transmises", "The answers were not submitted"},
+		{"survey.review.none", "Aucune ligne.", "No row."},
+		{"survey.done.title", "Merci, vos réponses sont transmises", "Thank you, your answers are submitted"},
+		{"survey.done.text", "Les réponses de %s ont été transmises le %s. Elles sont verrouillées.", "The answers of %s were submitted on %s. They are locked."},
+		{"survey.done.publish", "Vous avez accepté leur publication au nom de la collectivité.", "You agreed to publish them under the authority's name."},
+		{"survey.done.private", "Elles ne seront publiées que sous forme agrégée.", "They will only be published in aggregate."},
+		{"survey.done.copy", "Consulter ou imprimer les réponses transmises", "View or print the submitted answers"},
+	}
+}
+
+// surveyFuncs are the template helpers of the flow.
+func surveyFuncs() template.FuncMap {
+	return template.FuncMap{
+		"hasWord": func(list, w string) bool {
+			for _, s := range strings.Fields(list) {
+				if s == w {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
