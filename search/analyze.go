@@ -62,7 +62,7 @@ func Analyze(text string) []Clause {
 		w := words[i]
 		last := i == len(words)-1
 		i++
-		if stopword(w) && !last {
+		if IsStopword(w) && !last {
 			continue
 		}
 		out = append(out, Clause{Alternatives: [][]string{{w}}, Prefix: last, Word: w})

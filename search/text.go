@@ -40,9 +40,9 @@ func Words(s string) []string {
 // SortKey is the key that SortName orders by in every backend.
 func SortKey(name string) string { return strings.Join(Words(name), " ") }
 
-// stopword reports French (and a few English) words too common to require:
-// a query keeps them only as the last, still-being-typed word.
-func stopword(w string) bool {
+// IsStopword reports French (and a few English) words too common to
+// require: a query keeps them only as the last, still-being-typed word.
+func IsStopword(w string) bool {
 	switch w {
 	case "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le",
 		"les", "leur", "leurs", "n", "ne", "ou", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se",

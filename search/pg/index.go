@@ -22,11 +22,26 @@ import (
 
 // Engine searches and maintains the search_document table.
 type Engine struct {
-	db *pgxpool.Pool
+	db    *pgxpool.Pool
+	snaps *snapshots
 }
 
-// New returns the PostgreSQL search backend.
-func New(db *pgxpool.Pool) *Engine { return &Engine{db: db} }
+// New returns the PostgreSQL search backend. It keeps an in-memory snapshot
+// of the documents' facets and sort keys (see snapshot), loaded on the first
+// search and refreshed from what changed, so create one per process.
+func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}} }
+
+// writeLock serialises writes to search_document, so that seq values become
+// visible in increasing order and a snapshot refresh ("seq > last") never
+// skips one.
+const writeLock = 7427200
+
+func lockWrites(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+		return fmt.Errorf("lock search documents: %w", err)
+	}
+	return nil
+}
 
 // Name is the cursor name of this index.
 func (e *Engine) Name() string { return "postgres" }
@@ -53,10 +68,19 @@ const learnWords = `INSERT INTO search_word (word)
 // transaction, so the index and its cursor never disagree.
 func (e *Engine) Apply(ctx context.Context, b search.Batch) error {
 	return postgres.InTx(ctx, e.db, func(tx pgx.Tx) error {
+		if err := lockWrites(ctx, tx); err != nil {
+			return err
+		}
 		if len(b.Deletes) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM search_document WHERE id = ANY($1)`, b.Deletes); err != nil {
+			if _, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM search_document WHERE id = ANY($1) RETURNING doc_no)
+				INSERT INTO search_tombstone (doc_no) SELECT doc_no FROM gone`, b.Deletes); err != nil {
 				return fmt.Errorf("delete search documents: %w", err)
 			}
+		}
+		// Snapshots older than staleAfter reload from scratch, so day-old
+		// tombstones are no longer needed by anyone.
+		if _, err := tx.Exec(ctx, `DELETE FROM search_tombstone WHERE deleted_at < now() - interval '1 day'`); err != nil {
+			return fmt.Errorf("prune search tombstones: %w", err)
 		}
 		if len(b.Upserts) > 0 {
 			batch := &pgx.Batch{}
@@ -69,7 +93,7 @@ func (e *Engine) Apply(ctx context.Context, b search.Batch) error {
 					ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name,
 					name_sort = excluded.name_sort, summary = excluded.summary, description = excluded.description,
 					keywords = excluded.keywords, adopters = excluded.adopters, updated_at = excluded.updated_at,
-					facets = excluded.facets`, row(d)...)
+					facets = excluded.facets, seq = nextval('search_document_seq')`, row(d)...)
 			}
 			if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 				return fmt.Errorf("upsert search documents: %w", err)
@@ -94,6 +118,9 @@ func (e *Engine) Rebuild(ctx context.Context, progress search.Progress) (int, er
 		return 0, fmt.Errorf("begin search rebuild: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	if err := lockWrites(ctx, tx); err != nil {
+		return 0, err
+	}
 	latest, err := directory.LatestRevisionID(ctx, tx)
 	if err != nil {
 		return 0, err
@@ -103,7 +130,8 @@ func (e *Engine) Rebuild(ctx context.Context, progress search.Progress) (int, er
 		+ (SELECT count(*) FROM territory WHERE NOT historic)`).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count documents: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_document`); err != nil {
+	if _, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM search_document RETURNING doc_no)
+		INSERT INTO search_tombstone (doc_no) SELECT doc_no FROM gone`); err != nil {
 		return 0, fmt.Errorf("clear search documents: %w", err)
 	}
 	done := 0

@@ -9,13 +9,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/civiscope/civiscope/search"
 )
 
-// Search runs q: words become a tsquery (stemmed or whole-word prefix, typo
-// corrections and synonyms as alternatives), filters become array overlaps
-// on the facet terms, and one statement returns the total, the page and the
-// facet counts over the same matching rows, so they always agree.
+// Search runs q. PostgreSQL matches the text: words become a tsquery
+// (stemmed or whole-word prefix, typo corrections and synonyms as
+// alternatives) over the GIN-indexed body, and returns the matching
+// documents with their relevance tier. Filters, facet counts, sorting and
+// paging then run over the in-memory snapshot, on the same set of matches,
+// so counts and results always agree.
 func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
@@ -27,79 +31,184 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-
-	var where []string
 	tsq := tsquery(clauses, terms, arg)
-	rank := "0::real"
-	from := "search_document d"
+
+	batch := &pgx.Batch{}
+	var tableSeq int64
+	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
+	var matched []int64
+	var tiers []int16
 	if tsq != "" {
-		from += ", (SELECT " + tsq + " AS tsq) q"
-		where = append(where, "d.body @@ q.tsq")
-		rank = "ts_rank(d.body, q.tsq)"
+		batch.Queue(`SELECT array_agg(d.doc_no), array_agg(((d.title @@ q.tsq)::int * 2 + (d.head @@ q.tsq)::int)::int2)
+			FROM search_document d, (SELECT `+tsq+` AS tsq) q WHERE d.body @@ q.tsq`, args...).
+			QueryRow(func(r pgx.Row) error { return r.Scan(&matched, &tiers) })
+	}
+	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	s, err := e.snaps.get(ctx, e.db, tableSeq)
+	if err != nil {
+		return nil, err
+	}
+
+	// The matching set: text matches (or every document), then each facet
+	// filter: values of one facet OR-ed, facets AND-ed.
+	var match bitset
+	var tier []int16
+	if tsq == "" {
+		match = slices.Clone(s.live)
+	} else {
+		tier = make([]int16, len(s.docNo))
+		for i, no := range matched {
+			if p, ok := s.pos[no]; ok {
+				match = match.set(p)
+				tier[p] = tiers[i]
+			}
+		}
+		match.and(s.live)
 	}
 	for _, name := range search.FacetNames() {
 		vals := q.Filters[name]
 		if len(vals) == 0 {
 			continue
 		}
-		t := make([]string, len(vals))
-		for i, v := range vals {
-			t[i] = name + ":" + v
+		var any bitset
+		for _, v := range vals {
+			t := s.terms[name+":"+v]
+			for len(any) < len(t) {
+				any = append(any, 0)
+			}
+			for i, w := range t {
+				any[i] |= w
+			}
 		}
-		where = append(where, "d.facets && "+arg(t)+"::text[]")
+		match.and(any)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	facets := "NULL::json"
-	if q.Facets {
-		facets = `(SELECT json_object_agg(f, n) FROM (SELECT f, count(*) AS n FROM m, unnest(m.facets) AS f GROUP BY f) c)`
-	}
-	sql := `WITH m AS MATERIALIZED (
-		SELECT d.id, d.adopters, d.name_sort, d.updated_at, d.facets, ` + rank + ` AS rank
-		FROM ` + from + cond + `
-	), page AS (
-		SELECT id, row_number() OVER () AS n FROM (SELECT id FROM m ORDER BY ` + order(q, tsq != "") + `
-		LIMIT ` + arg(q.PerPage) + ` OFFSET ` + arg(q.Offset()) + `) p
-	)
-	SELECT (SELECT count(*) FROM m),
-		(SELECT coalesce(json_agg(json_build_array(d.id, d.slug, d.name, d.summary, d.description, d.adopters,
-			d.updated_at) ORDER BY page.n), '[]') FROM page JOIN search_document d ON d.id = page.id),
-		` + facets
-	var total int
-	var hitsJSON, facetsJSON []byte
-	if err := e.db.QueryRow(ctx, sql, args...).Scan(&total, &hitsJSON, &facetsJSON); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
-	}
+	total := match.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
 		Pages: (total + q.PerPage - 1) / q.PerPage}
-	m := search.NewMatcher(clauses, terms.corrections(), terms.stems())
-	if res.Hits, err = hits(hitsJSON, m); err != nil {
-		return nil, err
-	}
 	if q.Facets {
 		counts := map[string]int{}
-		if len(facetsJSON) > 0 && string(facetsJSON) != "null" {
-			if err := json.Unmarshal(facetsJSON, &counts); err != nil {
-				return nil, fmt.Errorf("read facet counts: %w", err)
+		for t, b := range s.terms {
+			if n := countAnd(match, b); n > 0 {
+				counts[t] = n
 			}
 		}
 		res.Facets = search.BuildFacets(q, counts)
 	}
+	page := s.page(match.positions(), q, tier)
+	if len(page) == 0 {
+		return res, nil
+	}
+	nos := make([]int64, len(page))
+	for i, p := range page {
+		nos[i] = s.docNo[p]
+	}
+	var hitsJSON []byte
+	if err := e.db.QueryRow(ctx, `SELECT coalesce(json_agg(json_build_array(d.id, d.slug, d.name, d.summary,
+		d.description, d.adopters, d.updated_at) ORDER BY o.n), '[]')
+		FROM unnest($1::bigint[]) WITH ORDINALITY AS o(doc_no, n) JOIN search_document d ON d.doc_no = o.doc_no`, nos).Scan(&hitsJSON); err != nil {
+		return nil, fmt.Errorf("search %q: read hits: %w", q.Text, err)
+	}
+	m := search.NewMatcher(clauses, terms.corrections(), terms.stems())
+	if res.Hits, err = hits(hitsJSON, m); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
-func order(q search.Query, text bool) string {
+// page orders the matching positions by q.Sort and returns q's page. Only
+// the first offset+limit are ordered: a bounded heap keeps them.
+func (s *snapshot) page(ps []int32, q search.Query, tier []int16) []int32 {
+	var less func(a, b int32) bool
+	byAdopters := func(a, b int32) bool {
+		if s.adopters[a] != s.adopters[b] {
+			return s.adopters[a] > s.adopters[b]
+		}
+		r := s.rankByName()
+		return r[a] < r[b]
+	}
 	switch {
 	case q.Sort == search.SortName:
-		return `name_sort COLLATE "C", id`
+		r := s.rankByName()
+		less = func(a, b int32) bool { return r[a] < r[b] }
 	case q.Sort == search.SortUpdated:
-		return `updated_at DESC, id`
-	case q.Sort == search.SortRelevance && text:
-		return `rank DESC, adopters DESC, name_sort COLLATE "C", id`
+		less = func(a, b int32) bool {
+			if s.updated[a] != s.updated[b] {
+				return s.updated[a] > s.updated[b]
+			}
+			return s.docNo[a] < s.docNo[b]
+		}
+	case q.Sort == search.SortRelevance && tier != nil:
+		less = func(a, b int32) bool {
+			if tier[a] != tier[b] {
+				return tier[a] > tier[b]
+			}
+			return byAdopters(a, b)
+		}
+	default:
+		less = byAdopters
 	}
-	return `adopters DESC, name_sort COLLATE "C", id`
+	k := min(q.Offset()+q.PerPage, len(ps))
+	top := topK(ps, k, less)
+	if q.Offset() >= len(top) {
+		return nil
+	}
+	return top[q.Offset():]
+}
+
+// topK returns the k smallest of ps by less, in order, in O(n log k).
+func topK(ps []int32, k int, less func(a, b int32) bool) []int32 {
+	if k <= 0 {
+		return nil
+	}
+	if k*4 >= len(ps) {
+		slices.SortFunc(ps, func(a, b int32) int { return cmp(less, a, b) })
+		return ps[:k]
+	}
+	// A max-heap of the k best so far: its root is the worst of them.
+	h := make([]int32, 0, k)
+	down := func(i int) {
+		for {
+			l, r, w := 2*i+1, 2*i+2, i
+			if l < len(h) && less(h[w], h[l]) {
+				w = l
+			}
+			if r < len(h) && less(h[w], h[r]) {
+				w = r
+			}
+			if w == i {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for _, p := range ps {
+		switch {
+		case len(h) < k:
+			h = append(h, p)
+			for i := len(h) - 1; i > 0 && less(h[(i-1)/2], h[i]); i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+		case less(p, h[0]):
+			h[0] = p
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b int32) int { return cmp(less, a, b) })
+	return h
+}
+
+func cmp(less func(a, b int32) bool, a, b int32) int {
+	switch {
+	case less(a, b):
+		return -1
+	case less(b, a):
+		return 1
+	}
+	return 0
 }
 
 func hits(raw []byte, m search.Matcher) ([]search.Hit, error) {
