@@ -1,0 +1,265 @@
+package contrib_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/web/contrib"
+)
+
+// The browser flows drive the real server in a real headless Chromium
+// (scripts/browser.sh installs it; CIVISCOPE_CHROMIUM points to it). Without
+// Chromium they are skipped, except with CI=true, where that is a failure.
+
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func chromium(t *testing.T) string {
+	if p := os.Getenv("CIVISCOPE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium: run scripts/browser.sh or set CIVISCOPE_CHROMIUM")
+	}
+	t.Skip("no Chromium: run scripts/browser.sh or set CIVISCOPE_CHROMIUM")
+	return ""
+}
+
+// startChromium starts one headless Chromium for all the flows: starting it
+// costs seconds, an isolated browser context (own cookies) milliseconds.
+func startChromium(t *testing.T) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// newTab opens a tab in a fresh browser context: a visitor of its own.
+func newTab(t *testing.T, browser context.Context, base string) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelT(); cancel() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return &tab{t: t, ctx: ctx, base: base}
+}
+
+func (b *tab) open(path string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		b.t.Fatalf("open %s: %v", path, err)
+	}
+}
+
+func (b *tab) fill(sel, value string) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
+		b.t.Fatalf("type into %s: %v", sel, err)
+	}
+}
+
+func (b *tab) eval(js string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return s
+}
+
+// submit clicks sel like a person and waits for the next page to load.
+func (b *tab) submit(sel string) {
+	b.t.Helper()
+	b.eval(`window.__previous = "yes"`)
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		b.t.Fatalf("click %s: %v", sel, err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__previous === undefined && document.readyState === "complete"`)); err == nil && ok {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	b.t.Fatalf("clicking %s loaded no new page", sel)
+}
+
+func (b *tab) main() string { return b.eval(`document.querySelector("main").innerText`) }
+
+func (b *tab) location() string {
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return loc
+}
+
+func (b *tab) login(email, password string) {
+	b.t.Helper()
+	b.open("/compte/connexion")
+	b.fill("#email", email)
+	b.fill("#password", password)
+	b.submit("main form button[type=submit]")
+	if !strings.Contains(b.location(), "/compte") || strings.Contains(b.location(), "connexion") {
+		b.t.Fatalf("login of %s ended on %s: %s", email, b.location(), b.main())
+	}
+}
+
+// TestBrowser runs the contributors' flows in Chromium.
+func TestBrowser(t *testing.T) {
+	browser := startChromium(t)
+	s := startSite(t, contrib.Deps{})
+	t.Run("SignUpProposeApproveVisible", func(t *testing.T) { signUpProposeApproveVisible(t, newTab(t, browser, s.URL)) })
+	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, browser, s.URL)) })
+	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, browser, s.URL)) })
+}
+
+func signUpProposeApproveVisible(t *testing.T, b *tab) {
+	email := uniq("browser") + "@example.org"
+	b.open("/compte/inscription")
+	b.fill("#email", email)
+	b.fill("#password", "correct horse battery")
+	b.fill("#password2", "correct horse battery")
+	b.submit("main form button[type=submit]")
+	if !strings.Contains(b.main(), email) {
+		t.Fatalf("after sign-up: %s", b.main())
+	}
+	name := uniq("Browser Agora ")
+	slug := strings.ReplaceAll(strings.ToLower(name), " ", "-")
+	b.open("/contribuer/outil")
+	b.fill("#name", name)
+	b.fill("#website", "https://"+slug+".example/")
+	b.fill("#tagline_fr", `Consulter <script>document.title="pwned"</script>`)
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#cat-consultation"))); err != nil {
+		t.Fatal(err)
+	}
+	b.submit("main form button[type=submit]")
+	if !strings.Contains(b.location(), "/contribuer/mes-propositions") || !strings.Contains(b.main(), "en attente") {
+		t.Fatalf("after proposing: %s\n%s", b.location(), b.main())
+	}
+	b.submit(`a[href="/compte"]`)
+	b.submit(`form[action="/compte/deconnexion"] button`)
+
+	modEmail := uniq("bmod") + "@example.org"
+	if _, err := account.Create(context.Background(), db, account.NewUser{Email: modEmail, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(modEmail, "moderator password")
+	b.open("/moderation")
+	link := b.eval(fmt.Sprintf(`[...document.querySelectorAll("main table a")].find(a => a.textContent.includes(%q)).getAttribute("href")`, name))
+	b.open(link)
+	if b.eval(`document.title`) == "pwned" || !strings.Contains(b.main(), `<script>document.title="pwned"</script>`) {
+		t.Fatalf("the payload must show as text, inert: title %q\n%s", b.eval(`document.title`), b.main())
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("#approve"))); err != nil {
+		t.Fatal(err)
+	}
+	b.submit("#decide")
+	if !strings.Contains(b.location(), "/moderation") {
+		t.Fatalf("after approving: %s\n%s", b.location(), b.main())
+	}
+	b.open("/outils/" + slug)
+	if h1 := b.eval(`document.querySelector("h1").innerText`); !strings.Contains(h1, name) {
+		t.Fatalf("the approved tool's page: h1 %q\n%s", h1, b.main())
+	}
+	if b.eval(`document.title`) == "pwned" {
+		t.Fatal("the payload ran on the tool page")
+	}
+}
+
+func claimByMetaTag(t *testing.T, b *tab) {
+	ctx := context.Background()
+	var meta atomic.Value
+	meta.Store("")
+	vendorSite := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!doctype html><html><head><title>Vendor</title>%s</head><body>Vendor</body></html>", meta.Load())
+	}))
+	defer vendorSite.Close()
+	by := directory.By{Actor: "curator:test"}
+	vd := &directory.Vendor{Slug: uniq("bvendor-"), Name: "Browser Vendor"}
+	if err := directory.CreateVendor(ctx, db, vd, by); err != nil {
+		t.Fatal(err)
+	}
+	tool := &directory.Tool{Slug: uniq("bclaim-"), Name: uniq("Claimable "), Categories: []string{"consultation"}, Website: vendorSite.URL + "/produit", VendorID: vd.ID}
+	if err := directory.CreateTool(ctx, db, tool, by); err != nil {
+		t.Fatal(err)
+	}
+	email := uniq("bvendoruser") + "@example.org"
+	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "vendor password!"}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(email, "vendor password!")
+	b.open("/contribuer/outils/" + tool.Slug + "/revendiquer")
+	b.submit("#start-claim")
+	tag := b.eval(`document.querySelector("#meta-tag").innerText`)
+	if !strings.HasPrefix(tag, `<meta name="civiscope-verification" content="`) {
+		t.Fatalf("claim instructions: %q", tag)
+	}
+	meta.Store(tag) // the vendor pastes the tag into their home page
+	b.submit("#verify")
+	if !strings.Contains(b.main(), "Fiche revendiquée") {
+		t.Fatalf("after checking: %s", b.main())
+	}
+	if ok, _ := account.IsVendorMember(ctx, db, mustUser(t, email), vd.ID); !ok {
+		t.Fatal("the vendor role was not granted")
+	}
+}
+
+func mustUser(t *testing.T, email string) int64 {
+	u, err := account.ByEmail(context.Background(), db, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func csrfLessPostRefused(t *testing.T, b *tab) {
+	email := uniq("bcsrf") + "@example.org"
+	if _, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "csrf password!"}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(email, "csrf password!")
+	b.open("/contribuer/outil")
+	b.fill("#name", "Tokenless")
+	b.fill("#website", "https://tokenless.example")
+	b.eval(`document.querySelector("input[name=csrf]").remove(); "ok"`)
+	b.submit("main form button[type=submit]")
+	if !strings.Contains(b.main(), "security token") {
+		t.Fatalf("a form without its token: %s", b.main())
+	}
+	var n int
+	_ = db.QueryRow(context.Background(), `SELECT count(*) FROM proposal WHERE title = 'Tokenless'`).Scan(&n)
+	if n != 0 {
+		t.Fatal("the token-less proposal was stored")
+	}
+}
