@@ -495,3 +495,72 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 		t.Fatalf("the deleted user's revision is not shown as such:\n%s", hv.Body)
 	}
 }
+
+func TestAgentsAndAdoptionDeclaration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := startSite(t, contrib.Deps{})
+	tool := &directory.Tool{Slug: uniq("declared-"), Name: uniq("Declared Tool "), Categories: []string{"participatory-budgeting"}}
+	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+		t.Fatal(err)
+	}
+	// A clerk whose address is not (yet) known to belong to Lyon.
+	clerk := s.visitor(t)
+	domain := uniq("mairie") + ".example"
+	clerk.signup("clerk@" + domain)
+	p := clerk.post("/compte/agent", url.Values{"territory": {"Saint-Denis"}})
+	if p.Status != 400 || !strings.Contains(p.Body, `name="territory_id"`) {
+		t.Fatalf("homonyms must be offered as a choice: %d\n%s", p.Status, p.Body)
+	}
+	if p := clerk.post("/compte/agent", url.Values{"territory": {"Lyon"}}); p.Status != 200 || !strings.Contains(p.Body, "Lyon (commune 69123) : en attente") {
+		t.Fatalf("agent request: %d\n%s", p.Status, p.Body)
+	}
+	m := newModerator(t, s)
+	ag := m.get("/moderation/agents")
+	if !strings.Contains(ag.Body, "clerk@"+domain) {
+		t.Fatalf("pending agents page:\n%s", ag.Body)
+	}
+	var lyon int64
+	if err := db.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
+		t.Fatal(err)
+	}
+	clerkID := mustUser(t, "clerk@"+domain)
+	if p := m.post("/moderation/agents", url.Values{"user_id": {fmt.Sprint(clerkID)}, "territory_id": {fmt.Sprint(lyon)},
+		"decision": {"approve"}, "remember_domain": {"1"}}); p.Status != 200 {
+		t.Fatalf("approve agent: %d", p.Status)
+	}
+	// A colleague on the same domain is approved at once.
+	colleague := s.visitor(t)
+	colleague.signup("colleague@" + domain)
+	if p := colleague.post("/compte/agent", url.Values{"territory": {"Lyon"}}); !strings.Contains(p.Body, "Lyon (commune 69123) : acceptée") {
+		t.Fatalf("colleague on the known domain:\n%s", p.Body)
+	}
+	// The approved agent declares an adoption; a moderator publishes it.
+	p = clerk.post("/contribuer/adoption", url.Values{"tool": {strings.ToLower(tool.Name)}, "territory": {"Lyon"},
+		"instance_url": {"https://budget.lyon.example/"}, "since": {"2022-05"}, "note": {xss}})
+	if p.Status != 200 || !strings.Contains(p.URL, "envoye=") {
+		t.Fatalf("declaration: %d\n%s", p.Status, p.Body)
+	}
+	bad := clerk.post("/contribuer/adoption", url.Values{"tool": {"No such tool at all"}, "territory": {"Lyon"}, "instance_url": {"ftp://x"}})
+	if bad.Status != 400 || !strings.Contains(bad.Body, "propose the tool first") {
+		t.Fatalf("unknown tool: %d", bad.Status)
+	}
+	q := m.get("/moderation?type=adoption")
+	id := regexp.MustCompile(`/moderation/propositions/(\d+)">n° \d+ — Lyon → ` + regexp.QuoteMeta(tool.Name)).FindStringSubmatch(q.Body)
+	if id == nil {
+		t.Fatalf("declaration not queued:\n%s", q.Body)
+	}
+	d := m.get("/moderation/propositions/" + id[1])
+	if !strings.Contains(d.Body, "declared_by_agent") || strings.Contains(d.Body, "<script>alert") {
+		t.Fatalf("declaration page:\n%s", d.Body)
+	}
+	m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"approve"}})
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND territory_id = $2 AND started_on = '2022-05-01'`, tool.ID, lyon).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("adoption after approval: %d %v", n, err)
+	}
+	log := m.get("/moderation/journal")
+	if !strings.Contains(log.Body, "approve-agent") || !strings.Contains(log.Body, "n° "+id[1]) {
+		t.Fatalf("audit log page:\n%s", log.Body)
+	}
+}
