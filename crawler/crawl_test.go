@@ -412,3 +412,16 @@ func fieldMessages(err error) []string {
 }
 
 func civiscopeFields(err error) []civiscope.FieldError { return civiscope.ErrorFields(err) }
+
+func TestGuessesSkipAddresses(t *testing.T) {
+	d := NewDiscoverer(testRules(t))
+	for _, u := range []string{"http://127.0.0.1:8080/", "http://[::1]/", "http://localhost/"} {
+		if g := d.Guesses(u); len(g) != 0 {
+			t.Errorf("%s: guessed %v", u, g)
+		}
+	}
+	g := d.Guesses("https://www.ville.exemple.fr/accueil")
+	if len(g) == 0 || g[0].URL != "https://participez.exemple.fr/" {
+		t.Errorf("guesses %v", g)
+	}
+}

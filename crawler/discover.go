@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"net"
 	"net/url"
 	"strings"
 	"unicode"
@@ -74,10 +75,11 @@ func (d *Discoverer) Guesses(site string) []Candidate {
 	if err != nil || u.Hostname() == "" {
 		return nil
 	}
-	base := registrable(u.Hostname())
-	if base == "" || base == u.Hostname() && strings.Count(base, ".") == 0 {
-		return nil
+	host := u.Hostname()
+	if net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+		return nil // an address or a bare name has no subdomains to guess
 	}
+	base := registrable(host)
 	out := make([]Candidate, 0, len(participationLabels))
 	for _, l := range participationLabels {
 		out = append(out, Candidate{URL: "https://" + l + "." + base + "/", Reason: "subdomain " + l + "."})

@@ -23,12 +23,14 @@ type Finding struct {
 	PageID      int64
 	SiteID      int64
 	TerritoryID int64 // 0 when the page was not reached from a collectivité's site
-	InstanceURL string
-	PageURL     string
-	Detection   detect.Detection
-	FoundAt     time.Time
-	Status      string // pending, published, rejected
-	Note        string
+	// TerritoryName is filled on reads.
+	TerritoryName string
+	InstanceURL   string
+	PageURL       string
+	Detection     detect.Detection
+	FoundAt       time.Time
+	Status        string // pending, published, rejected
+	Note          string
 }
 
 // FindingSink writes a finding into the directory as adoption evidence. The
@@ -195,4 +197,26 @@ func nullID(id int64) *int64 {
 		return nil
 	}
 	return &id
+}
+
+// ListFindings returns a run's findings, best first.
+func ListFindings(ctx context.Context, db postgres.Querier, runID int64) ([]Finding, error) {
+	rows, err := db.Query(ctx, `
+		SELECT f.id, coalesce(f.page_id, 0), coalesce(f.site_id, 0), coalesce(f.territory_id, 0), coalesce(t.name, ''),
+		       f.instance_url, f.page_url, f.platform, f.confidence, f.version, f.matches, f.found_at, f.status, f.note
+		FROM crawl_finding f LEFT JOIN territory t ON t.id = f.territory_id
+		WHERE f.run_id = $1 ORDER BY f.confidence DESC, t.name, f.platform, f.id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("list findings: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Finding, error) {
+		f := Finding{RunID: runID}
+		var matches []byte
+		err := r.Scan(&f.ID, &f.PageID, &f.SiteID, &f.TerritoryID, &f.TerritoryName, &f.InstanceURL, &f.PageURL,
+			&f.Detection.Platform, &f.Detection.Confidence, &f.Detection.Version, &matches, &f.FoundAt, &f.Status, &f.Note)
+		if err == nil {
+			err = json.Unmarshal(matches, &f.Detection.Matches)
+		}
+		return f, err
+	})
 }

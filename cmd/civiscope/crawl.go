@@ -1,0 +1,552 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/crawler"
+	"github.com/civiscope/civiscope/crawler/adopt"
+	"github.com/civiscope/civiscope/crawler/catalogue"
+	"github.com/civiscope/civiscope/crawler/detect"
+	"github.com/civiscope/civiscope/crawler/fetch"
+)
+
+func crawlCommands() []command {
+	return []command{
+		{
+			name:    "crawl detect",
+			args:    "URL… | --territories FILE | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
+			summary: "recognise the civic-tech platform of pages, or discover the platforms of collectivités from their websites",
+			run:     crawlDetect,
+		},
+		{
+			name:    "crawl liveness",
+			args:    "[--list] [--state alive|dormant|defunct] [--json] [--delay D]",
+			summary: "recheck every tool website and adoption instance that is due, and report what died",
+			run:     crawlLiveness,
+		},
+		{
+			name:    "crawl sources",
+			args:    "[NAME] [--show] [--json]",
+			summary: "list the catalogue sources, or harvest one into proposals for moderation",
+			run:     crawlSources,
+		},
+		{
+			name:    "crawl profile",
+			args:    "URL",
+			summary: "propose a tool profile from a vendor page (schema.org, OpenGraph, meta)",
+			run:     crawlProfile,
+		},
+	}
+}
+
+// crawlFetcher is the fetcher every crawl command uses: the production
+// politeness, the contact URL in the User-Agent, the delay from --delay.
+func (a *App) crawlFetcher(delay time.Duration) *fetch.Fetcher {
+	cfg := fetch.DefaultConfig()
+	cfg.UserAgent = fetch.UserAgent(a.Config.PublicURL)
+	cfg.HostDelay = delay
+	return fetch.New(cfg, nil)
+}
+
+// progressFunc adapts the App's progress reporter to the crawler's.
+func (a *App) progressFunc(job, stage string) crawler.ProgressFunc {
+	p := a.progress(job)
+	return func(done, total int) { p(stage, done, total) }
+}
+
+type detectFlags struct {
+	json, active, resume, fromAdoptions bool
+	territories                         string
+	depth, workers, threshold           int
+	delay                               time.Duration
+}
+
+func crawlDetect(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "crawl detect")
+	var o detectFlags
+	fs.BoolVar(&o.json, "json", false, "machine-readable output")
+	fs.BoolVar(&o.active, "active", false, "confirm with the platform's own API when it has one (one more request)")
+	fs.StringVar(&o.territories, "territories", "", "CSV of collectivités' websites: INSEE code or SIREN, URL")
+	fs.BoolVar(&o.fromAdoptions, "from-adoptions", false, "crawl every known site, including those derived from adoptions' instance URLs")
+	fs.BoolVar(&o.resume, "resume", false, "resume the unfinished discovery run")
+	fs.IntVar(&o.depth, "depth", 2, "how many links away from a collectivité's site to look (0–5)")
+	fs.IntVar(&o.workers, "workers", 8, "pages processed at once")
+	fs.IntVar(&o.threshold, "threshold", crawler.DefaultThreshold, "confidence (0–100) from which a finding is published without moderation")
+	fs.DurationVar(&o.delay, "delay", 2*time.Second, "minimum interval between two requests to one host")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	modes := 0
+	for _, on := range []bool{len(pos) > 0, o.territories != "", o.fromAdoptions, o.resume} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return errUsage
+	}
+	if o.threshold < 0 || o.threshold > 100 || o.depth < 0 || o.depth > 5 || o.workers < 1 || o.delay < 0 {
+		return civiscope.Errorf(civiscope.EINVALID, "--threshold must be 0–100, --depth 0–5, --workers at least 1 and --delay not negative")
+	}
+	rules, err := detect.Embedded()
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return detectURLs(ctx, a, rules, pos, o)
+	}
+	return discover(ctx, a, rules, o)
+}
+
+// urlResult is one page of `crawl detect URL…`.
+type urlResult struct {
+	URL        string             `json:"url"`
+	FinalURL   string             `json:"final_url,omitempty"`
+	Status     int                `json:"status,omitempty"`
+	Error      string             `json:"error,omitempty"`
+	Detections []detect.Detection `json:"detections"`
+}
+
+func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, o detectFlags) error {
+	var errs []civiscope.FieldError
+	urls := make([]string, len(raw))
+	for i, r := range raw {
+		u := r
+		if !strings.Contains(u, "://") {
+			u = "https://" + u
+		}
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, civiscope.FieldError{Field: r, Message: "is not a web address (http or https)"})
+		}
+		urls[i] = u
+	}
+	if err := civiscope.Invalid(errs); err != nil {
+		return err
+	}
+	f := a.crawlFetcher(o.delay)
+	results := make([]urlResult, 0, len(urls))
+	failed := 0
+	progress := a.progress("crawl detect")
+	for i, u := range urls {
+		if len(urls) > 1 && !o.json {
+			progress("fetch", i, len(urls))
+		}
+		r := urlResult{URL: u, Detections: []detect.Detection{}}
+		resp, err := f.Fetch(ctx, fetch.Request{URL: u})
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if resp != nil {
+			r.FinalURL, r.Status = resp.FinalURL, resp.Status
+		}
+		switch {
+		case err != nil:
+			r.Error = err.Error()
+			failed++
+		case resp.Status != 200:
+			r.Error = fmt.Sprintf("the server answered HTTP %d", resp.Status)
+			failed++
+		default:
+			r.Detections = rules.Detect(detect.Page{URL: resp.FinalURL, Header: resp.Header, Body: resp.Body})
+			if o.active {
+				for j := range r.Detections {
+					if _, err := crawler.Confirm(ctx, f, resp.FinalURL, &r.Detections[j]); err != nil {
+						a.Log.Warn("active confirmation failed", "url", resp.FinalURL, "platform", r.Detections[j].Platform, "err", err)
+					}
+				}
+			}
+		}
+		results = append(results, r)
+	}
+	if len(urls) > 1 && !o.json {
+		progress("fetch", len(urls), len(urls))
+	}
+	if o.json {
+		enc := jsonOut(a.Stdout)
+		if err := enc.Encode(results); err != nil {
+			return err
+		}
+	} else {
+		printDetections(a.Stdout, results)
+	}
+	// Nothing detected is an answer (exit 0); pages that could not be
+	// read at all are a failure.
+	if failed == len(urls) {
+		return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page could be read")
+	}
+	return nil
+}
+
+func printDetections(w io.Writer, results []urlResult) {
+	for i, r := range results {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		head := r.URL
+		if r.FinalURL != "" && r.FinalURL != r.URL {
+			head += " → " + r.FinalURL
+		}
+		if r.Status != 0 {
+			head += fmt.Sprintf(" (HTTP %d)", r.Status)
+		}
+		fmt.Fprintln(w, head)
+		if r.Error != "" {
+			fmt.Fprintf(w, "  not read: %s\n", r.Error)
+			continue
+		}
+		if len(r.Detections) == 0 {
+			fmt.Fprintln(w, "  no known platform detected / aucune plateforme connue détectée")
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, d := range r.Detections {
+			note := ""
+			switch {
+			case d.ImpliedBy != "":
+				note = "implied by " + d.ImpliedBy
+			case !d.Verified:
+				note = "unverified fingerprint"
+			}
+			ver := ""
+			if d.Version != "" {
+				ver = " " + d.Version
+			}
+			fmt.Fprintf(tw, "  %s%s\tconfidence %d%%\t%s\n", d.Platform, ver, d.Confidence, note)
+			for _, m := range d.Matches {
+				fmt.Fprintf(tw, "    %s\t%s\t%s\n", m.Kind, m.Rule, m.Evidence)
+			}
+		}
+		tw.Flush()
+	}
+}
+
+func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) error {
+	var rows []crawler.SiteRow
+	if o.territories != "" {
+		// Read and check the whole file before touching the database.
+		fh, err := os.Open(o.territories)
+		if err != nil {
+			return civiscope.Errorf(civiscope.EINVALID, "cannot read %s: %v", o.territories, errors.Unwrap(err))
+		}
+		rows, err = crawler.ReadSitesCSV(fh)
+		fh.Close()
+		if err != nil {
+			return err
+		}
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var run *crawler.Run
+	switch {
+	case o.resume:
+		if run, err = crawler.LatestRunningRun(ctx, pool, crawler.RunDiscovery); err != nil {
+			return err
+		}
+		if run == nil {
+			fmt.Fprintln(a.Stdout, "No unfinished discovery run to resume.")
+			return nil
+		}
+		fmt.Fprintf(a.Stderr, "resuming discovery run %d (%s)\n", run.ID, run.Label)
+	default:
+		sites, err := sitesToCrawl(ctx, a, pool, rows, o)
+		if err != nil {
+			return err
+		}
+		label := "all known sites"
+		if o.territories != "" {
+			label = o.territories
+		}
+		if run, err = crawler.StartDiscovery(ctx, pool, sites, label, o.depth); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stderr, "discovery run %d: %d collectivités' websites, depth %d\n", run.ID, len(sites), o.depth)
+	}
+	cfg := crawler.DefaultConfig()
+	cfg.Workers = o.workers
+	cfg.Publish.Threshold = o.threshold
+	c := crawler.New(pool, a.crawlFetcher(o.delay), rules, adopt.New(pool, rules), cfg, a.Log)
+	st, err := c.Work(ctx, run.ID, a.progressFunc("crawl detect", "pages"))
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(a.Stderr, "\nstopped: run %d keeps its frontier; `civiscope crawl detect --resume` goes on without fetching anything twice\n", run.ID)
+		}
+		return err
+	}
+	findings, err := crawler.ListFindings(ctx, pool, run.ID)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		enc := jsonOut(a.Stdout)
+		return enc.Encode(findings)
+	}
+	fmt.Fprintf(a.Stdout, "%d pages read, %d failed, %d findings, %d published to the directory\n", st.Fetched, st.Failed, len(findings), st.Published)
+	if len(findings) == 0 {
+		fmt.Fprintln(a.Stdout, "No platform found on these sites.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COLLECTIVITÉ\tPLATFORM\tCONFIDENCE\tSTATUS\tINSTANCE\tNOTE")
+	for _, f := range findings {
+		fmt.Fprintf(tw, "%s\t%s\t%d%%\t%s\t%s\t%s\n", f.TerritoryName, f.Detection.Platform, f.Detection.Confidence, f.Status, f.InstanceURL, f.Note)
+	}
+	return tw.Flush()
+}
+
+func sitesToCrawl(ctx context.Context, a *App, pool *pgxpool.Pool, rows []crawler.SiteRow, o detectFlags) ([]crawler.Site, error) {
+	if o.fromAdoptions {
+		n, err := crawler.DeriveSitesFromAdoptions(ctx, pool)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(a.Stderr, "%d websites derived from adoptions' instance URLs\n", n)
+		return crawler.ListSites(ctx, pool, "")
+	}
+	n, err := crawler.ImportSites(ctx, pool, rows, o.territories)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.Stderr, "%d websites imported (%d already known)\n", n, len(rows)-n)
+	all, err := crawler.ListSites(ctx, pool, "")
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, r := range rows {
+		want[r.URL] = true
+	}
+	var sites []crawler.Site
+	for _, s := range all {
+		if want[s.URL] {
+			sites = append(sites, s)
+		}
+	}
+	return sites, nil
+}
+
+func crawlLiveness(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "crawl liveness")
+	list := fs.Bool("list", false, "only list the watched URLs and their state, without checking")
+	state := fs.String("state", "", "with --list: only alive, dormant or defunct")
+	asJSON := fs.Bool("json", false, "machine-readable output")
+	delay := fs.Duration("delay", 2*time.Second, "minimum interval between two requests to one host")
+	workers := fs.Int("workers", 8, "URLs checked at once")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *workers < 1 {
+		return errUsage
+	}
+	switch *state {
+	case "", "alive", "dormant", "defunct":
+	default:
+		return civiscope.Errorf(civiscope.EINVALID, "--state must be alive, dormant or defunct")
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rules, err := detect.Embedded()
+	if err != nil {
+		return err
+	}
+	dir := adopt.New(pool, rules)
+	if *list {
+		ts, err := crawler.ListTargets(ctx, pool, *state)
+		if err != nil {
+			return err
+		}
+		return printTargets(a, ts, *asJSON)
+	}
+	n, err := crawler.SyncTargets(ctx, pool, dir)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(a.Stderr, "%d new URLs to watch\n", n)
+	}
+	lc := crawler.NewLivenessChecker(pool, a.crawlFetcher(*delay), dir, crawler.LivenessConfig{Workers: *workers}, a.Log)
+	sum, err := lc.CheckDue(ctx, a.progressFunc("crawl liveness", "checks"))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := jsonOut(a.Stdout)
+		return enc.Encode(sum)
+	}
+	if sum.Checked == 0 {
+		fmt.Fprintln(a.Stdout, "Nothing is due: every URL was checked within the last 7 days. `crawl liveness --list` shows their state.")
+		return nil
+	}
+	classes := make([]string, 0, len(sum.ByClass))
+	for c, n := range sum.ByClass {
+		classes = append(classes, fmt.Sprintf("%s %d", c, n))
+	}
+	sort.Strings(classes)
+	fmt.Fprintf(a.Stdout, "%d URLs checked: %s\n", sum.Checked, strings.Join(classes, ", "))
+	if len(sum.Changes) == 0 {
+		fmt.Fprintln(a.Stdout, "No state changed (a tool or instance becomes dormant or defunct only after repeated failures over 14 days).")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHAT\tURL\tFROM\tTO\tLAST CHECK")
+	for _, c := range sum.Changes {
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s %s\n", c.Target.Kind, c.Target.Label, c.Target.URL, c.From, c.To, c.Result.Class, c.Result.Detail)
+	}
+	return tw.Flush()
+}
+
+func printTargets(a *App, ts []crawler.LivenessTarget, asJSON bool) error {
+	if asJSON {
+		enc := jsonOut(a.Stdout)
+		return enc.Encode(ts)
+	}
+	if len(ts) == 0 {
+		fmt.Fprintln(a.Stdout, "No URL watched yet: run `civiscope crawl liveness` to add the directory's tools and instances.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tNAME\tURL\tSTATE\tLAST\tFAILURES")
+	for _, t := range ts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", t.Kind, t.Label, t.URL, t.State, orDash(t.LastClass), t.Failures)
+	}
+	return tw.Flush()
+}
+
+// jsonOut writes indented JSON that keeps URLs and markup readable.
+func jsonOut(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func crawlSources(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "crawl sources")
+	show := fs.Bool("show", false, "print the definition instead of harvesting")
+	asJSON := fs.Bool("json", false, "machine-readable output")
+	delay := fs.Duration("delay", 2*time.Second, "minimum interval between two requests to one host")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return errUsage
+	}
+	if len(pos) == 0 {
+		srcs, err := catalogue.Embedded()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return jsonOut(a.Stdout).Encode(srcs)
+		}
+		tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tTITLE\tKIND\tLICENCE\tSTART")
+		for _, s := range srcs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Title, s.Map.Kind, s.Licence, strings.Join(s.StartURLs, " "))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.Stdout, "\n`civiscope crawl sources NAME` harvests one into proposals for moderation; --show prints it.")
+		return nil
+	}
+	src, err := crawler.FindSource(pos[0])
+	if err != nil {
+		return err
+	}
+	if *show {
+		if *asJSON {
+			return jsonOut(a.Stdout).Encode(src)
+		}
+		fmt.Fprintf(a.Stdout, "%s — %s\n%s\nlicence: %s\nattribution: %s\nverified: %s\nstart: %s\nitems: %s\nmaps to: %s\n",
+			src.Name, src.Title, src.Description, src.Licence, src.Attribution, src.Verified,
+			strings.Join(src.StartURLs, " "), src.Items.Selector, src.Map.Kind)
+		return nil
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st, err := crawler.Harvest(ctx, pool, a.crawlFetcher(*delay), src, a.progressFunc("crawl sources", "pages"))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return jsonOut(a.Stdout).Encode(st)
+	}
+	fmt.Fprintf(a.Stdout, "%s: %d pages read, %d failed, %d items, %d new proposals waiting for moderation\n", src.Name, st.Pages, st.Failed, st.Items, st.New)
+	for _, e := range st.Errors {
+		fmt.Fprintf(a.Stdout, "  not read: %s\n", e)
+	}
+	if st.Pages == 0 {
+		return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page of %s could be read", src.Name)
+	}
+	return nil
+}
+
+func crawlProfile(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "crawl profile")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	p, added, err := crawler.ProposeProfile(ctx, pool, a.crawlFetcher(0), pos[0])
+	if errors.Is(err, fetch.ErrBadURL) {
+		return civiscope.Errorf(civiscope.EINVALID, "%q is not a web address (http or https)", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	if p.Empty() {
+		fmt.Fprintln(a.Stdout, "The page has no schema.org, OpenGraph or meta description to propose.")
+		return nil
+	}
+	enc := jsonOut(a.Stdout)
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	if added {
+		fmt.Fprintln(a.Stderr, "proposed for moderation")
+	} else {
+		fmt.Fprintln(a.Stderr, "already proposed; updated")
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const cliDecidimPage = `<!DOCTYPE html><html><head><script src="/decidim-packs/js/decidim_core-1.js"></script></head>
+<body><a href="/processes/x">Processus</a><footer><a rel="decidim noopener" href="https://decidim.org/">Decidim</a></footer></body></html>`
+
+func crawlSite(t *testing.T) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nDisallow: /prive\n") })
+	mux.HandleFunc("/participez", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, cliDecidimPage) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `<html><body><a href="/participez">Budget participatif</a><a href="/prive/participation">élus</a></body></html>`)
+	})
+	s := httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestCrawlDetectURLs(t *testing.T) {
+	s := crawlSite(t)
+	a, out, _ := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/participez", s.URL + "/", "--delay", "0"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	o := out.String()
+	if !strings.Contains(o, "Decidim") || !strings.Contains(o, "confidence 100%") || !strings.Contains(o, "scriptSrc") || !strings.Contains(o, "no known platform detected") {
+		t.Errorf("output:\n%s", o)
+	}
+
+	a, out, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", s.URL + "/"}); code != 0 {
+		t.Fatalf("nothing detected must exit 0, got %d", code)
+	}
+	var res []urlResult
+	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || len(res) != 1 || res[0].Status != 200 || len(res[0].Detections) != 0 {
+		t.Errorf("json %v: %s", err, out)
+	}
+
+	a, _, errb := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", "ftp://exemple.fr/"}); code != 1 || !strings.Contains(errb.String(), "not a web address") {
+		t.Errorf("bad URL: exit %d, %s", code, errb)
+	}
+	a, _, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect"}); code != 2 {
+		t.Errorf("no argument: exit %d, want usage", code)
+	}
+	a, out, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/prive/x"}); code != 1 || !strings.Contains(out.String(), "robots.txt") {
+		t.Errorf("disallowed page: exit %d, %s", code, out)
+	}
+}
+
+func TestCrawlDetectTerritories(t *testing.T) {
+	ctx := context.Background()
+	if _, err := db.Exec(ctx, `INSERT INTO territory (kind, code, name, name_norm, source) VALUES ('commune', '99901', 'Testville-Crawler', 'testville crawler', 'test')`); err != nil {
+		t.Fatal(err)
+	}
+	s := crawlSite(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("code,url\n99901,"+s.URL+"/\nxyz,"+s.URL+"\n"), 0o644)
+	a, _, errb := testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--territories", bad}); code != 1 || !strings.Contains(errb.String(), "line 3") {
+		t.Fatalf("bad CSV: exit %d, %s", code, errb)
+	}
+	var n int
+	db.QueryRow(ctx, `SELECT count(*) FROM crawl_site`).Scan(&n)
+	if n != 0 {
+		t.Errorf("a bad file wrote %d sites", n)
+	}
+	good := filepath.Join(dir, "sites.csv")
+	os.WriteFile(good, []byte("99901,"+s.URL+"/\n"), 0o644)
+	a, out, errb := testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--territories", good, "--delay", "0"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	// Published when the directory holds the Decidim tool, else pending
+	// with the directory's reason: either way, reported.
+	if o := out.String(); !strings.Contains(o, "Testville-Crawler") || !strings.Contains(o, "Decidim") ||
+		!(strings.Contains(o, "pending") || strings.Contains(o, "published")) || strings.Contains(o, "/prive") {
+		t.Errorf("output:\n%s\nstderr:\n%s", o, errb)
+	}
+	a, out, _ = testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--resume"}); code != 0 || !strings.Contains(out.String(), "No unfinished discovery run") {
+		t.Errorf("resume: exit %d, %s", code, out)
+	}
+}
+
+func TestCrawlSourcesList(t *testing.T) {
+	a, out, _ := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "sources"}); code != 0 || !strings.Contains(out.String(), "decidim-installations") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	a, out, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "sources", "decidim-installations", "--show"}); code != 0 || !strings.Contains(out.String(), "installations.html.erb") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	a, _, errb := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "sources", "inconnue"}); code != 1 || !strings.Contains(errb.String(), "decidim-installations") {
+		t.Errorf("unknown source: exit %d, %s", code, errb)
+	}
+}
+
+func TestCrawlLivenessEmpty(t *testing.T) {
+	a, out, _ := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "liveness", "--list"}); code != 0 || !strings.Contains(out.String(), "No URL watched yet") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	a, _, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "liveness", "--list", "--state", "zombie"}); code != 1 {
+		t.Errorf("bad state: exit %d", code)
+	}
+}
