@@ -49,6 +49,7 @@ func commands() []command {
 	cs = append(cs, apiCommands()...)
 	cs = append(cs, surveyCommands()...)
 	cs = append(cs, userCommands()...)
+	cs = append(cs, crawlCommands()...)
 	return cs
 }
 
