@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/civiscope/civiscope/account"
-	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/moderation"
 )
 
@@ -19,7 +18,7 @@ const benchTools = 5000
 
 var seedOnce sync.Once
 
-func seedBench(b *testing.B) *account.User {
+func seedBench(b *testing.B) {
 	ctx := context.Background()
 	seedOnce.Do(func() {
 		if _, err := db.Exec(ctx, `INSERT INTO tool (slug, name, website)
@@ -34,7 +33,6 @@ func seedBench(b *testing.B) *account.User {
 			b.Fatal(err)
 		}
 	})
-	return nil
 }
 
 // BenchmarkDuplicates is the check every new-tool proposal runs, over
@@ -74,8 +72,6 @@ func BenchmarkQueue(b *testing.B) {
 	b.StopTimer()
 	percentiles(b, lat)
 }
-
-var _ = directory.EntityTool
 
 func percentiles(b *testing.B, lat []time.Duration) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
