@@ -212,6 +212,12 @@ func (a *API) routes(r chi.Router) {
 		public.Get("/categories", a.listCategories)
 		public.Get("/search", a.search)
 
+		write := r.With(a.require(token.Write))
+		write.Post("/tools", a.proposeTool)
+		write.Post("/tools/{slug}/edits", a.proposeEdit)
+		write.Post("/adoptions", a.declareAdoption)
+		r.With(a.require(token.Read)).Get("/proposals/{id}", a.getProposal)
+
 		r.Get("/token", a.currentToken)
 		admin := r.With(a.require(token.Admin))
 		admin.Get("/tokens", a.listTokens)

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/server"
 )
 
@@ -34,7 +36,16 @@ func (a *API) problem(w http.ResponseWriter, r *http.Request, err error) {
 		a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err,
 			"request_id", middleware.GetReqID(r.Context()))
 	}
-	writeProblem(w, r, server.HTTPStatus(err), code, civiscope.ErrorMessage(err), civiscope.ErrorFields(err))
+	status := server.HTTPStatus(err)
+	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+		// A domain limit (contributions per hour) says how long to wait.
+		wait, ok := account.RetryAfter(err)
+		if !ok {
+			wait = time.Minute
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+	}
+	writeProblem(w, r, status, code, civiscope.ErrorMessage(err), civiscope.ErrorFields(err))
 }
 
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, fields []civiscope.FieldError) {

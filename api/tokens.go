@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/api/token"
 	"github.com/civiscope/civiscope/postgres"
 )
@@ -21,6 +22,7 @@ type tokenJSON struct {
 	Name       string      `json:"name"`
 	Scope      token.Scope `json:"scope"`
 	Prefix     string      `json:"prefix"`
+	UserID     *int64      `json:"user_id"`
 	CreatedAt  time.Time   `json:"created_at"`
 	ExpiresAt  *time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time  `json:"last_used_at"`
@@ -29,8 +31,13 @@ type tokenJSON struct {
 }
 
 func newTokenJSON(t *token.Token) tokenJSON {
-	return tokenJSON{ID: t.ID, Name: t.Name, Scope: t.Scope, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
+	out := tokenJSON{ID: t.ID, Name: t.Name, Scope: t.Scope, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
 		ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	if t.UserID != 0 {
+		id := t.UserID
+		out.UserID = &id
+	}
+	return out
 }
 
 // currentToken serves GET /api/v1/token: what the caller's token is, so a
@@ -97,6 +104,8 @@ type tokenRequest struct {
 	Name      string      `json:"name"`
 	Scope     token.Scope `json:"scope"`
 	ExpiresAt *time.Time  `json:"expires_at"`
+	// UserEmail names the account a write token acts for.
+	UserEmail string `json:"user_email"`
 }
 
 // createToken serves POST /api/v1/tokens; the answer holds the secret,
@@ -111,7 +120,16 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, err)
 		return
 	}
-	t, secret, err := token.Create(r.Context(), a.db, token.NewToken{Name: req.Name, Scope: req.Scope, ExpiresAt: req.ExpiresAt})
+	n := token.NewToken{Name: req.Name, Scope: req.Scope, ExpiresAt: req.ExpiresAt}
+	if req.UserEmail != "" {
+		u, err := account.ByEmail(r.Context(), a.db, req.UserEmail)
+		if err != nil {
+			a.problem(w, r, asFilterError(err, "user_email"))
+			return
+		}
+		n.UserID = u.ID
+	}
+	t, secret, err := token.Create(r.Context(), a.db, n)
 	if err != nil {
 		a.problem(w, r, err)
 		return

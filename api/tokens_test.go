@@ -253,7 +253,7 @@ func TestBadBodies(t *testing.T) {
 		t.Errorf("bad bodies created %d tokens", after-before)
 	}
 	// And a good body still works.
-	if g := c.do("POST", "/api/v1/tokens", `{"name": "x'); DROP TABLE api_token; --", "scope": "write"}`, bearer(admin)...); g.status != 201 || g.json(t)["name"] != "x'); DROP TABLE api_token; --" {
+	if g := c.do("POST", "/api/v1/tokens", `{"name": "x'); DROP TABLE api_token; --", "scope": "read"}`, bearer(admin)...); g.status != 201 || g.json(t)["name"] != "x'); DROP TABLE api_token; --" {
 		t.Errorf("a good body with a hostile name: %d %s", g.status, g.body)
 	}
 }

@@ -67,6 +67,7 @@ type Token struct {
 	Name       string
 	Scope      Scope
 	Prefix     string // first 8 characters of the secret after "cvs_"
+	UserID     int64  // the account the token acts for; 0 for none
 	CreatedAt  time.Time
 	ExpiresAt  *time.Time
 	LastUsedAt *time.Time
@@ -91,6 +92,9 @@ type NewToken struct {
 	Name      string
 	Scope     Scope
 	ExpiresAt *time.Time
+	// UserID is the account the token acts for: required for write tokens,
+	// whose contributions are that user's.
+	UserID int64
 }
 
 func (n NewToken) validate(now time.Time) error {
@@ -106,6 +110,9 @@ func (n NewToken) validate(now time.Time) error {
 	}
 	if !n.Scope.Valid() {
 		errs = append(errs, civiscope.FieldError{Field: "scope", Message: fmt.Sprintf("%q is not a scope; use read, write or admin", n.Scope)})
+	}
+	if n.Scope == Write && n.UserID == 0 {
+		errs = append(errs, civiscope.FieldError{Field: "user", Message: "a write token acts for a user account, whose contributions go to moderation: name the user (--user EMAIL on the command line, user_email in the API)"})
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
 		errs = append(errs, civiscope.FieldError{Field: "expires_at", Message: "is in the past"})
@@ -125,10 +132,20 @@ func Create(ctx context.Context, db postgres.Querier, n NewToken) (*Token, strin
 	}
 	secret := secretPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
 	h := hash(secret)
-	t := Token{Name: strings.TrimSpace(n.Name), Scope: n.Scope, Prefix: secret[len(secretPrefix) : len(secretPrefix)+8], ExpiresAt: n.ExpiresAt}
-	err := db.QueryRow(ctx, `INSERT INTO api_token (name, scope, prefix, hash, expires_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-		t.Name, t.Scope, t.Prefix, h[:], t.ExpiresAt).Scan(&t.ID, &t.CreatedAt)
+	t := Token{Name: strings.TrimSpace(n.Name), Scope: n.Scope, Prefix: secret[len(secretPrefix) : len(secretPrefix)+8],
+		ExpiresAt: n.ExpiresAt, UserID: n.UserID}
+	var user any
+	if n.UserID != 0 {
+		user = n.UserID
+	}
+	err := db.QueryRow(ctx, `INSERT INTO api_token (name, scope, prefix, hash, expires_at, user_id)
+		SELECT $1, $2, $3, $4, $5, $6
+		WHERE $6::bigint IS NULL OR EXISTS (SELECT 1 FROM app_user WHERE id = $6 AND deleted_at IS NULL)
+		RETURNING id, created_at`,
+		t.Name, t.Scope, t.Prefix, h[:], t.ExpiresAt, user).Scan(&t.ID, &t.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, "", civiscope.Invalid([]civiscope.FieldError{{Field: "user", Message: fmt.Sprintf("no active user account with id %d", n.UserID)}})
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("store token: %w", err)
 	}
@@ -137,16 +154,21 @@ func Create(ctx context.Context, db postgres.Querier, n NewToken) (*Token, strin
 
 func hash(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
 
-const columns = `id, name, scope, prefix, created_at, expires_at, last_used_at, revoked_at`
+const columns = `id, name, scope, prefix, coalesce(user_id, 0), created_at, expires_at, last_used_at, revoked_at`
 
 func scan(row pgx.Row, t *Token) error {
-	return row.Scan(&t.ID, &t.Name, &t.Scope, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
+	return row.Scan(&t.ID, &t.Name, &t.Scope, &t.Prefix, &t.UserID, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
 }
+
+// activeWhere is what makes a token usable: not revoked, not expired, and
+// its account, if any, not erased.
+const activeWhere = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+	AND (user_id IS NULL OR EXISTS (SELECT 1 FROM app_user u WHERE u.id = user_id AND u.deleted_at IS NULL))`
 
 // errBadToken is the one answer to every failed authentication, so a caller
 // learns nothing about which tokens exist or were revoked.
 func errBadToken() error {
-	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "the token is unknown, revoked or expired")
+	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "the token is unknown, revoked or expired, or its account was deleted")
 }
 
 // Authenticate returns the active token whose secret is given, and records
@@ -159,13 +181,12 @@ func Authenticate(ctx context.Context, db postgres.Querier, secret string) (*Tok
 	h := hash(secret)
 	var t Token
 	err := scan(db.QueryRow(ctx, `UPDATE api_token SET last_used_at = now()
-		WHERE hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+		WHERE hash = $1 AND `+activeWhere+`
 		  AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
 		RETURNING `+columns, h[:]), &t)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Either used within the minute (the common case) or not valid.
-		err = scan(db.QueryRow(ctx, `SELECT `+columns+` FROM api_token
-			WHERE hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`, h[:]), &t)
+		err = scan(db.QueryRow(ctx, `SELECT `+columns+` FROM api_token WHERE hash = $1 AND `+activeWhere, h[:]), &t)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, errBadToken()
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/api"
 	"github.com/civiscope/civiscope/api/token"
 	"github.com/civiscope/civiscope/server"
@@ -28,7 +29,7 @@ func apiCommands() []command {
 	return []command{
 		{
 			name:    "tokens create",
-			args:    "--name NAME [--scope read|write|admin] [--expires 90d]",
+			args:    "--name NAME [--scope read|write|admin] [--user EMAIL] [--expires 90d]",
 			summary: "create an API token and print its secret (shown once)",
 			run:     createToken,
 		},
@@ -52,6 +53,7 @@ func createToken(ctx context.Context, a *App, args []string) error {
 	name := fs.String("name", "", "who or what the token is for (required)")
 	scope := fs.String("scope", "read", "read, write or admin")
 	expires := fs.String("expires", "", "lifetime, such as 90d or 12h (default: no expiry)")
+	user := fs.String("user", "", "the account the token acts for (required for write: its contributions go to moderation as this user's)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -77,6 +79,13 @@ func createToken(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	if *user != "" {
+		u, err := account.ByEmail(ctx, pool, *user)
+		if err != nil {
+			return err
+		}
+		n.UserID = u.ID
+	}
 	t, secret, err := token.Create(ctx, pool, n)
 	if err != nil {
 		return err
@@ -127,7 +136,7 @@ func listTokens(ctx context.Context, a *App, args []string) error {
 		return nil
 	}
 	w := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tSCOPE\tPREFIX\tCREATED\tLAST USED\tSTATUS")
+	fmt.Fprintln(w, "ID\tNAME\tSCOPE\tUSER\tPREFIX\tCREATED\tLAST USED\tSTATUS")
 	now := time.Now()
 	for _, t := range ts {
 		status := "active"
@@ -143,7 +152,11 @@ func listTokens(ctx context.Context, a *App, args []string) error {
 		if t.LastUsedAt != nil {
 			used = t.LastUsedAt.Format(time.DateTime)
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\tcvs_%s…\t%s\t%s\t%s\n", t.ID, t.Name, t.Scope, t.Prefix, t.CreatedAt.Format(time.DateOnly), used, status)
+		owner := "—"
+		if t.UserID != 0 {
+			owner = "#" + strconv.FormatInt(t.UserID, 10)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\tcvs_%s…\t%s\t%s\t%s\n", t.ID, t.Name, t.Scope, owner, t.Prefix, t.CreatedAt.Format(time.DateOnly), used, status)
 	}
 	return w.Flush()
 }
