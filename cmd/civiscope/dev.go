@@ -1,7 +1,7 @@
 package main
 
-// devCommands holds developer tools: scale-data generation for benchmarks.
-// `dev generate` lands with the directory, whose tables it fills.
+// devCommands holds developer tools: scale-data generation for benchmarks
+// (cmd/civiscope/generate.go).
 func devCommands() []command {
-	return nil
+	return []command{generateCommand()}
 }
