@@ -50,7 +50,7 @@ type Options struct {
 // Stats says what was generated.
 type Stats struct {
 	Vendors, Tools, Adoptions, Evidence, Revisions int
-	Elapsed                                         time.Duration
+	Elapsed                                        time.Duration
 }
 
 // SlugPrefix marks generated rows; Generate only ever replaces those.
