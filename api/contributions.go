@@ -65,6 +65,23 @@ func (a *API) contributor(r *http.Request) (*account.User, error) {
 	return u, nil
 }
 
+// readContribution checks that the caller may contribute and reads the
+// body into req; when it returns false it has already answered.
+func (a *API) readContribution(w http.ResponseWriter, r *http.Request, req any) (*account.User, bool) {
+	u, err := a.contributor(r)
+	if err == nil {
+		err = onlyParams(r)
+	}
+	if err == nil {
+		err = a.decode(w, r, req)
+	}
+	if err != nil {
+		a.problem(w, r, err)
+		return nil, false
+	}
+	return u, true
+}
+
 // accepted answers a queued (or directly published) proposal with 202.
 func (a *API) accepted(w http.ResponseWriter, r *http.Request, p *moderation.Proposal) {
 	w.Header().Set("Location", "/api/v1/proposals/"+strconv.FormatInt(p.ID, 10))
@@ -96,17 +113,9 @@ type newToolRequest struct {
 // proposeTool serves POST /api/v1/tools: a new listing, queued for
 // moderation.
 func (a *API) proposeTool(w http.ResponseWriter, r *http.Request) {
-	u, err := a.contributor(r)
-	if err == nil {
-		err = onlyParams(r)
-	}
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
 	var req newToolRequest
-	if err := a.decode(w, r, &req); err != nil {
-		a.problem(w, r, err)
+	u, ok := a.readContribution(w, r, &req)
+	if !ok {
 		return
 	}
 	p, err := moderation.ProposeTool(r.Context(), a.db, u, moderation.ToolDraft{
@@ -218,20 +227,13 @@ func (e *toolEditRequest) apply(t *directory.Tool) error {
 // proposeEdit serves POST /api/v1/tools/{slug}/edits.
 func (a *API) proposeEdit(w http.ResponseWriter, r *http.Request) {
 	slug, err := pathSlug(r, "tool")
-	if err == nil {
-		err = onlyParams(r)
-	}
-	var u *account.User
-	if err == nil {
-		u, err = a.contributor(r)
-	}
 	if err != nil {
 		a.problem(w, r, err)
 		return
 	}
 	var req toolEditRequest
-	if err := a.decode(w, r, &req); err != nil {
-		a.problem(w, r, err)
+	u, ok := a.readContribution(w, r, &req)
+	if !ok {
 		return
 	}
 	cur, err := directory.GetTool(r.Context(), a.db, slug)
@@ -265,17 +267,9 @@ type adoptionRequest struct {
 // declareAdoption serves POST /api/v1/adoptions: "this collectivité uses
 // this tool at this address", always moderated.
 func (a *API) declareAdoption(w http.ResponseWriter, r *http.Request) {
-	u, err := a.contributor(r)
-	if err == nil {
-		err = onlyParams(r)
-	}
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
 	var req adoptionRequest
-	if err := a.decode(w, r, &req); err != nil {
-		a.problem(w, r, err)
+	u, ok := a.readContribution(w, r, &req)
+	if !ok {
 		return
 	}
 	var fields []civiscope.FieldError
