@@ -62,6 +62,8 @@ func Synonyms() [][]string {
 		{"pétition", "petition", "pétitions", "petitions"},
 		{"concertation", "consultation"},
 		{"civic tech", "civictech"},
+		{"st", "saint"},
+		{"ste", "sainte"},
 	}
 }
 

@@ -31,6 +31,13 @@ type Engine struct {
 // search and refreshed from what changed, so create one per process.
 func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}} }
 
+// Warm loads the in-memory snapshot, so that the first search after a start
+// does not pay for it.
+func (e *Engine) Warm(ctx context.Context) error {
+	_, err := e.snaps.get(ctx, e.db, 0)
+	return err
+}
+
 // writeLock serialises writes to search_document, so that seq values become
 // visible in increasing order and a snapshot refresh ("seq > last") never
 // skips one.

@@ -31,7 +31,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	tsq := tsquery(clauses, terms, arg)
+	match := matchSQL(clauses, terms, arg)
 
 	batch := &pgx.Batch{}
 	var tableSeq int64
@@ -39,10 +39,8 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
 	var matched []int64
 	var tiers []int16
-	if tsq != "" {
-		batch.Queue(`SELECT array_agg(d.doc_no), array_agg(((d.title @@ q.tsq)::int * 2 + (d.head @@ q.tsq)::int)::int2)
-			FROM search_document d, (SELECT `+tsq+` AS tsq) q WHERE d.body @@ q.tsq`, args...).
-			QueryRow(func(r pgx.Row) error { return r.Scan(&matched, &tiers) })
+	if match != "" {
+		batch.Queue(match, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched, &tiers) })
 	}
 	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
@@ -54,19 +52,19 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 
 	// The matching set: text matches (or every document), then each facet
 	// filter: values of one facet OR-ed, facets AND-ed.
-	var match bitset
+	var found bitset
 	var tier []int16
-	if tsq == "" {
-		match = slices.Clone(s.live)
+	if match == "" {
+		found = slices.Clone(s.live)
 	} else {
 		tier = make([]int16, len(s.docNo))
 		for i, no := range matched {
 			if p, ok := s.pos[no]; ok {
-				match = match.set(p)
+				found = found.set(p)
 				tier[p] = tiers[i]
 			}
 		}
-		match.and(s.live)
+		found.and(s.live)
 	}
 	for _, name := range search.FacetNames() {
 		vals := q.Filters[name]
@@ -83,21 +81,21 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 				any[i] |= w
 			}
 		}
-		match.and(any)
+		found.and(any)
 	}
-	total := match.count()
+	total := found.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
 		Pages: (total + q.PerPage - 1) / q.PerPage}
 	if q.Facets {
 		counts := map[string]int{}
 		for t, b := range s.terms {
-			if n := countAnd(match, b); n > 0 {
+			if n := countAnd(found, b); n > 0 {
 				counts[t] = n
 			}
 		}
 		res.Facets = search.BuildFacets(q, counts)
 	}
-	page := s.page(match.positions(), q, tier)
+	page := s.page(found.positions(), q, tier)
 	if len(page) == 0 {
 		return res, nil
 	}
@@ -324,6 +322,33 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 		out[w] = info
 	}
 	return out, rows.Err()
+}
+
+// matchSQL is the statement returning the matching doc_no and their
+// relevance tier (2: the name matches, 1: the summary or keywords do, 0:
+// only the description), or "" for an empty query. A last word of one or
+// two letters, still being typed, matches whole words anywhere but prefixes
+// only in names: "p:*" over every description would expand to thousands of
+// words for nothing a person would want.
+func matchSQL(cs []search.Clause, t terms, arg func(any) string) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	last := cs[len(cs)-1]
+	if !last.Prefix || len([]rune(last.Word)) >= 3 {
+		return `SELECT array_agg(d.doc_no), array_agg(((d.title @@ q.tsq)::int * 2 + (d.head @@ q.tsq)::int)::int2)
+			FROM search_document d, (SELECT ` + tsquery(cs, t, arg) + ` AS tsq) q WHERE d.body @@ q.tsq`
+	}
+	exact := slices.Clone(cs)
+	exact[len(exact)-1].Prefix = false
+	rest := "true"
+	if len(cs) > 1 {
+		rest = "d.body @@ (" + tsquery(cs[:len(cs)-1], t, arg) + ")"
+	}
+	return `SELECT array_agg(d.doc_no), array_agg((((d.title @@ q.tsq) OR (d.title @@ q.pre))::int * 2 + (d.head @@ q.tsq)::int)::int2)
+		FROM search_document d, (SELECT ` + tsquery(exact, t, arg) + ` AS tsq,
+			to_tsquery('simple_unaccent', ` + arg(last.Word) + ` || ':*') AS pre) q
+		WHERE d.body @@ q.tsq OR (d.title @@ q.pre AND ` + rest + `)`
 }
 
 // tsquery builds the SQL expression of the query: clauses AND-ed, the

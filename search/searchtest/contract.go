@@ -55,6 +55,11 @@ func Run(t *testing.T, db *pgxpool.Pool, b search.Backend) {
 		c.highlighted(r, "participation-plus", "Participation")
 		c.finds("voix cito", "voix-citoyenne")
 		c.finds("alerte voi", "alerte-voirie")
+		// Two letters: a name prefix ("CA", communauté d'agglomération,
+		// names hundreds of EPCI, hence the filter).
+		if r := c.search(search.Query{Text: "ca", Filters: map[string][]string{"type": {"tool"}}}); !slices.Contains(slugs(r), "tool:cartolab") {
+			t.Errorf("ca does not find cartolab: %v", slugs(r))
+		}
 	})
 	t.Run("Synonyms", func(t *testing.T) {
 		c.t = t
@@ -195,6 +200,10 @@ func Run(t *testing.T, db *pgxpool.Pool, b search.Backend) {
 		r = c.search(search.Query{Text: "villeurbane", Filters: map[string][]string{"type": {"territory"}}})
 		if len(r.Hits) == 0 || r.Hits[0].Slug != "commune-69266" || r.Hits[0].Adopters != 3 {
 			t.Errorf("villeurbane (typo): %v", r.Hits)
+		}
+		r = c.search(search.Query{Text: "st etienne", Filters: map[string][]string{"type": {"territory"}}})
+		if !slices.Contains(slugs(r), "commune-42218") {
+			t.Errorf("st etienne (st for saint): %v", slugs(r))
 		}
 	})
 	t.Run("BadInput", func(t *testing.T) {
