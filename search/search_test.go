@@ -44,7 +44,7 @@ func TestTypoBudget(t *testing.T) {
 		{"demokratiee", "democratie", true},
 		{"agira", "agora", true},
 		{"agxrx", "agora", false},
-		{"voiz", "voix", false}, // under 5 letters: none
+		{"voiz", "voix", false},  // under 5 letters: none
 		{"parti", "patri", true}, // a swap is one typo
 		{"participatoin", "participation", true},
 		{"particpatoin", "participation", true},
