@@ -50,6 +50,7 @@ func commands() []command {
 	cs = append(cs, surveyCommands()...)
 	cs = append(cs, userCommands()...)
 	cs = append(cs, crawlCommands()...)
+	cs = append(cs, searchCommands()...)
 	return cs
 }
 
