@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,23 +119,13 @@ func Text(v any) string {
 	case string:
 		return x
 	case []any:
-		s := ""
+		parts := make([]string, len(x))
 		for i, e := range x {
-			if i > 0 {
-				s += ", "
-			}
-			s += Text(e)
+			parts[i] = Text(e)
 		}
-		return s
+		return strings.Join(parts, ", ")
 	case []string:
-		s := ""
-		for i, e := range x {
-			if i > 0 {
-				s += ", "
-			}
-			s += e
-		}
-		return s
+		return strings.Join(x, ", ")
 	case float64:
 		if x == float64(int64(x)) {
 			return fmt.Sprint(int64(x))

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 )
@@ -90,35 +92,33 @@ func createUser(ctx context.Context, a *App, args []string, stdin io.Reader) err
 }
 
 func setUserRole(ctx context.Context, a *App, args []string) error {
-	pos, err := parseFlags(newFlags(a, "users role"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return errUsage
-	}
-	pool, err := a.openMigrated(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	u, err := account.ByEmail(ctx, pool, pos[0])
-	if err != nil {
-		return err
-	}
-	if err := account.SetRole(ctx, pool, u.ID, account.Role(pos[1])); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.Stdout, "%s is now %s\n", u.Email, pos[1])
-	return nil
+	return withAccount(ctx, a, "users role", args, 2, func(pool *pgxpool.Pool, u *account.User, pos []string) error {
+		if err := account.SetRole(ctx, pool, u.ID, account.Role(pos[1])); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "%s is now %s\n", u.Email, pos[1])
+		return nil
+	})
 }
 
 func deleteUser(ctx context.Context, a *App, args []string) error {
-	pos, err := parseFlags(newFlags(a, "users delete"), args)
+	return withAccount(ctx, a, "users delete", args, 1, func(pool *pgxpool.Pool, u *account.User, _ []string) error {
+		if err := account.Delete(ctx, pool, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "account #%d erased; its contributions now show as by a deleted user\n", u.ID)
+		return nil
+	})
+}
+
+// withAccount parses n positional arguments, the first an email address,
+// and runs fn on that account with the arguments.
+func withAccount(ctx context.Context, a *App, name string, args []string, n int, fn func(*pgxpool.Pool, *account.User, []string) error) error {
+	pos, err := parseFlags(newFlags(a, name), args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
+	if len(pos) != n {
 		return errUsage
 	}
 	pool, err := a.openMigrated(ctx)
@@ -130,9 +130,5 @@ func deleteUser(ctx context.Context, a *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := account.Delete(ctx, pool, u.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.Stdout, "account #%d erased; its contributions now show as by a deleted user\n", u.ID)
-	return nil
+	return fn(pool, u, pos)
 }

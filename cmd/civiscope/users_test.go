@@ -50,3 +50,30 @@ func TestUsersCreateAdmin(t *testing.T) {
 		t.Fatal("a weak password from stdin was accepted")
 	}
 }
+
+func TestUsersRoleAndDelete(t *testing.T) {
+	ctx := context.Background()
+	a, out, errb := testApp("127.0.0.1:0")
+	if code := a.Main(ctx, []string{"users", "create", "promoted@example.org"}); code != 0 {
+		t.Fatalf("create: %s", errb.String())
+	}
+	if code := a.Main(ctx, []string{"users", "role", "promoted@example.org", "moderator"}); code != 0 || !strings.Contains(out.String(), "is now moderator") {
+		t.Fatalf("role: exit %d %q %q", code, out.String(), errb.String())
+	}
+	u, err := account.ByEmail(ctx, db, "promoted@example.org")
+	if err != nil || !u.CanModerate() {
+		t.Fatalf("after role: %+v %v", u, err)
+	}
+	if code := a.Main(ctx, []string{"users", "role", "promoted@example.org", "emperor"}); code != 1 || !strings.Contains(errb.String(), "unknown role") {
+		t.Fatalf("bad role: exit %d %q", code, errb.String())
+	}
+	if code := a.Main(ctx, []string{"users", "delete", "promoted@example.org"}); code != 0 {
+		t.Fatalf("delete: %s", errb.String())
+	}
+	if got, _ := account.Get(ctx, db, u.ID); !got.Deleted() {
+		t.Fatal("not erased")
+	}
+	if code := a.Main(ctx, []string{"users", "delete", "promoted@example.org"}); code != 1 {
+		t.Fatalf("deleting an unknown address: exit %d", code)
+	}
+}
