@@ -340,3 +340,75 @@ func TestLicenceChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestVendorAndAdoptionUpdatesRecordRevisions(t *testing.T) {
+	ctx := context.Background()
+	v := &directory.Vendor{Slug: "rev-vendor", Name: "Rev", Kind: directory.VendorStartup}
+	if err := directory.CreateVendor(ctx, db, v, curator); err != nil {
+		t.Fatal(err)
+	}
+	v.Kind, v.Country = directory.VendorCooperative, "FR"
+	if err := directory.UpdateVendor(ctx, db, v, directory.By{Actor: "vendor:rev"}); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := directory.ListRevisions(ctx, db, directory.EntityVendor, v.ID, 10)
+	if err != nil || len(revs) != 2 || revs[0].Changes["kind"].Old != "startup" || revs[0].Changes["kind"].New != "cooperative" {
+		t.Fatalf("vendor revisions: %+v %v", revs, err)
+	}
+	// A SIREN with a wrong check digit is refused with a field error.
+	v.SIREN = "123456789"
+	if err := directory.UpdateVendor(ctx, db, v, curator); civiscope.ErrorCode(err) != civiscope.EINVALID || civiscope.ErrorFields(err)[0].Field != "siren" {
+		t.Fatalf("bad SIREN: %v", err)
+	}
+
+	tool := newTool("rev-tool")
+	if err := directory.CreateTool(ctx, db, tool, curator); err != nil {
+		t.Fatal(err)
+	}
+	angers, err := territory.Get(ctx, db, territory.Commune, "49007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := directory.UpsertAdoption(ctx, db, &directory.Adoption{ToolID: tool.ID, TerritoryID: angers.ID,
+		InstanceURL: "https://ecrivons.angers.fr", Status: directory.StatusCurrent, Confidence: 0.9}, curator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := directory.GetAdoption(ctx, db, res.AdoptionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2023, 6, 17, 0, 0, 0, 0, time.UTC)
+	a.Status, a.EndedOn = directory.StatusEnded, &end
+	if err := directory.UpdateAdoption(ctx, db, a, curator); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := directory.GetAdoption(ctx, db, a.ID)
+	if got.Status != directory.StatusEnded || got.EndedOn == nil || got.EndedOn.Day() != 1 {
+		t.Fatalf("update: %+v (dates are kept to the month)", got)
+	}
+	revs, _ = directory.ListRevisions(ctx, db, directory.EntityAdoption, a.ID, 10)
+	if len(revs) != 2 || revs[0].Changes["status"].New != "ended" || revs[0].Changes["ended_on"].New != "2023-06-01" {
+		t.Fatalf("adoption revisions: %+v", revs)
+	}
+	// The adopter of an adoption never changes.
+	got.TerritoryID = angers.ID + 1
+	if err := directory.UpdateAdoption(ctx, db, got, curator); civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Fatalf("changing the adopter: %v", err)
+	}
+	// Evidence: added once, then recognised.
+	e := directory.Evidence{SourceKind: directory.SourceCurator, SourceName: "phone call", ObservedAt: time.Now().Add(-time.Hour), Fingerprint: "call-1"}
+	for i, want := range []bool{true, false} {
+		ev := e
+		added, err := directory.AddEvidence(ctx, db, a.ID, &ev, curator)
+		if err != nil || added != want {
+			t.Fatalf("AddEvidence #%d: %v %v", i, added, err)
+		}
+	}
+	if _, err := directory.AddEvidence(ctx, db, a.ID, &directory.Evidence{SourceKind: "rumour", SourceName: "x", ObservedAt: time.Now(), Fingerprint: "y"}, curator); civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Fatalf("unknown source kind: %v", err)
+	}
+	if _, err := directory.AddEvidence(ctx, db, 987654321, &e, curator); civiscope.ErrorCode(err) != civiscope.ENOTFOUND {
+		t.Fatalf("evidence for a missing adoption: %v", err)
+	}
+}
