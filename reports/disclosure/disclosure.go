@@ -55,6 +55,17 @@ type Table struct {
 	Additive bool
 	v        [][]int
 	st       [][]Status
+	locked   map[[2]int]bool
+}
+
+// Lock marks an entry as published elsewhere (the overall table whose
+// figures are also a breakdown's total row): secondary suppression never
+// relies on hiding it.
+func (t *Table) Lock(i, j int) {
+	if t.locked == nil {
+		t.locked = map[[2]int]bool{}
+	}
+	t.locked[[2]int{i, j}] = true
 }
 
 // New builds an additive table from its inner cells (rows × columns) and

@@ -134,3 +134,30 @@ func TestRandomSmallTables(t *testing.T) {
 		}
 	}
 }
+
+func TestLockedTotalsAreNeverComplements(t *testing.T) {
+	// Two groups; the total row is published on its own, so protection
+	// must come from inner cells only.
+	tb := disclosure.New([][]int{{2, 30, 40}, {9, 31, 50}})
+	for j := 0; j <= 3; j++ {
+		tb.Lock(2, j)
+	}
+	tb.Protect(5)
+	for j := 0; j <= 3; j++ {
+		if tb.Status(2, j) == disclosure.Secondary {
+			t.Errorf("locked total (2,%d) was used as a complement", j)
+		}
+	}
+	every(t, tb, 5)
+}
+
+func TestOneGroupWithLockedTotalEnds(t *testing.T) {
+	tb := disclosure.New([][]int{{2, 30}})
+	for j := 0; j <= 2; j++ {
+		tb.Lock(1, j)
+	}
+	tb.Protect(5) // must return; the total row says it all anyway
+	if !tb.Hidden(0, 0) {
+		t.Error("small cell shown")
+	}
+}

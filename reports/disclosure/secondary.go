@@ -18,7 +18,9 @@ func (t *Table) secondary() {
 		if !ok {
 			return
 		}
-		t.complement(b)
+		if !t.complement(b) {
+			return // every entry is hidden or locked: nothing more can be done
+		}
 	}
 }
 
@@ -140,12 +142,12 @@ func (t *Table) cost(i, j int) int {
 // complement hides the cheapest shown entry that closes a cycle through
 // bridge b; when none exists, it extends from one of b's lines so that a
 // later round can close the cycle.
-func (t *Table) complement(b edge) {
+func (t *Table) complement(b edge) bool {
 	a := t.component(t.rowV(b.i), b)
 	bb := t.component(t.colV(b.j), b)
 	best, bestCost := edge{-1, -1}, 0
 	try := func(i, j int) {
-		if t.st[i][j] != Shown {
+		if t.st[i][j] != Shown || t.locked[[2]int{i, j}] {
 			return
 		}
 		if c := t.cost(i, j); best.i < 0 || c < bestCost {
@@ -169,7 +171,17 @@ func (t *Table) complement(b edge) {
 		}
 	}
 	if best.i < 0 {
-		return // a 1×1 table: nothing left to hide
+		// Locked entries block both lines: hide the cheapest entry anywhere,
+		// which a later round connects.
+		for i := 0; i <= t.R; i++ {
+			for j := 0; j <= t.C; j++ {
+				try(i, j)
+			}
+		}
+	}
+	if best.i < 0 {
+		return false
 	}
 	t.st[best.i][best.j] = Secondary
+	return true
 }

@@ -1,0 +1,74 @@
+package barometer
+
+import (
+	"context"
+
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/reports/disclosure"
+	"github.com/civiscope/civiscope/survey"
+)
+
+// Rate is the response rate of one stratum of the sampling frame. The
+// frame size is public; the number of respondents is a count of
+// respondents like any other, hidden under k.
+type Rate struct {
+	Dimension string  `json:"dimension"` // kind, population, region
+	Group     string  `json:"group"`
+	Label     string  `json:"label"`
+	Frame     int     `json:"frame"`
+	Responded int     `json:"responded"`
+	Percent   float64 `json:"percent"`
+	Shown     bool    `json:"shown"`
+}
+
+// ResponseRates returns the response rate against the frame by stratum,
+// under disclosure control with k.
+func ResponseRates(ctx context.Context, db postgres.Querier, year, k int) ([]Rate, error) {
+	if _, err := Load(ctx, db, year); err != nil {
+		return nil, err
+	}
+	rs, err := survey.ResponseRates(ctx, db, year)
+	if err != nil {
+		return nil, err
+	}
+	return protectRates(rs, k), nil
+}
+
+func protectRates(rs []survey.Rate, k int) []Rate {
+	if k == 0 {
+		k = disclosure.DefaultK
+	}
+	// Within one dimension, responded counts add up to the total number of
+	// respondents, which is published: protect each dimension as a
+	// one-row additive table, locked total.
+	byDim := map[string][]int{}
+	var order []string
+	for i, r := range rs {
+		if _, ok := byDim[r.Dimension]; !ok {
+			order = append(order, r.Dimension)
+		}
+		byDim[r.Dimension] = append(byDim[r.Dimension], i)
+	}
+	out := make([]Rate, len(rs))
+	for _, d := range order {
+		idx := byDim[d]
+		cells := [][]int{make([]int, len(idx))}
+		for j, i := range idx {
+			cells[0][j] = rs[i].Submitted
+		}
+		tb := disclosure.New(cells)
+		tb.Lock(0, len(idx))
+		tb.Lock(1, len(idx))
+		tb.Protect(k)
+		for j, i := range idx {
+			r := rs[i]
+			o := Rate{Dimension: r.Dimension, Group: r.Group, Label: r.Label, Frame: r.Frame, Shown: !tb.Hidden(0, j)}
+			if o.Shown {
+				o.Responded = r.Submitted
+				o.Percent = 100 * r.ResponseRate()
+			}
+			out[i] = o
+		}
+	}
+	return out
+}
