@@ -73,16 +73,16 @@ type Cell struct {
 
 // Table is one question crossed with one breakdown.
 type Table struct {
-	Question  string    `json:"question"`
-	Concept   string    `json:"concept,omitempty"`
-	Label     string    `json:"label"`
-	Type      string    `json:"type"`
-	Multiple  bool      `json:"multiple"` // select_multiple: % of respondents, rows do not add up
-	Dimension string    `json:"dimension"`
-	Columns   []Column  `json:"columns"`
-	Groups    []Group   `json:"groups"`
-	Cells     [][]Cell  `json:"cells"`
-	Bases     []Cell    `json:"bases"` // respondents per group the question applied to
+	Question  string   `json:"question"`
+	Concept   string   `json:"concept,omitempty"`
+	Label     string   `json:"label"`
+	Type      string   `json:"type"`
+	Multiple  bool     `json:"multiple"` // select_multiple: % of respondents, rows do not add up
+	Dimension string   `json:"dimension"`
+	Columns   []Column `json:"columns"`
+	Groups    []Group  `json:"groups"`
+	Cells     [][]Cell `json:"cells"`
+	Bases     []Cell   `json:"bases"` // respondents per group the question applied to
 }
 
 // Stat summarises a numeric question for one group.
