@@ -49,7 +49,7 @@ func TestChoroplethShadesAndEscapes(t *testing.T) {
 	if strings.Contains(svg, "style=") {
 		t.Error("inline style would break the CSP")
 	}
-	if len(svg) > 150<<10 {
+	if len(svg) > 45<<10 {
 		t.Errorf("map is %d KB; too heavy to inline", len(svg)>>10)
 	}
 }

@@ -21,7 +21,6 @@ func TestBrowser(t *testing.T) {
 			{"search-empty", "/recherche?q=decidim&type=vendor&category=petitions"},
 			{"tool", "/outils/decidim"},
 			{"tool-without-adopters", "/outils/consul"},
-			{"suggest", "/outils/decidim/suggerer"},
 			{"compare", "/comparer?outil=decidim&outil=consul&outil=cap-collectif"},
 			{"compare-empty", "/comparer"},
 			{"territories", "/territoires"},

@@ -33,6 +33,7 @@ func directoryMessages() []Message {
 		// Tool page.
 		{"tool.compare", "Comparer avec d’autres outils", "Compare with other tools"},
 		{"tool.suggest", "Suggérer une modification", "Suggest a change"},
+		{"tool.declare", "Signaler une adoption", "Report an adoption"},
 		{"tool.profile", "Profil", "Profile"},
 		{"tool.categories", "Catégories", "Categories"},
 		{"tool.vendor", "Éditeur", "Vendor"},
@@ -51,7 +52,7 @@ func directoryMessages() []Message {
 		{"tool.sources.fields", "pour :", "for:"},
 		{"tool.adopters", "Adoptants", "Adopters"},
 		{"tool.adopters.caption", "Collectivités et organisations qui utilisent %s, avec les preuves", "Collectivités and organisations using %s, with evidence"},
-		{"tool.adopters.none", "Aucune adoption n’est documentée pour cet outil. Vous en connaissez une ? Suggérez-la avec sa source.", "No adoption is documented for this tool. Know of one? Suggest it with its source."},
+		{"tool.adopters.none", "Aucune adoption n’est documentée pour cet outil. Vous en connaissez une ? Suggérez-la avec sa source.", "No adoption is documented for this tool. Know of one? Report it with its source."},
 		{"tool.map", "Carte des adoptants par département", "Map of adopters by département"},
 		{"tool.map.title", "Collectivités utilisant %s, par département", "Collectivités using %s, by département"},
 		{"tool.history", "Historique des modifications", "Revision history"},
@@ -65,13 +66,6 @@ func directoryMessages() []Message {
 		{"history.create", "création", "created"},
 		{"history.update", "modification", "updated"},
 		{"history.delete", "suppression", "deleted"},
-
-		// Suggest a change.
-		{"suggest.title", "Suggérer une modification : %s", "Suggest a change: %s"},
-		{"suggest.intro", "Chaque fait de Civiscope renvoie à une source. Une modification est relue par l’équipe de l’observatoire avant publication, et doit donc citer la sienne.", "Every fact in Civiscope links to a source. A change is reviewed by the observatory’s team before publication, so it must cite its own."},
-		{"suggest.what", "Indiquez le champ à corriger, la nouvelle valeur et l’adresse d’une source publique (page de l’éditeur, délibération, site de la collectivité).", "Give the field to fix, the new value and the address of a public source (vendor page, council decision, collectivité’s website)."},
-		{"suggest.notyet", "Le formulaire en ligne de contribution, avec compte et suivi de la relecture, n’est pas encore ouvert sur ce site.", "The online contribution form, with an account and review tracking, is not open on this site yet."},
-		{"suggest.back", "Retour à la fiche de %s", "Back to %s"},
 
 		// Vendor page.
 		{"vendor.kind", "Nature", "Kind"},

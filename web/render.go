@@ -174,11 +174,33 @@ func (r *Renderer) RenderNav(w http.ResponseWriter, req *http.Request, status in
 }
 
 func (r *Renderer) render(w http.ResponseWriter, req *http.Request, status int, name, nav string, data any) {
-	t, ok := r.pages[name]
-	if !ok {
-		r.log.Error("unknown page template", "page", name)
+	buf := r.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer r.bufs.Put(buf)
+	if err := r.execute(buf, req, status, name, nav, data); err != nil {
+		if name != "error" {
+			r.Error(w, req, err)
+			return
+		}
 		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
+	}
+	writePage(w, RequestLang(req), status, buf.Bytes())
+}
+
+// RenderBytes renders a page to bytes, for handlers that cache pages.
+func (r *Renderer) RenderBytes(req *http.Request, status int, name, nav string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := r.execute(&buf, req, status, name, nav, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (r *Renderer) execute(buf *bytes.Buffer, req *http.Request, status int, name, nav string, data any) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("unknown page template %q", name)
 	}
 	p := &Page{
 		Lang:   RequestLang(req),
@@ -190,24 +212,21 @@ func (r *Renderer) render(w http.ResponseWriter, req *http.Request, status int, 
 		Nav:    nav,
 		cat:    r.cat,
 	}
-	buf := r.bufs.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer r.bufs.Put(buf)
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		r.log.Error("render page", "page", name, "err", err, "request_id", middleware.GetReqID(req.Context()))
-		if name != "error" {
-			r.Error(w, req, fmt.Errorf("render %s: %w", name, err))
-			return
-		}
-		http.Error(w, "Internal error", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("render %s: %w", name, err)
 	}
+	return nil
+}
+
+// writePage sends a rendered page with the headers every page carries.
+func writePage(w http.ResponseWriter, lang Lang, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", string(p.Lang))
+	h.Set("Content-Language", string(lang))
 	h.Add("Vary", "Cookie")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
 
 // errorView is the data of the error page.

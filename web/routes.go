@@ -11,7 +11,6 @@ func (s *Site) routes(r chi.Router) {
 	r.Get("/territoires/{kind}/{code}", s.territory)
 	r.Get("/comme-ma-collectivite", s.peers)
 	r.Get("/outils/{slug}", s.tool)
-	r.Get("/outils/{slug}/suggerer", s.suggest)
 	r.Get("/editeurs/{slug}", s.vendor)
 	r.Get("/comparer", s.compare)
 	r.Get("/recherche", s.searchPage)

@@ -42,6 +42,17 @@ const adoptersPerPage = 50
 
 func (s *Site) tool(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	lang := RequestLang(r)
+	rev, err := directory.LatestRevisionID(ctx, s.db)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	key := string(lang) + " " + r.URL.RequestURI()
+	if page, ok := s.pages.get(rev, key); ok {
+		writePage(w, lang, http.StatusOK, page)
+		return
+	}
 	t, err := directory.GetTool(ctx, s.db, chi.URLParam(r, "slug"))
 	if err != nil {
 		s.rd.Error(w, r, err)
@@ -69,13 +80,18 @@ func (s *Site) tool(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	lang := RequestLang(r)
 	v.Map = s.departementMap(lang, "map-"+t.Slug, s.rd.cat.T(lang, "tool.map.title", t.Name), counts)
 	if v.Revisions, err = directory.ListRevisions(ctx, s.db, directory.EntityTool, t.ID, 20); err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	s.rd.RenderNav(w, r, http.StatusOK, "tool", "search", v)
+	html, err := s.rd.RenderBytes(r, http.StatusOK, "tool", "search", v)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.pages.put(rev, key, html)
+	writePage(w, lang, http.StatusOK, html)
 }
 
 // departementMap draws counts per département and builds the table that

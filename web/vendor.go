@@ -27,15 +27,3 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 	}
 	s.rd.RenderNav(w, r, http.StatusOK, "vendor", "search", vendorView{Vendor: v, Tools: page.Tools})
 }
-
-type suggestView struct{ Tool *directory.Tool }
-
-// suggest explains how a change to a tool's entry is proposed.
-func (s *Site) suggest(w http.ResponseWriter, r *http.Request) {
-	t, err := directory.GetTool(r.Context(), s.db, chi.URLParam(r, "slug"))
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	s.rd.RenderNav(w, r, http.StatusOK, "suggest", "search", suggestView{Tool: t})
-}

@@ -42,6 +42,7 @@ type Site struct {
 	maps   *chart.France
 	index  *territory.Index
 	search search.Engine
+	pages  *pageCache
 	// deptNames names every département by code, for map tables.
 	deptNames map[string]string
 }
@@ -80,7 +81,8 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 	if se == nil {
 		se = pg.New(d.Pool)
 	}
-	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se}, nil
+	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se,
+		pages: newPageCache(2000)}, nil
 }
 
 // Renderer returns the site's renderer.
