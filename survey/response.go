@@ -107,6 +107,7 @@ func createResponse(ctx context.Context, tx pgx.Tx, inv *Invitation, form *xlsfo
 	if err != nil {
 		return err
 	}
+	applyDefaults(form, &a)
 	raw, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)
@@ -364,4 +365,18 @@ func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, 
 		return nil, err
 	}
 	return res, nil
+}
+
+// applyDefaults gives unanswered questions outside repeats the value of
+// their default column, as a proposal the respondent confirms by saving.
+func applyDefaults(f *xlsform.Form, a *Answers) {
+	f.Walk(func(q *xlsform.Question) {
+		if q.Default == "" || !q.Answerable() || q.InRepeat() != nil {
+			return
+		}
+		if cur := a.Get(q, 0); cur == (Answer{}) {
+			a.set(q, 0, Answer{Value: q.Default})
+		}
+	})
+	prune(f, a)
 }

@@ -134,3 +134,15 @@ func FuzzParse(f *testing.F) {
 		_ = e.Refs()
 	})
 }
+
+// BenchmarkEval evaluates a typical relevance expression.
+func BenchmarkEval(b *testing.B) {
+	e := MustParse("selected(${tools}, 'autre') and ${age} >= 18 or count-selected(${tools}) > 3")
+	env := mapEnv{refs: map[string]Value{"age": Number(42), "tools": Text("decidim autre")}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if !e.Bool(env) {
+			b.Fatal("false")
+		}
+	}
+}
