@@ -9,8 +9,8 @@ import (
 func testForm(t *testing.T) *xlsform.Form {
 	t.Helper()
 	f := &xlsform.Form{ID: "t", Version: "1", Languages: []string{"fr"},
-		Lists:   []string{"yn", "region"},
-		Choices: map[string][]xlsform.Choice{"yn": {{Name: "oui", Label: xlsform.Text{"fr": "Oui"}}, {Name: "non", Label: xlsform.Text{"fr": "Non"}}}, "region": {{Name: "r1", Label: xlsform.Text{"fr": "R1"}, Extra: map[string]string{"pays": "fr"}}, {Name: "r2", Label: xlsform.Text{"fr": "R2"}, Extra: map[string]string{"pays": "be"}}}},
+		Lists:         []string{"yn", "region"},
+		Choices:       map[string][]xlsform.Choice{"yn": {{Name: "oui", Label: xlsform.Text{"fr": "Oui"}}, {Name: "non", Label: xlsform.Text{"fr": "Non"}}}, "region": {{Name: "r1", Label: xlsform.Text{"fr": "R1"}, Extra: map[string]string{"pays": "fr"}}, {Name: "r2", Label: xlsform.Text{"fr": "R2"}, Extra: map[string]string{"pays": "be"}}}},
 		ChoiceColumns: []string{"pays"},
 		Questions: []*xlsform.Question{{Type: xlsform.Group, Name: "g", Label: xlsform.Text{"fr": "G"}, Children: []*xlsform.Question{
 			{Type: xlsform.SelectOne, List: "yn", Name: "a", Label: xlsform.Text{"fr": "A"}, Default: "oui"},
