@@ -133,6 +133,7 @@ func (ss *snapshots) get(ctx context.Context, db *pgxpool.Pool, tableSeq int64) 
 	s := ss.cur
 	now := time.Now()
 	if s != nil && s.seq >= tableSeq && now.Sub(s.checkedAt) < staleAfter {
+		s.checkedAt = now // only ever read and written under ss.mu
 		return s, nil
 	}
 	var next *snapshot
