@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/api/token"
@@ -195,6 +196,9 @@ func (a *API) routes(r chi.Router) {
 	r.MethodNotAllowed(methodNotAllowed)
 	r.Use(a.cors)
 	r.Use(a.authenticate)
+	// HEAD is answered by the GET handler (send omits the body), as CORS
+	// and the docs promise.
+	r.Use(middleware.GetHead)
 
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/api/docs", http.StatusFound)

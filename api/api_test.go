@@ -310,3 +310,13 @@ func c75056(t *testing.T) []byte {
 	}
 	return a.body
 }
+
+func TestHead(t *testing.T) {
+	c, _ := newClient(t, Config{})
+	get := c.get("/api/v1/territories/75056")
+	head := c.do("HEAD", "/api/v1/territories/75056", "")
+	if head.status != 200 || len(head.body) != 0 || head.header.Get("ETag") != get.header.Get("ETag") ||
+		head.header.Get("Content-Length") != get.header.Get("Content-Length") {
+		t.Errorf("HEAD: %d, %d bytes, ETag %q vs %q", head.status, len(head.body), head.header.Get("ETag"), get.header.Get("ETag"))
+	}
+}

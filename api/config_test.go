@@ -1,0 +1,49 @@
+package api
+
+import (
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig(t *testing.T) {
+	env := map[string]string{
+		"API_RATE_IP": "5", "API_BURST_IP": "20", "API_RATE_TOKEN": "fast", "API_CACHE_TTL": "500ms",
+		"API_CURSOR_SECRET": "s3cret", "API_TRUST_PROXY": "true", "API_MAX_BODY": "-1",
+	}
+	c := LoadConfig(func(k string) string { return env[k] })
+	if c.IPRate != 5 || c.IPBurst != 20 || c.CacheTTL != 500*time.Millisecond || string(c.CursorSecret) != "s3cret" || !c.TrustProxy {
+		t.Errorf("config %+v", c)
+	}
+	if c.TokenRate != 0 || c.MaxBody != 0 || len(c.Warnings) != 2 {
+		t.Errorf("bad values were not replaced by defaults with a warning: %+v", c)
+	}
+	c.setDefaults()
+	if c.TokenRate != defaultTokenRate || c.MaxBody != defaultMaxBody {
+		t.Errorf("defaults %+v", c)
+	}
+	if off := LoadConfig(func(k string) string { return map[string]string{"API_CACHE_TTL": "0"}[k] }); off.CacheTTL != 0 || len(off.Warnings) != 0 {
+		t.Errorf("API_CACHE_TTL=0: %+v", off)
+	}
+	if def := LoadConfig(func(string) string { return "" }); def.CacheTTL != defaultCacheTTL || len(def.Warnings) != 0 {
+		t.Errorf("empty environment: %+v", def)
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	r := httptest.NewRequest("GET", "/api/v1/categories", nil)
+	r.RemoteAddr = "198.51.100.7:4444"
+	r.Header.Set("X-Forwarded-For", "203.0.113.9, 192.0.2.44")
+	direct := &API{cfg: Config{}}
+	if ip := direct.clientIP(r); ip != "198.51.100.7" {
+		t.Errorf("without TrustProxy: %s", ip)
+	}
+	proxied := &API{cfg: Config{TrustProxy: true}}
+	if ip := proxied.clientIP(r); ip != "192.0.2.44" {
+		t.Errorf("behind a proxy: %s (the last hop is the one the proxy saw)", ip)
+	}
+	r.Header.Set("X-Forwarded-For", "not an ip")
+	if ip := proxied.clientIP(r); ip != "198.51.100.7" {
+		t.Errorf("garbage X-Forwarded-For: %s", ip)
+	}
+}
