@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/xlsform"
 )
 
@@ -57,4 +58,31 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestToolsAreDirectorySlugs keeps the tool list in step with the
+// directory seed, so that a named tool becomes adoption evidence.
+func TestToolsAreDirectorySlugs(t *testing.T) {
+	raw, err := os.ReadFile("../../data/seed/tools.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seed struct {
+		Tools []struct {
+			Slug string `json:"slug"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal(raw, &seed); err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, tl := range seed.Tools {
+		known[tl.Slug] = true
+	}
+	f := Barometre2026()
+	for _, c := range f.Choices["outil"] {
+		if c.Name != survey.OtherTool && !known[c.Name] {
+			t.Errorf("tool %q is not in data/seed/tools.json", c.Name)
+		}
+	}
 }
