@@ -133,10 +133,15 @@ func importAdoptions(ctx context.Context, a *App, args []string) error {
 
 // bootstrapDirectory fills an empty directory with the shipped seed and
 // adoption lists, so that a fresh `make run` shows real tools and adopters.
+// A start interrupted half-way (tools but no adoptions) finishes the job:
+// every step is idempotent.
 func (a *App) bootstrapDirectory(ctx context.Context, pool *pgxpool.Pool) error {
-	n, err := directory.CountTools(ctx, pool)
-	if err != nil || n > 0 {
-		return err
+	var tools, adoptions int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM tool), (SELECT count(*) FROM adoption)`).Scan(&tools, &adoptions); err != nil {
+		return fmt.Errorf("inspect the directory: %w", err)
+	}
+	if tools > 0 && adoptions > 0 {
+		return nil
 	}
 	a.Log.Info("empty directory: loading the shipped tools and adoptions")
 	st, reps, err := importer.LoadShipped(ctx, pool, a.progress("import adoptions"))
