@@ -456,3 +456,79 @@ func TestDirectoryEvidence(t *testing.T) {
 		t.Errorf("evidence: n=%d category=%s kind=%s started=%s", n, cat, kind, started)
 	}
 }
+
+// TestConcurrentAgents has eight agents save the same page from the same
+// version at once: exactly one wins, the others get a conflict, and
+// concurrent submits lock once.
+func TestConcurrentAgents(t *testing.T) {
+	ctx := context.Background()
+	tok := setup(t, 2038, "kind,code\nregion,75\n")["75"]
+	s, err := survey.Start(ctx, db, tok, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Response.Version
+	type result struct {
+		fonction string
+		err      error
+	}
+	fonctions := []string{"elu", "dgs", "participation", "numerique", "communication", "elu", "dgs", "participation"}
+	res := make(chan result, len(fonctions))
+	for _, f := range fonctions {
+		go func(f string) {
+			_, err := survey.SavePage(ctx, db, tok, 1, page(v, map[string]string{"utilise_outils": "non"}), now)
+			if err == nil {
+				_, err = survey.SavePage(ctx, db, tok, 0, page(v+1, map[string]string{"fonction": f, "elu_delegue": "oui", "strategie": "non"}), now)
+			}
+			res <- result{f, err}
+		}(f)
+	}
+	wins, conflicts := 0, 0
+	for range fonctions {
+		r := <-res
+		switch civiscope.ErrorCode(r.err) {
+		case "":
+			wins++
+		case civiscope.ECONFLICT:
+			conflicts++
+		default:
+			t.Errorf("unexpected error: %v", r.err)
+		}
+	}
+	if wins != 1 || conflicts != len(fonctions)-1 {
+		t.Fatalf("wins=%d conflicts=%d", wins, conflicts)
+	}
+	s, _ = survey.Start(ctx, db, tok, now)
+	if s.Response.Version != v+2 {
+		t.Errorf("version = %d, want %d: a losing write got through", s.Response.Version, v+2)
+	}
+	for _, p := range []struct {
+		n int
+		f map[string]string
+	}{{3, map[string]string{"opendata": "non"}}, {6, map[string]string{"consentement": "non"}}} {
+		if s, err = survey.SavePage(ctx, db, tok, p.n, page(s.Response.Version, p.f), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replays := make(chan bool, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			r, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now, nil)
+			if err != nil {
+				t.Errorf("submit: %v", err)
+				replays <- true
+				return
+			}
+			replays <- r.Replayed
+		}()
+	}
+	first := 0
+	for i := 0; i < 4; i++ {
+		if !<-replays {
+			first++
+		}
+	}
+	if first != 1 {
+		t.Errorf("%d submits were first, want exactly 1", first)
+	}
+}
