@@ -141,6 +141,58 @@ func TestBrowser(t *testing.T) {
 	t.Run("SignUpProposeApproveVisible", func(t *testing.T) { signUpProposeApproveVisible(t, newTab(t, browser, s.URL)) })
 	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, browser, s.URL)) })
 	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, browser, s.URL)) })
+	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, browser, s.URL), loadAxe(t)) })
+}
+
+// accessibility runs axe-core on every page type of the package, forms
+// with their error messages included.
+func accessibility(t *testing.T, b *tab, axe string) {
+	ctx := context.Background()
+	tool := &directory.Tool{Slug: uniq("axe-"), Name: uniq("Axe Tool "), TaglineFR: "Avant", Categories: []string{"consultation"},
+		Website: "https://axe.example/"}
+	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/compte/inscription", "/compte/connexion", "/compte/mot-de-passe-oublie", "/compte/reinitialiser?jeton=x"} {
+		b.open(p)
+		b.checkAxe(axe, p)
+	}
+	b.open("/compte/inscription")
+	b.fill("#email", "not an address")
+	b.submit("main form button[type=submit]")
+	b.checkAxe(axe, "sign-up with errors")
+	email := uniq("axemod") + "@example.org"
+	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(email, "moderator password")
+	b.checkAxe(axe, "account")
+	b.open("/contribuer/outil")
+	b.fill("#name", tool.Name)
+	b.fill("#website", "https://elsewhere.example")
+	b.submit("main form button[type=submit]")
+	b.checkAxe(axe, "proposal with duplicate suggestions")
+	b.open("/contribuer/outils/" + tool.Slug + "/modifier")
+	b.checkAxe(axe, "edit form")
+	if err := chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS("#tagline_fr"), "Après")); err != nil {
+		t.Fatal(err)
+	}
+	b.submit("main form button[type=submit]")
+	b.checkAxe(axe, "my proposals")
+	for _, p := range []string{"/contribuer/adoption", "/contribuer/outils/" + tool.Slug + "/revendiquer", "/moderation",
+		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID)} {
+		b.open(p)
+		b.checkAxe(axe, p)
+	}
+	b.open("/moderation?type=tool-edit")
+	link := b.eval(fmt.Sprintf(`[...document.querySelectorAll("main table a")].find(a => a.textContent.includes(%q)).getAttribute("href")`, tool.Name))
+	b.open(link)
+	b.checkAxe(axe, "proposal diff")
+	// The checks above are worth something only if axe can fail here.
+	b.eval(`document.querySelector("main").appendChild(document.createElement("input")); "ok"`)
+	if b.axeViolations(axe, "unlabelled input", false) == 0 {
+		t.Error("axe-core found nothing wrong with an unlabelled input")
+	}
 }
 
 func signUpProposeApproveVisible(t *testing.T, b *tab) {
