@@ -48,7 +48,7 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, e
 	if err != nil {
 		return nil, err
 	}
-	apiMount, err := a.apiMount(pool)
+	apiMount, err := a.apiMount(pool, nil)
 	if err != nil {
 		return nil, err
 	}
