@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,5 +185,23 @@ func TestFailedBuildLeavesNothing(t *testing.T) {
 	}
 	if _, err := export.FindRelease(context.Background(), db, "broken", "1"); civiscope.ErrorCode(err) != civiscope.ENOTFOUND {
 		t.Errorf("failed release is recorded: %v", err)
+	}
+}
+
+func TestSchedulerPublishesOnlyWhenDue(t *testing.T) {
+	crafted(t)
+	ctx := context.Background()
+	if _, err := db.Exec(ctx, `TRUNCATE revision`); err != nil {
+		t.Skip("revision table cannot be truncated here:", err)
+	}
+	root := t.TempDir()
+	s := reports.NewScheduler(db, root, "https://civiscope.example", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	first, err := s.RunOnce(ctx)
+	if err != nil || first == nil {
+		t.Fatalf("first run publishes: %v, %v", first, err)
+	}
+	again, err := s.RunOnce(ctx)
+	if err != nil || again != nil {
+		t.Errorf("a second run within the day published %v (%v)", again, err)
 	}
 }

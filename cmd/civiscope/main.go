@@ -51,6 +51,7 @@ func commands() []command {
 	cs = append(cs, userCommands()...)
 	cs = append(cs, crawlCommands()...)
 	cs = append(cs, searchCommands()...)
+	cs = append(cs, exportCommands()...)
 	return cs
 }
 

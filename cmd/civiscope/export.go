@@ -1,0 +1,333 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/civiscope/civiscope/reports"
+	"github.com/civiscope/civiscope/reports/barometer"
+	"github.com/civiscope/civiscope/reports/export"
+)
+
+// exportCommands publish open data and print reports.
+func exportCommands() []command {
+	return []command{
+		{
+			name:    "export directory",
+			args:    "[--dir DIR]",
+			summary: "publish a new immutable release of the directory's open data (CSV, JSON, XLSX, datapackage.json)",
+			run:     exportDirectory,
+		},
+		{
+			name:    "export edition",
+			args:    "YEAR [--dir DIR] [--k K] [--weighted]",
+			summary: "publish the files of a published barometer edition (aggregates, consented microdata, XLSForm, label scripts)",
+			run:     exportEdition,
+		},
+		{
+			name:    "export refresh",
+			summary: "rebuild the materialised views behind the adoption trends",
+			run:     exportRefresh,
+		},
+		{
+			name:    "export releases",
+			args:    "DATASET",
+			summary: "list the published versions of a data set with their checksums",
+			run:     exportReleases,
+		},
+		{
+			name:    "report adoptions",
+			args:    "year|category|region|departement|kind|bracket|kind-bracket [--from Y] [--to Y] [--category C] [--tool T] [--region R] [--departement D] [--kind K] [--bracket N] [--csv|--json]",
+			summary: "count adoptions by one dimension",
+			run:     reportAdoptions,
+		},
+		{
+			name:    "report survival",
+			args:    "[--cohort YEARS] [--json]",
+			summary: "Kaplan–Meier survival of tools by launch cohort",
+			run:     reportSurvival,
+		},
+		{
+			name:    "report barometer",
+			args:    "YEAR [--by all|kind|bracket|region] [--k K] [--json]",
+			summary: "protected results of a published barometer edition",
+			run:     reportBarometer,
+		},
+	}
+}
+
+func exportDirectory(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "export directory")
+	dir := fs.String("dir", "opendata", "where releases are written")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return errUsage
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	start := time.Now()
+	p := a.progress("export directory")
+	p("writing", 0, 1)
+	rel, err := reports.PublishDirectory(ctx, pool, *dir, a.Config.PublicURL, time.Now())
+	if err != nil {
+		return err
+	}
+	p("done", 1, 1)
+	printRelease(a, rel, time.Since(start))
+	return nil
+}
+
+func exportEdition(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "export edition")
+	dir := fs.String("dir", "opendata", "where releases are written")
+	k := fs.Int("k", 5, "smallest number of respondents a published cell may count")
+	weighted := fs.Bool("weighted", false, "add post-stratified percentages")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	year, err := strconv.Atoi(pos[0])
+	if err != nil {
+		return fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	start := time.Now()
+	rel, err := barometer.PublishEdition(ctx, pool, *dir, year, barometer.Options{K: *k, Weighted: *weighted}, a.Config.PublicURL, time.Now())
+	if err != nil {
+		return err
+	}
+	printRelease(a, rel, time.Since(start))
+	return nil
+}
+
+func printRelease(a *App, rel *export.Release, took time.Duration) {
+	fmt.Fprintf(a.Stdout, "%s %s published in %s (%s)\n", rel.Dataset, rel.Version, rel.Dir, took.Round(time.Millisecond))
+	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	for _, f := range rel.Files {
+		rows := ""
+		if f.Rows > 0 {
+			rows = strconv.FormatInt(f.Rows, 10) + " rows"
+		}
+		fmt.Fprintf(w, "  %s\t%d bytes\t%s\tsha256 %s\n", f.Name, f.Bytes, rows, f.SHA256)
+	}
+	w.Flush()
+}
+
+func exportRefresh(ctx context.Context, a *App, args []string) error {
+	if _, err := parseFlags(newFlags(a, "export refresh"), args); err != nil {
+		return err
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	start := time.Now()
+	at, err := reports.Refresh(ctx, pool)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "trend views refreshed at %s in %s\n", at.UTC().Format(time.RFC3339), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func exportReleases(ctx context.Context, a *App, args []string) error {
+	pos, err := parseFlags(newFlags(a, "export releases"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	pool, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rels, err := export.Releases(ctx, pool, pos[0])
+	if err != nil {
+		return err
+	}
+	if len(rels) == 0 {
+		fmt.Fprintf(a.Stdout, "%s has no release yet; publish one with `civiscope export directory` or `civiscope export edition YEAR`\n", pos[0])
+		return nil
+	}
+	for i := range rels {
+		printRelease(a, &rels[i], 0)
+	}
+	return nil
+}
+
+func reportAdoptions(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "report adoptions")
+	vals := map[string]*string{}
+	for _, n := range []string{"from", "to", "category", "tool", "region", "departement", "kind", "bracket"} {
+		vals[n] = fs.String(n, "", "filter: "+n)
+	}
+	asCSV := fs.Bool("csv", false, "print CSV")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	dim, err := reports.ParseDimension(pos[0])
+	if err != nil {
+		return err
+	}
+	f, err := reports.ParseFilter(func(k string) string { return *vals[k] })
+	if err != nil {
+		return err
+	}
+	pool, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	b, err := reports.Adoptions(ctx, pool, dim, f)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *asJSON:
+		return json.NewEncoder(a.Stdout).Encode(b)
+	case *asCSV:
+		w := csv.NewWriter(a.Stdout)
+		_ = w.Write([]string{string(dim), "label", "adoptions"})
+		for _, r := range b.Rows {
+			_ = w.Write([]string{r.Key, r.Label.FR, strconv.Itoa(r.N)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	if b.AsOf.IsZero() {
+		fmt.Fprintln(a.Stdout, "the trend views were never refreshed: run `civiscope export refresh`")
+	} else {
+		fmt.Fprintf(a.Stdout, "as of %s\n", b.AsOf.UTC().Format(time.RFC3339))
+	}
+	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	for _, r := range b.Rows {
+		fmt.Fprintf(w, "%s\t%s\t%d\t\n", r.Key, r.Label.FR, r.N)
+	}
+	fmt.Fprintf(w, "\ttotal\t%d\t\n", b.Total)
+	return w.Flush()
+}
+
+func reportSurvival(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "report survival")
+	width := fs.Int("cohort", 5, "cohort width in years")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	pool, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	sv, err := reports.ToolSurvival(ctx, pool, *width, time.Now())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(a.Stdout).Encode(sv)
+	}
+	fmt.Fprintf(a.Stdout, "%d tools left out (launch year unknown, or defunct without a date)\n", sv.Excluded)
+	for _, c := range sv.Cohorts {
+		fmt.Fprintf(a.Stdout, "cohort %s: %d tools, %d ended\n", c.Label, c.Tools, c.Ended)
+		var steps []string
+		for _, s := range c.Curve {
+			steps = append(steps, fmt.Sprintf("%dy %.0f%% (at risk %d)", s.Years, 100*s.Survival, s.AtRisk))
+		}
+		fmt.Fprintf(a.Stdout, "  %s\n", strings.Join(steps, ", "))
+	}
+	return nil
+}
+
+func reportBarometer(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "report barometer")
+	by := fs.String("by", "all", "breakdown: all, kind, bracket or region")
+	k := fs.Int("k", 5, "smallest publishable cell")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	year, err := strconv.Atoi(pos[0])
+	if err != nil {
+		return fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
+	}
+	dim, err := barometer.ParseDimension(*by)
+	if err != nil {
+		return err
+	}
+	pool, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	set, err := barometer.Load(ctx, pool, year)
+	if err != nil {
+		return err
+	}
+	names, err := barometer.RegionNames(ctx, pool)
+	if err != nil {
+		return err
+	}
+	res, err := barometer.Tabulate(set, barometer.Options{K: *k, RegionNames: names})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(a.Stdout).Encode(res)
+	}
+	fmt.Fprintf(a.Stdout, "%s: %d respondents, cells under %d hidden (·)\n", res.Title, res.Respondents, res.K)
+	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	for _, t := range res.Tables {
+		if t.Dimension != dim {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%s)\n", t.Label, t.Question)
+		for i, g := range t.Groups {
+			base := "n = ·"
+			if t.Bases[i].Shown {
+				base = fmt.Sprintf("n = %d", t.Bases[i].Base)
+			}
+			var cells []string
+			for j, c := range t.Columns {
+				cell := t.Cells[i][j]
+				v := "·"
+				if cell.Shown {
+					v = fmt.Sprintf("%d (%.0f %%)", cell.N, cell.Percent)
+				}
+				cells = append(cells, c.Label+": "+v)
+			}
+			fmt.Fprintf(w, "  %s\t%s\t%s\n", g.Label, base, strings.Join(cells, "\t"))
+		}
+	}
+	return w.Flush()
+}
