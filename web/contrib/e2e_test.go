@@ -22,6 +22,7 @@ import (
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -67,9 +68,10 @@ func startSite(t *testing.T, d contrib.Deps) *site {
 
 // client is one visitor with a cookie jar, like a browser.
 type client struct {
-	t    *testing.T
-	site *site
-	http *http.Client
+	email string // set by signup
+	t     *testing.T
+	site  *site
+	http  *http.Client
 }
 
 func (s *site) visitor(t *testing.T) *client {
@@ -132,6 +134,7 @@ func (c *client) postRaw(path string, form url.Values) page {
 
 func (c *client) signup(email string) {
 	c.t.Helper()
+	c.email = email
 	p := c.post("/compte/inscription", url.Values{"email": {email}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
 	if p.Status != 200 || !strings.Contains(p.URL, "/compte") || !strings.Contains(p.Body, email) {
 		c.t.Fatalf("sign-up of %s: %d at %s\n%s", email, p.Status, p.URL, p.Body)
@@ -212,6 +215,10 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 	}
 	if strings.Contains(tp.Body, "<script>alert") || strings.Contains(tp.Body, "<img src=x") {
 		t.Fatal("script payload rendered live on the tool page")
+	}
+	var mail string
+	if err := db.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&mail); err != nil || !strings.Contains(mail, "acceptée") {
+		t.Fatalf("the submitter must be told by mail: %q %v", mail, err)
 	}
 	mine := v.get("/contribuer/mes-propositions")
 	if !strings.Contains(mine.Body, "acceptée") || strings.Contains(mine.Body, "<script>alert") {
@@ -562,5 +569,20 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	log := m.get("/moderation/journal")
 	if !strings.Contains(log.Body, "approve-agent") || !strings.Contains(log.Body, "n° "+id[1]) {
 		t.Fatalf("audit log page:\n%s", log.Body)
+	}
+}
+
+func TestRateLimitPerAccount(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, contrib.Deps{IPBurst: 100})
+	v := s.visitor(t)
+	v.signup(uniq("flood") + "@example.org")
+	var last page
+	for i := 0; i <= moderation.MaxPerHour; i++ {
+		n := uniq("Flood ")
+		last = v.post("/contribuer/outil", url.Values{"name": {n}, "website": {"https://" + strings.ReplaceAll(strings.ToLower(n), " ", "-") + ".example"}, "categories": {"consultation"}})
+	}
+	if last.Status != 429 || last.Header.Get("Retry-After") == "" || !strings.Contains(last.Body, "the limit") {
+		t.Fatalf("proposal %d within the hour: %d, Retry-After %q", moderation.MaxPerHour+1, last.Status, last.Header.Get("Retry-After"))
 	}
 }

@@ -1,6 +1,7 @@
 package contrib
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -135,7 +136,8 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		h.renderProposal(w, r, http.StatusBadRequest, f)
 		return
 	}
-	if _, err := moderation.Decide(r.Context(), h.db, u, id, approve, f.V("reason")); err != nil {
+	p, err := moderation.Decide(r.Context(), h.db, u, id, approve, f.V("reason"))
+	if err != nil {
 		if formError(err) {
 			f = f.withError(err)
 			h.renderProposal(w, r, server.HTTPStatus(err), f)
@@ -144,6 +146,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.notifySubmitter(r, p)
 	http.Redirect(w, r, "/moderation?decide="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
@@ -409,4 +412,33 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/historique/"+kind+"/"+strconv.FormatInt(rev.EntityID, 10), http.StatusSeeOther)
+}
+
+// notifySubmitter emails the decision to the proposal's author. The page
+// "my proposals" shows it too, so a mail that cannot be sent is only logged.
+func (h *Handler) notifySubmitter(r *http.Request, p *moderation.Proposal) {
+	if p.SubmitterID == 0 {
+		return
+	}
+	sub, err := account.Get(r.Context(), h.db, p.SubmitterID)
+	if err != nil || sub.Deleted() {
+		return
+	}
+	fr, en := "acceptée", "approved"
+	if p.Status == moderation.StatusRejected {
+		fr, en = "refusée", "rejected"
+	}
+	body := fmt.Sprintf("Bonjour,\n\nVotre proposition n° %[1]d « %[2]s » a été %[3]s.\n%[4]s\nSuivez vos propositions : %[5]s/contribuer/mes-propositions\n\n---\n\nHello,\n\nYour proposal #%[1]d \"%[2]s\" was %[6]s.\n%[4]s\nYour proposals: %[5]s/contribuer/mes-propositions\n",
+		p.ID, p.Title, fr, reasonLine(p.Reason), h.public, en)
+	if err := h.mail.Send(r.Context(), h.db, account.Message{To: sub.Email,
+		Subject: fmt.Sprintf("Civiscope : proposition n° %d %s / proposal #%d %s", p.ID, fr, p.ID, en), Body: body}); err != nil {
+		h.log.Error("decision mail not sent", "proposal", p.ID, "err", err)
+	}
+}
+
+func reasonLine(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return "\n« " + reason + " »\n"
 }
