@@ -31,16 +31,16 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	match := matchSQL(clauses, terms, arg)
+	match, tiersSQL := matchSQL(clauses, terms, arg)
 
 	batch := &pgx.Batch{}
 	var tableSeq int64
 	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
-	var matched []int64
-	var tiers []int16
+	var matched, inTitle, inHead []int64
 	if match != "" {
-		batch.Queue(match, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched, &tiers) })
+		batch.Queue(match, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
+		batch.Queue(tiersSQL, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
 	}
 	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
@@ -58,10 +58,19 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		found = slices.Clone(s.live)
 	} else {
 		tier = make([]int16, len(s.docNo))
-		for i, no := range matched {
+		for _, no := range matched {
 			if p, ok := s.pos[no]; ok {
 				found = found.set(p)
-				tier[p] = tiers[i]
+			}
+		}
+		for _, no := range inHead {
+			if p, ok := s.pos[no]; ok {
+				tier[p] = 1
+			}
+		}
+		for _, no := range inTitle {
+			if p, ok := s.pos[no]; ok {
+				tier[p] += 2
 			}
 		}
 		found.and(s.live)
@@ -277,8 +286,8 @@ func (t terms) stems() []string {
 
 // prepare looks every query word up in one round trip: its French stem, and
 // for a word of 5 letters or more that no document contains (as a word, or
-// as a prefix for the last one), the nearest vocabulary words by trigram
-// distance, kept when within the typo budget.
+// as a prefix for the last one), the vocabulary words most similar by
+// trigrams (pg_trgm), kept when within the typo budget.
 func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error) {
 	out := terms{}
 	var words []string
@@ -301,7 +310,7 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 	rows, err := e.db.Query(ctx, `SELECT w.word, coalesce((ts_lexize('french_stem', w.word))[1], ''),
 		CASE WHEN w.fuzzy AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w.word)
 			AND NOT (w.prefix AND EXISTS (SELECT 1 FROM search_word s WHERE s.word > w.word AND s.word < w.word || chr(1114111)))
-		THEN ARRAY(SELECT s.word FROM search_word s ORDER BY s.word <-> w.word LIMIT 12) END
+		THEN ARRAY(SELECT search_similar_words(w.word, 30)) END
 		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, words, prefix, fuzzy)
 	if err != nil {
 		return nil, fmt.Errorf("look up search words: %w", err)
@@ -324,20 +333,23 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 	return out, rows.Err()
 }
 
-// matchSQL is the statement returning the matching doc_no and their
-// relevance tier (2: the name matches, 1: the summary or keywords do, 0:
-// only the description), or "" for an empty query. A last word of one or
+// matchSQL is the statement returning the matching doc_no, or "" for an
+// empty query, and tiers the one returning the doc_no whose name (and then
+// whose summary or keywords) match, for relevance: small vectors with their
+// own GIN indexes, cheaper than testing every match. A last word of one or
 // two letters, still being typed, matches whole words anywhere but prefixes
 // only in names: "p:*" over every description would expand to thousands of
 // words for nothing a person would want.
-func matchSQL(cs []search.Clause, t terms, arg func(any) string) string {
+func matchSQL(cs []search.Clause, t terms, arg func(any) string) (match, tiers string) {
 	if len(cs) == 0 {
-		return ""
+		return "", ""
 	}
 	last := cs[len(cs)-1]
 	if !last.Prefix || len([]rune(last.Word)) >= 3 {
-		return `SELECT array_agg(d.doc_no), array_agg(((d.title @@ q.tsq)::int * 2 + (d.head @@ q.tsq)::int)::int2)
-			FROM search_document d, (SELECT ` + tsquery(cs, t, arg) + ` AS tsq) q WHERE d.body @@ q.tsq`
+		q := "(SELECT " + tsquery(cs, t, arg) + " AS tsq) q"
+		return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + ` WHERE d.body @@ q.tsq`,
+			`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq), '{}'), coalesce(array_agg(d.doc_no), '{}')
+			FROM search_document d, ` + q + ` WHERE d.head @@ q.tsq`
 	}
 	exact := slices.Clone(cs)
 	exact[len(exact)-1].Prefix = false
@@ -345,10 +357,12 @@ func matchSQL(cs []search.Clause, t terms, arg func(any) string) string {
 	if len(cs) > 1 {
 		rest = "d.body @@ (" + tsquery(cs[:len(cs)-1], t, arg) + ")"
 	}
-	return `SELECT array_agg(d.doc_no), array_agg((((d.title @@ q.tsq) OR (d.title @@ q.pre))::int * 2 + (d.head @@ q.tsq)::int)::int2)
-		FROM search_document d, (SELECT ` + tsquery(exact, t, arg) + ` AS tsq,
-			to_tsquery('simple_unaccent', ` + arg(last.Word) + ` || ':*') AS pre) q
-		WHERE d.body @@ q.tsq OR (d.title @@ q.pre AND ` + rest + `)`
+	q := "(SELECT " + tsquery(exact, t, arg) + " AS tsq, to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*') AS pre) q"
+	return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + `
+			WHERE d.body @@ q.tsq OR (d.title @@ q.pre AND ` + rest + `)`,
+		`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq OR d.title @@ q.pre), '{}'),
+			coalesce(array_agg(d.doc_no) FILTER (WHERE d.head @@ q.tsq), '{}')
+		FROM search_document d, ` + q + ` WHERE (d.title @@ q.pre AND ` + rest + `) OR d.head @@ q.tsq`
 }
 
 // tsquery builds the SQL expression of the query: clauses AND-ed, the
