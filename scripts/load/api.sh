@@ -3,7 +3,9 @@
 # database, hit by wrk from a second process. Prints
 #   LoadAPITools <n> req/s <p50> p50-ms <p99> p99-ms
 # for GET /api/v1/tools?category=participatory-budgeting (target: 3,000
-# req/s on 2 cores), and the same for a territory lookup.
+# req/s on 2 cores), and the same for a territory lookup. With
+# API_CACHE_TTL=0 the response cache is off and every request queries
+# PostgreSQL.
 #
 # The per-IP rate limit is raised for the run (API_RATE_IP): wrk is one
 # client, and the point is the server's throughput, with the limiter still
@@ -23,12 +25,13 @@ if ! command -v wrk >/dev/null; then
 fi
 
 base=${CIVISCOPE_TEST_DATABASE_URL:-$(scripts/pg.sh start)}
-dbname=civiscope_load_api
+# serve bootstraps an empty database with everything that ships (the
+# register, the tool seed, the public adoption lists); later runs reuse it.
+dbname=civiscope_load_api_v2
 psql "$base" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1 ||
 	psql "$base" -qc "CREATE DATABASE $dbname" >/dev/null
 url=$(printf '%s' "$base" | sed -E "s#/[^/?]+(\?|$)#/$dbname\1#")
 
-DATABASE_URL=$url go run ./scripts/load/apiseed
 bin=${CIVISCOPE_BIN:-bin/civiscope}
 [ -n "${CIVISCOPE_BIN:-}" ] || go build -o "$bin" ./cmd/civiscope
 
@@ -38,7 +41,7 @@ DATABASE_URL=$url LISTEN_ADDR=127.0.0.1:$port LOG_LEVEL=warn \
 	"$bin" serve >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 900); do
 	curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
 	sleep 0.2
 done
