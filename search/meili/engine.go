@@ -244,7 +244,8 @@ func request(q search.Query) *meilisearch.SearchRequest {
 		CropMarker:            "…",
 		HighlightPreTag:       preTag,
 		HighlightPostTag:      postTag,
-		AttributesToRetrieve:  []string{"id", "slug", "name", "summary", "adopters", "updated_at"},
+		// description is retrieved so that its crop surely comes back in _formatted.
+		AttributesToRetrieve: []string{"id", "slug", "name", "summary", "description", "adopters", "updated_at"},
 	}
 	var filter []any
 	for _, name := range search.FacetNames() {
