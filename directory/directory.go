@@ -6,14 +6,21 @@
 //
 // Main entry points (db is a *pgxpool.Pool or a pgx.Tx, see DB):
 //
-//	Read:   GetTool, GetToolByID, ListTools, GetVendor, ListVendors,
-//	        GetOrganisation, ListAdoptions (by tool, territory or organisation,
-//	        with their evidence), GetAdoption, Categories, CategoryBySlug,
-//	        ListRevisions, RevisionsAfter (the search outbox).
+//	Read:   GetTool, GetToolByID, ListTools (ToolFilter, keyset on slug),
+//	        CountTools, GetVendor, ListVendors, GetOrganisation,
+//	        ListAdoptions (AdoptionFilter: by tool, territory or organisation,
+//	        keyset on id, with evidence), GetAdoption, Categories,
+//	        CategoryBySlug, ListRevisions, RevisionsAfter and
+//	        LatestRevisionID (the search outbox).
 //	Write:  CreateTool, UpdateTool, CreateVendor, UpdateVendor,
-//	        CreateOrganisation, UpsertAdoption (adds evidence to the adoption of
-//	        the same adopter + tool + instance URL), UpdateAdoption, AddEvidence.
-//	Data:   LoadSeed (the reviewed tools in data/seed/tools.json).
+//	        EnsureOrganisation, UpsertAdoption (adds evidence to the adoption
+//	        of the same adopter + tool + instance site), UpdateAdoption,
+//	        AddEvidence.
+//	Check:  ValidateTool, ValidateVendor, ValidateOrganisation,
+//	        ValidateAdoption, CheckURL, CheckLicence, InstanceKey,
+//	        ArchivedOriginal; the enumerations and their FR/EN labels
+//	        (BusinessModels(), Hostings(), …) in enums.go.
+//	Data:   ReadSeed, LoadSeed (the reviewed tools in data/seed/tools.json).
 //
 // Every write validates first (nothing is written when a field is wrong),
 // runs in one transaction and appends one revision row per changed entity in
