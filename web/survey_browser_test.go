@@ -96,6 +96,12 @@ func TestSurveyBrowser(t *testing.T) {
 		t.Errorf("done page %q", s)
 	}
 	sb.checkAxe(t, ctx2, "survey done")
+
+	sb.open(t, ctx2, "/barometre/2062/participation")
+	if s := text(t, ctx2, "main"); !strings.Contains(s, "Réponses transmises : 1 sur 1") {
+		t.Errorf("participation page: %q", s)
+	}
+	sb.checkAxe(t, ctx2, "participation")
 }
 
 func click(t *testing.T, ctx context.Context, sels ...string) {

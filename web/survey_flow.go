@@ -74,6 +74,7 @@ func (s *SurveyFlow) Mount() server.Mount {
 			r.Post("/transmettre", s.submit)
 			r.Get("/merci", s.done)
 		})
+		r.With(SecurityHeaders).Get("/barometre/{year}/participation", s.participation)
 	}
 }
 

@@ -252,3 +252,20 @@ func TestSurveyBadTokens(t *testing.T) {
 		t.Errorf("10,000 rows: %d %s", r.status, r.body)
 	}
 }
+
+func TestSurveyParticipation(t *testing.T) {
+	srv, tok := newSurvey(t, 2063, "13055")
+	r := do(t, "GET", srv.URL+"/barometre/2063/participation", nil)
+	if r.status != 200 || !strings.Contains(r.body, "Réponses transmises : 0 sur 1 collectivités") || !strings.Contains(r.body, "Communes") {
+		t.Fatalf("participation: %d %s", r.status, r.body)
+	}
+	if strings.Contains(r.body, tok) {
+		t.Error("the page shows a token")
+	}
+	if r := do(t, "GET", srv.URL+"/barometre/1999/participation", nil); r.status != 404 {
+		t.Errorf("unknown edition: %d", r.status)
+	}
+	if r := do(t, "GET", srv.URL+"/barometre/abc/participation", nil); r.status != 404 {
+		t.Errorf("bad year: %d", r.status)
+	}
+}
