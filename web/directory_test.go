@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/search"
+	"github.com/civiscope/civiscope/search/pg"
 )
 
 func TestHomeShowsKeyFigures(t *testing.T) {
@@ -131,10 +133,21 @@ func TestToolPageCacheFollowsRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tool.TaglineEN = "Group decisions, tested by the web cache test"
+	tool.TaglineEN = "Group decisions, tested by the web cache test zebracache"
 	if err := directory.UpdateTool(ctx, db, tool, directory.By{Actor: "curator:test", Source: "web cache test"}); err != nil {
 		t.Fatal(err)
 	}
 	after := get(t, srv, "/outils/loomio?lang=en")
 	mustContain(t, "after update", after.body, "tested by the web cache test", "curator:test")
+
+	// The search page is cached by the index's cursor: once the indexer has
+	// applied the change, the next search sees it.
+	const path = "/recherche?q=zebracache&lang=en"
+	if strings.Contains(get(t, srv, path).body, `href="/outils/loomio"`) {
+		t.Fatal("the index found the new word before the indexer ran")
+	}
+	if _, err := search.NewIndexer(db, pg.New(db), newTestLog()).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "search after indexing", get(t, srv, path).body, `href="/outils/loomio"`)
 }

@@ -64,21 +64,13 @@ func (s *Site) peers(w http.ResponseWriter, r *http.Request) {
 			s.rd.Error(w, r, err)
 			return
 		}
-		peers, b, err := territory.PeersOf(ctx, s.db, t, pager.PerPage, pager.Offset())
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
+		peers, b := s.index.Peers(t, pager.PerPage, pager.Offset())
 		pager.Total = peers.Total
 		if pager.Beyond() {
 			s.rd.NotFound(w, r)
 			return
 		}
-		all, _, err := territory.PeersOf(ctx, s.db, t, maxPeers, 0)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
+		all, _ := s.index.Peers(t, maxPeers, 0)
 		if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(all.Items), 20); err != nil {
 			s.rd.Error(w, r, err)
 			return

@@ -51,6 +51,21 @@ func (s *Site) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
+	// Results change only when the index applies a revision: cache the page
+	// under the index's cursor, so it is never stale.
+	var cursor int64 = -1
+	if b, ok := s.search.(interface{ Name() string }); ok {
+		if id, built, err := search.Cursor(ctx, s.db, b.Name()); err == nil && built {
+			cursor = id
+		}
+	}
+	key := string(lang) + " " + r.URL.RequestURI()
+	if cursor >= 0 {
+		if page, ok := s.searches.get(cursor, key); ok {
+			writePage(w, lang, http.StatusOK, page)
+			return
+		}
+	}
 	q.Facets = true
 	res, err := s.search.Search(ctx, q)
 	if err != nil {
@@ -97,7 +112,15 @@ func (s *Site) searchPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.rd.RenderNav(w, r, http.StatusOK, "search", "search", v)
+	html, err := s.rd.RenderBytes(r, http.StatusOK, "search", "search", v)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if cursor >= 0 {
+		s.searches.put(cursor, key, html)
+	}
+	writePage(w, lang, http.StatusOK, html)
 }
 
 func (s *Site) count(r *http.Request, q search.Query) (int, error) {

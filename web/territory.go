@@ -78,11 +78,7 @@ func (s *Site) territory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	peers, b, err := territory.PeersOf(ctx, s.db, t, maxPeers, 0)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
+	peers, b := s.index.Peers(t, maxPeers, 0)
 	if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(peers.Items), 10); err != nil {
 		s.rd.Error(w, r, err)
 		return

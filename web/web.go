@@ -42,7 +42,9 @@ type Site struct {
 	maps   *chart.France
 	index  *territory.Index
 	search search.Engine
-	pages  *pageCache
+	pages  *pageCache // tool pages, by directory revision
+	// searches are search pages, by the search index's cursor.
+	searches *pageCache
 	// deptNames names every département by code, for map tables.
 	deptNames map[string]string
 }
@@ -82,7 +84,7 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 		se = pg.New(d.Pool)
 	}
 	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se,
-		pages: newPageCache(2000)}, nil
+		pages: newPageCache(2000), searches: newPageCache(2000)}, nil
 }
 
 // Renderer returns the site's renderer.

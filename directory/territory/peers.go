@@ -3,6 +3,7 @@ package territory
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/jackc/pgx/v5"
 
@@ -125,4 +126,39 @@ func listPage(ctx context.Context, db postgres.Querier, what, where string, limi
 // List returns the current territories of a kind, largest first.
 func List(ctx context.Context, db postgres.Querier, kind Kind, limit, offset int) (Page, error) {
 	return listPage(ctx, db, "territories of kind "+string(kind), `kind = $1 AND NOT historic`, limit, offset, kind)
+}
+
+// Peers is PeersOf answered from the in-memory register: the web asks for
+// peers on every territory page, and filtering 36k entries in memory costs
+// well under a millisecond where the SQL scan costs several.
+func (ix *Index) Peers(t *Territory, limit, offset int) (Page, Bracket) {
+	if t.Population == nil || t.Region == "" || t.Kind == Region {
+		return Page{}, Bracket{}
+	}
+	b := PopulationBracket(*t.Population)
+	ix.mu.RLock()
+	s := ix.s
+	ix.mu.RUnlock()
+	var all []*Territory
+	for i := range s.entries {
+		e := &s.entries[i]
+		if e.Kind == t.Kind && e.Region == t.Region && e.ID != t.ID && !e.Historic &&
+			e.LegalForm == t.LegalForm && e.Population != nil && b.Contains(*e.Population) {
+			all = append(all, e)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if *all[i].Population != *all[j].Population {
+			return *all[i].Population > *all[j].Population
+		}
+		if all[i].Name != all[j].Name {
+			return all[i].Name < all[j].Name
+		}
+		return all[i].Code < all[j].Code
+	})
+	p := Page{Total: len(all)}
+	for i := offset; i < len(all) && i < offset+limit; i++ {
+		p.Items = append(p.Items, *all[i])
+	}
+	return p, b
 }
