@@ -309,14 +309,20 @@ func insertEvidence(ctx context.Context, tx pgx.Tx, adoptionID int64, e *Evidenc
 }
 
 func findAdoption(ctx context.Context, tx pgx.Tx, toolID, territoryID, orgID int64, key string) (*Adoption, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM adoption WHERE tool_id = $1 AND coalesce(territory_id, 0) = $2
-		AND coalesce(organisation_id, 0) = $3 AND instance_key = $4 FOR UPDATE`, toolID, territoryID, orgID, key).Scan(&id)
+	var a Adoption
+	var conf float32
+	err := tx.QueryRow(ctx, `SELECT id, tool_id, coalesce(territory_id, 0), coalesce(organisation_id, 0),
+		coalesce(instance_url, ''), coalesce(category, ''), started_on, ended_on, status, confidence
+		FROM adoption WHERE tool_id = $1 AND coalesce(territory_id, 0) = $2
+		AND coalesce(organisation_id, 0) = $3 AND instance_key = $4 FOR UPDATE`, toolID, territoryID, orgID, key).
+		Scan(&a.ID, &a.ToolID, &a.TerritoryID, &a.OrganisationID, &a.InstanceURL, &a.Category,
+			&a.StartedOn, &a.EndedOn, &a.Status, &conf)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find adoption: %w", err)
 	}
-	return getAdoption(ctx, tx, id, false)
+	a.Confidence = roundConfidence(float64(conf))
+	return &a, nil
 }

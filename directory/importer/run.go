@@ -29,6 +29,7 @@ func Run(ctx context.Context, db directory.DB, r *resolve.Resolver, src Source, 
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
 	tools := map[string]int64{}
+	orgs := map[string]int64{}
 	for i, rec := range records {
 		if i%20 == 0 || i == len(records)-1 {
 			progress("resolve", i+1, len(records))
@@ -36,7 +37,7 @@ func Run(ctx context.Context, db directory.DB, r *resolve.Resolver, src Source, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := importOne(ctx, tx, r, rec, by, tools, rep); err != nil {
+		if err := importOne(ctx, tx, r, rec, by, tools, orgs, rep); err != nil {
 			return nil, fmt.Errorf("record %s (%s): %w", rec.Fingerprint, rec.Label, err)
 		}
 	}
@@ -47,7 +48,9 @@ func Run(ctx context.Context, db directory.DB, r *resolve.Resolver, src Source, 
 	return rep, nil
 }
 
-func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, by directory.By, tools map[string]int64, rep *Report) error {
+// importOne imports one record; tools and orgs cache ids by slug, since
+// a list names the same few tools and organisations many times.
+func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, by directory.By, tools, orgs map[string]int64, rep *Report) error {
 	res := r.Resolve(ctx, rec.Adopter)
 	line := Line{Record: rec, Result: res}
 	if rec.ToolSlug == "" {
@@ -72,10 +75,14 @@ func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, 
 	case resolve.Linked:
 		a.TerritoryID = res.Place.ID
 	case resolve.Organisation, resolve.Foreign:
-		if err := directory.EnsureOrganisation(ctx, tx, res.Organisation, by); err != nil {
-			return err
+		id, ok := orgs[res.Organisation.Slug]
+		if !ok {
+			if err := directory.EnsureOrganisation(ctx, tx, res.Organisation, by); err != nil {
+				return err
+			}
+			id, orgs[res.Organisation.Slug] = res.Organisation.ID, res.Organisation.ID
 		}
-		a.OrganisationID = res.Organisation.ID
+		a.OrganisationID = id
 	default:
 		rep.add(line)
 		return nil
