@@ -298,9 +298,9 @@ func (g *gen) adoptions(ctx context.Context) error {
 		case "commune":
 			p.weight = math.Sqrt(float64(pop) + 50)
 		case "epci", "ept":
-			p.weight = 400
+			p.weight = 100
 		default:
-			p.weight = 1500
+			p.weight = 600
 		}
 		total += p.weight
 		p.weight = total
