@@ -1,7 +1,10 @@
 package web
 
 import (
+	"net/http"
 	"sync"
+
+	"github.com/civiscope/civiscope/directory"
 )
 
 // pageCache keeps rendered pages of the directory until the next change to
@@ -46,4 +49,35 @@ func (c *pageCache) put(rev int64, key string, page []byte) {
 		c.rev = rev
 	}
 	c.m[key] = page
+}
+
+// pageBuilder gathers a page's data; it runs only on a cache miss.
+type pageBuilder func() (data any, err error)
+
+// cachedPage serves a directory page from the revision-keyed cache, or
+// builds, renders and stores it. Errors are rendered (and not cached).
+func (s *Site) cachedPage(w http.ResponseWriter, r *http.Request, name, nav string, build pageBuilder) {
+	lang := RequestLang(r)
+	rev, err := directory.LatestRevisionID(r.Context(), s.db)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	key := name + " " + string(lang) + " " + r.URL.RequestURI()
+	if page, ok := s.pages.get(rev, key); ok {
+		writePage(w, lang, http.StatusOK, page)
+		return
+	}
+	data, err := build()
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	html, err := s.rd.RenderBytes(r, http.StatusOK, name, nav, data)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.pages.put(rev, key, html)
+	writePage(w, lang, http.StatusOK, html)
 }

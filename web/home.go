@@ -14,10 +14,13 @@ type homeView struct {
 }
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
+	s.cachedPage(w, r, "home", "home", func() (any, error) { return s.homeData(r) })
+}
+
+func (s *Site) homeData(r *http.Request) (any, error) {
 	f, err := directory.KeyFigures(r.Context(), s.db, 6)
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	lang := RequestLang(r)
 	v := homeView{Figures: f}
@@ -32,5 +35,5 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Bars = chart.Bars(bars, func(n int) string { return FormatInt(lang, n) })
 	}
-	s.rd.RenderNav(w, r, http.StatusOK, "home", "home", v)
+	return v, nil
 }

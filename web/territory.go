@@ -34,64 +34,61 @@ const maxPeers = 5000
 const membersPerPage = 50
 
 func (s *Site) territory(w http.ResponseWriter, r *http.Request) {
+	s.cachedPage(w, r, "territory", "territories", func() (any, error) { return s.territoryData(r) })
+}
+
+func (s *Site) territoryData(r *http.Request) (any, error) {
 	ctx := r.Context()
 	kind := territory.Kind(chi.URLParam(r, "kind"))
 	if !kind.Valid() {
-		s.rd.NotFound(w, r)
-		return
+		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "unknown territory type %q", kind)
 	}
 	t, err := territory.Get(ctx, s.db, kind, strings.ToUpper(chi.URLParam(r, "code")))
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	pager, err := ParsePager(r.URL.Path, r.URL.Query(), membersPerPage)
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	v := territoryView{T: t}
-	if v.EPCI, err = s.parent(ctx, territory.EPCI, t.EPCI); err == nil {
-		if v.EPT, err = s.parent(ctx, territory.EPT, t.EPT); err == nil {
-			if v.Dept, err = s.parent(ctx, territory.Departement, t.Departement); err == nil {
-				v.Region, err = s.parent(ctx, territory.Region, t.Region)
-			}
-		}
+	if v.EPCI, err = s.parent(ctx, territory.EPCI, t.EPCI); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+	if v.EPT, err = s.parent(ctx, territory.EPT, t.EPT); err != nil {
+		return nil, err
+	}
+	if v.Dept, err = s.parent(ctx, territory.Departement, t.Departement); err != nil {
+		return nil, err
+	}
+	if v.Region, err = s.parent(ctx, territory.Region, t.Region); err != nil {
+		return nil, err
 	}
 	if v.Members, err = territory.MembersOf(ctx, s.db, t, pager.PerPage, pager.Offset()); err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	pager.Total = v.Members.Total
 	if pager.Beyond() {
-		s.rd.NotFound(w, r)
-		return
+		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "page %d is past the last page (%d)", pager.Page, pager.Pages())
 	}
 	v.MembersPager = pager
 	if t.Kind == territory.Departement && pager.Page == 1 {
 		if v.EPCIs, err = territory.EPCIsOf(ctx, s.db, t.Code, 100, 0); err != nil {
-			s.rd.Error(w, r, err)
-			return
+			return nil, err
 		}
 	}
 	peers, b := s.index.Peers(t, maxPeers, 0)
 	if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(peers.Items), 10); err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	peers.Items = peers.Items[:min(10, len(peers.Items))]
 	v.Peers = peers
-	if err := s.territoryTools(ctx, &v); err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
 	v.Bracket = s.bracketLabel(RequestLang(r), b)
 	v.PeersURL = "/comme-ma-collectivite?type=" + string(t.Kind) + "&code=" + t.Code
-	s.rd.RenderNav(w, r, http.StatusOK, "territory", "territories", v)
+	if err := s.territoryTools(ctx, &v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // territoryTools fills the adoptions of the territory and of the

@@ -41,35 +41,25 @@ type mapRow struct {
 const adoptersPerPage = 50
 
 func (s *Site) tool(w http.ResponseWriter, r *http.Request) {
+	s.cachedPage(w, r, "tool", "search", func() (any, error) { return s.toolData(r) })
+}
+
+func (s *Site) toolData(r *http.Request) (any, error) {
 	ctx := r.Context()
-	lang := RequestLang(r)
-	rev, err := directory.LatestRevisionID(ctx, s.db)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	key := string(lang) + " " + r.URL.RequestURI()
-	if page, ok := s.pages.get(rev, key); ok {
-		writePage(w, lang, http.StatusOK, page)
-		return
-	}
 	t, err := directory.GetTool(ctx, s.db, chi.URLParam(r, "slug"))
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	f := directory.AdoptionFilter{ToolID: t.ID, Limit: adoptersPerPage}
 	if a := r.URL.Query().Get("apres"); a != "" {
 		f.After, err = strconv.ParseInt(a, 10, 64)
 		if err != nil || f.After < 0 {
-			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "apres", Message: "must be an adoption id"}}))
-			return
+			return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "apres", Message: "must be an adoption id"}})
 		}
 	}
 	page, err := directory.ListAdoptions(ctx, s.db, f)
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
 	v := toolView{Tool: t, Adoptions: page.Adoptions, First: f.After == 0}
 	if page.Next != 0 {
@@ -77,21 +67,14 @@ func (s *Site) tool(w http.ResponseWriter, r *http.Request) {
 	}
 	counts, err := directory.AdoptersByDepartement(ctx, s.db, t.ID)
 	if err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
+	lang := RequestLang(r)
 	v.Map = s.departementMap(lang, "map-"+t.Slug, s.rd.cat.T(lang, "tool.map.title", t.Name), counts)
 	if v.Revisions, err = directory.ListRevisions(ctx, s.db, directory.EntityTool, t.ID, 20); err != nil {
-		s.rd.Error(w, r, err)
-		return
+		return nil, err
 	}
-	html, err := s.rd.RenderBytes(r, http.StatusOK, "tool", "search", v)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	s.pages.put(rev, key, html)
-	writePage(w, lang, http.StatusOK, html)
+	return v, nil
 }
 
 // departementMap draws counts per département and builds the table that
