@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/server"
 )
@@ -158,13 +159,17 @@ func contractCheck(t testing.TB, doc *openapi3.T, routes chi.Routes, next http.H
 // newTestServer runs the whole server (server.NewRouter with the API
 // mounted) behind the contract check.
 func newTestServer(t testing.TB, cfg Config) (*httptest.Server, *API) {
+	return newTestServerOn(t, db, cfg)
+}
+
+func newTestServerOn(t testing.TB, pool *pgxpool.Pool, cfg Config) (*httptest.Server, *API) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := New(Deps{DB: db, Log: log}, cfg)
+	a, err := New(Deps{DB: pool, Log: log}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := server.NewRouter(server.Deps{Log: log, Pool: db}, a.Mount)
+	h := server.NewRouter(server.Deps{Log: log, Pool: pool}, a.Mount)
 	srv := httptest.NewServer(contractCheck(t, testContract.load(t), h.(chi.Routes), h))
 	t.Cleanup(srv.Close)
 	return srv, a
