@@ -195,3 +195,25 @@ func TestContributionCap(t *testing.T) {
 		t.Errorf("Retry-After %q", last.header.Get("Retry-After"))
 	}
 }
+
+// TestNULCharacters: PostgreSQL text cannot hold U+0000, so a NUL anywhere
+// in a query or a body is the client's mistake (400), never a 500.
+func TestNULCharacters(t *testing.T) {
+	c, _ := newClient(t, Config{})
+	secret, _ := newContributor(t, "nul")
+	for _, tc := range []struct{ method, path, body, field string }{
+		{"GET", "/api/v1/search?q=a%00b", "", "q"},
+		{"GET", "/api/v1/tools?licence=MIT%00", "", "licence"},
+		{"GET", "/api/v1/adoptions?tool=decidim%00", "", "tool"},
+		{"GET", "/api/v1/tools/decidim%00", "", "slug"},
+		{"POST", "/api/v1/tools", `{"name":"Nul tool","website":"https://example.org/nul","categories":["consultation"],"note":"a\u0000b"}`, "note"},
+		{"POST", "/api/v1/tools", `{"name":"Nul tool","website":"https://example.org/nul","categories":["consul\u0000tation"]}`, "categories"},
+		{"POST", "/api/v1/tools/loomio/edits", `{"tagline_en":"x\u0000y"}`, "tagline_en"},
+		{"POST", "/api/v1/adoptions", `{"tool":"decidim","territory":"75056","instance_url":"https://example.org/p","note":"\u0000"}`, "note"},
+	} {
+		p := c.do(tc.method, tc.path, tc.body, bearer(secret)...).problem(t, 400, "invalid")
+		if !strings.Contains(fmt.Sprint(p["errors"]), "field:"+tc.field+" ") {
+			t.Errorf("%s %s: errors %v do not name %s", tc.method, tc.path, p["errors"], tc.field)
+		}
+	}
+}

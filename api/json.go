@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyError(err, a.cfg.MaxBody)
+	}
+	if field := nulField(reflect.ValueOf(v), ""); field != "" {
+		return civiscope.Invalid([]civiscope.FieldError{{Field: field, Message: "contains a NUL character (\\u0000), which no text here may hold"}})
 	}
 	// Anything after the object is a mistake (two objects, stray text).
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -85,6 +89,46 @@ func jsonType(kind string) string {
 		return "an array"
 	}
 	return "an object"
+}
+
+// nulField finds a string holding U+0000 in a decoded body and returns its
+// JSON name. PostgreSQL text cannot store it, so letting it through would
+// turn a client's mistake into a 500.
+func nulField(v reflect.Value, name string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), name)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return name
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if f := nulField(v.Index(i), name); f != "" {
+				return f
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if f := nulField(v.MapIndex(k), name); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			field := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+			if field == "" {
+				field = t.Field(i).Name
+			}
+			if f := nulField(v.Field(i), field); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 // Cache policies for GET responses.
@@ -165,7 +209,11 @@ func onlyParams(r *http.Request, known ...string) error {
 		return civiscope.Errorf(civiscope.EINVALID, "the query string is malformed (%v); percent-encode special characters", err)
 	}
 	var errs []civiscope.FieldError
-	for name := range q {
+	for name, vals := range q {
+		if slices.ContainsFunc(vals, func(v string) bool { return strings.ContainsRune(v, 0) }) {
+			errs = append(errs, civiscope.FieldError{Field: name, Message: "contains a NUL character (%00), which no value here may hold"})
+			continue
+		}
 		if !slices.Contains(known, name) {
 			msg := "is not a parameter of this endpoint"
 			if len(known) > 0 {
