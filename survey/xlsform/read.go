@@ -71,9 +71,8 @@ func openSheet(wb *excelize.File, name string, required bool, ps *problems) *she
 		}
 		return nil
 	}
-	rows, err := wb.GetRows(name)
-	if err != nil {
-		ps.add(name, 0, "", "cannot read the sheet: %v", err)
+	rows, ok := readRows(wb, name, ps)
+	if !ok {
 		return nil
 	}
 	s := &sheet{name: name, header: map[string]int{}}
@@ -102,6 +101,52 @@ func openSheet(wb *excelize.File, name string, required bool, ps *problems) *she
 	}
 	s.rows = rows[1:]
 	return s
+}
+
+// Bounds on a sheet: a questionnaire has a few hundred rows and a few
+// dozen columns; a crafted file with a cell at XFD1048576 must not cost a
+// million rows of memory.
+const (
+	maxRows    = 5000
+	maxColumns = 100
+)
+
+// readRows streams a sheet's rows, refusing sheets beyond the bounds.
+func readRows(wb *excelize.File, name string, ps *problems) ([][]string, bool) {
+	it, err := wb.Rows(name)
+	if err != nil {
+		ps.add(name, 0, "", "cannot read the sheet: %v", err)
+		return nil, false
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) == maxRows {
+			ps.add(name, maxRows+1, "", "the sheet has more than %d rows; a questionnaire needs far fewer (is there a stray cell far below?)", maxRows)
+			return nil, false
+		}
+		cols, err := it.Columns()
+		if err != nil {
+			ps.add(name, len(rows)+1, "", "cannot read the row: %v", err)
+			return nil, false
+		}
+		if len(cols) > maxColumns {
+			// Trailing empty cells are harmless; data beyond the bound is not.
+			for _, c := range cols[maxColumns:] {
+				if strings.TrimSpace(c) != "" {
+					ps.add(name, len(rows)+1, colName(maxColumns), "the row has values beyond column %s; at most %d columns are read", colName(maxColumns-1), maxColumns)
+					return nil, false
+				}
+			}
+			cols = cols[:maxColumns]
+		}
+		rows = append(rows, cols)
+	}
+	if err := it.Error(); err != nil {
+		ps.add(name, 0, "", "cannot read the sheet: %v", err)
+		return nil, false
+	}
+	return rows, true
 }
 
 func colName(i int) string {

@@ -217,3 +217,46 @@ func FuzzRead(f *testing.F) {
 		_, _ = Read(bytes.NewReader(data))
 	})
 }
+
+func TestReadRefusesHugeSheets(t *testing.T) {
+	s := validSheets()
+	s["survey"] = append(s["survey"], make([][]string, maxRows)...)
+	s["survey"] = append(s["survey"], []string{"text", "far", "Loin"})
+	_, err := Read(bytes.NewReader(book(t, s)))
+	if err == nil || !strings.Contains(err.Error(), "more than 5000 rows") {
+		t.Errorf("err = %v", err)
+	}
+	s = validSheets()
+	wide := make([]string, maxColumns+5)
+	wide[maxColumns+2] = "x"
+	s["survey"] = append(s["survey"], wide)
+	_, err = Read(bytes.NewReader(book(t, s)))
+	if err == nil || !strings.Contains(err.Error(), "beyond column") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestRowNumbersAcrossGaps checks that a blank spreadsheet row (no row
+// element in the file) still counts, so messages name the right row.
+func TestRowNumbersAcrossGaps(t *testing.T) {
+	wb := excelize.NewFile()
+	for _, n := range []string{"survey", "choices", "settings"} {
+		_, _ = wb.NewSheet(n)
+	}
+	_ = wb.DeleteSheet("Sheet1")
+	_ = wb.SetSheetRow("survey", "A1", &[]any{"type", "name", "label::fr"})
+	_ = wb.SetSheetRow("survey", "A2", &[]any{"begin group", "g", "G"})
+	_ = wb.SetSheetRow("survey", "A9", &[]any{"geopoint", "p", "P"}) // rows 3-8 never written
+	_ = wb.SetSheetRow("survey", "A10", &[]any{"end group"})
+	_ = wb.SetSheetRow("choices", "A1", &[]any{"list_name", "name", "label::fr"})
+	_ = wb.SetSheetRow("settings", "A1", &[]any{"form_id", "version"})
+	_ = wb.SetSheetRow("settings", "A2", &[]any{"f", "1"})
+	var buf bytes.Buffer
+	if err := wb.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Read(&buf)
+	if err == nil || !strings.Contains(err.Error(), "sheet survey, row 9, column type") {
+		t.Errorf("err = %v", err)
+	}
+}
