@@ -336,33 +336,34 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 // matchSQL is the statement returning the matching doc_no, or "" for an
 // empty query, and tiers the one returning the doc_no whose name (and then
 // whose summary or keywords) match, for relevance: small vectors with their
-// own GIN indexes, cheaper than testing every match. A last word of one or
-// two letters, still being typed, matches whole words anywhere but prefixes
-// only in names: "p:*" over every description would expand to thousands of
-// words for nothing a person would want.
+// own GIN indexes, cheaper than testing every match.
+//
+// A last word still being typed that is one or two letters long, or a
+// stopword ("d", "pa", "les"), would match almost every description: alone,
+// it matches as a prefix of a word of the name; after other words, it only
+// ranks and highlights, and the words before it decide the matches.
 func matchSQL(cs []search.Clause, t terms, arg func(any) string) (match, tiers string) {
 	if len(cs) == 0 {
 		return "", ""
 	}
 	last := cs[len(cs)-1]
-	if !last.Prefix || len([]rune(last.Word)) >= 3 {
+	weak := last.Prefix && (len([]rune(last.Word)) < 3 || search.IsStopword(last.Word))
+	if !weak {
 		q := "(SELECT " + tsquery(cs, t, arg) + " AS tsq) q"
 		return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + ` WHERE d.body @@ q.tsq`,
 			`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq), '{}'), coalesce(array_agg(d.doc_no), '{}')
 			FROM search_document d, ` + q + ` WHERE d.head @@ q.tsq`
 	}
-	exact := slices.Clone(cs)
-	exact[len(exact)-1].Prefix = false
-	rest := "true"
-	if len(cs) > 1 {
-		rest = "d.body @@ (" + tsquery(cs[:len(cs)-1], t, arg) + ")"
+	pre := "to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*')"
+	if len(cs) == 1 {
+		return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d WHERE d.title @@ ` + pre,
+			`SELECT coalesce(array_agg(d.doc_no), '{}'), '{}'::bigint[] FROM search_document d WHERE d.title @@ ` + pre
 	}
-	q := "(SELECT " + tsquery(exact, t, arg) + " AS tsq, to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*') AS pre) q"
-	return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + `
-			WHERE d.body @@ q.tsq OR (d.title @@ q.pre AND ` + rest + `)`,
+	q := "(SELECT " + tsquery(cs[:len(cs)-1], t, arg) + " AS tsq, " + pre + " AS pre) q"
+	return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + ` WHERE d.body @@ q.tsq`,
 		`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq OR d.title @@ q.pre), '{}'),
 			coalesce(array_agg(d.doc_no) FILTER (WHERE d.head @@ q.tsq), '{}')
-		FROM search_document d, ` + q + ` WHERE (d.title @@ q.pre AND ` + rest + `) OR d.head @@ q.tsq`
+		FROM search_document d, ` + q + ` WHERE d.head @@ q.tsq OR d.title @@ q.pre`
 }
 
 // tsquery builds the SQL expression of the query: clauses AND-ed, the
