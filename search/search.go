@@ -26,11 +26,19 @@
 //
 //	q, err := search.ParseQuery(r.URL.Query())   // or build search.Query{...}
 //	res, err := engine.Search(ctx, q)
-//	for _, h := range res.Hits { h.Name.HTML(); h.Snippet.HTML() }   // <mark>…</mark>
-//	for _, f := range res.Facets { f.Name, f.Label.In(lang), f.Values[i].Count }
+//	for _, h := range res.Hits { h.Highlighted.HTML(); h.Snippet.HTML() }   // escaped, <mark>…</mark>
+//	for _, f := range res.Facets { f.Name; f.Label.In(lang); f.Values[i].Count; f.Values[i].Selected }
+//	next := q; next.Page++; link := url.Values(next.Values()).Encode()
 //
 // For as-you-type suggestions, leave Facets false and ask for a few hits
-// (PerPage 8); for the search page set Facets true.
+// (PerPage 8); for the search page set Facets true. Hit.Slug and Hit.Type
+// make the link (territories: KIND-CODE). Highlight also marshals to JSON
+// as [{"text": "Agora ", "match": false}, {"text": "Démocratie", "match": true}].
+//
+// Create one engine per process and share it between api and web: the
+// PostgreSQL backend keeps an in-memory snapshot (see search/pg). In serve,
+// (*App).startSearch in cmd/civiscope/search.go returns it and runs the
+// Indexer.
 //
 // # Keeping the index current
 //
