@@ -122,6 +122,16 @@ func TestBrowser(t *testing.T) {
 		b.screenshot(t, ctx, "flow-compare")
 	})
 
+	t.Run("SuggestionsWhileTyping", func(t *testing.T) {
+		// JavaScript only enhances: the box gets a datalist of names.
+		ctx := b.tab(t)
+		b.open(t, ctx, "/comme-ma-collectivite")
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#pq"), "Bagneu")); err != nil {
+			t.Fatal(err)
+		}
+		b.waitFor(t, ctx, "/comme-ma-collectivite", `[...document.querySelectorAll("#pq-suggestions option")].some(o => o.value === "Bagneux 92")`)
+	})
+
 	t.Run("KeyboardSkipLink", func(t *testing.T) {
 		ctx := b.tab(t)
 		b.open(t, ctx, "/territoires")

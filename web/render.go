@@ -250,6 +250,8 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	r.Render(w, req, status, "error", v)
 }
 
+func statusOf(err error) int { return server.HTTPStatus(err) }
+
 // NotFound renders the 404 page.
 func (r *Renderer) NotFound(w http.ResponseWriter, req *http.Request) {
 	r.Render(w, req, http.StatusNotFound, "error", errorView{Status: http.StatusNotFound})

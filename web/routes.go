@@ -8,6 +8,7 @@ import "github.com/go-chi/chi/v5"
 func (s *Site) routes(r chi.Router) {
 	r.Get("/", s.home)
 	r.Get("/territoires", s.territories)
+	r.Get("/territoires/suggestions", s.suggestions)
 	r.Get("/territoires/{kind}/{code}", s.territory)
 	r.Get("/comme-ma-collectivite", s.peers)
 	r.Get("/outils/{slug}", s.tool)

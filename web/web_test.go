@@ -241,3 +241,17 @@ func TestPickFallsBackToTheOtherLanguage(t *testing.T) {
 		t.Errorf("EN number %q", got)
 	}
 }
+
+func TestSuggestionsJSON(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/territoires/suggestions?q=bagneu&type=commune")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" || !strings.Contains(r.body, `"Bagneux 92"`) {
+		t.Errorf("suggestions: %d %s %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if r := get(t, srv, "/territoires/suggestions?q=b"); strings.TrimSpace(r.body) != "[]" {
+		t.Errorf("one letter: %s", r.body)
+	}
+	if r := get(t, srv, "/territoires/suggestions?q=bagneux&type=planete"); r.status != 400 {
+		t.Errorf("bad type: %d", r.status)
+	}
+}
