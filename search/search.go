@@ -33,7 +33,7 @@
 // For as-you-type suggestions, leave Facets false and ask for a few hits
 // (PerPage 8); for the search page set Facets true. Hit.Slug and Hit.Type
 // make the link (territories: KIND-CODE). Highlight also marshals to JSON
-// as [{"text": "Agora ", "match": false}, {"text": "Démocratie", "match": true}].
+// as [{"text": "Agora "}, {"text": "Démocratie", "match": true}].
 //
 // Create one engine per process and share it between api and web: the
 // PostgreSQL backend keeps an in-memory snapshot (see search/pg). In serve,
