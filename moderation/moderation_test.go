@@ -299,12 +299,12 @@ func TestAdoptionDeclarationAndCrawlerFinding(t *testing.T) {
 	f := moderation.Finding{Adoption: directory.Adoption{ToolID: tool.ID, TerritoryID: tid, InstanceURL: "https://autre.lyon.example",
 		Status: directory.StatusCurrent, Confidence: 0.4, Evidence: []directory.Evidence{{SourceKind: directory.SourceCrawler,
 			SourceName: "crawler", SourceURL: "https://autre.lyon.example", ObservedAt: time.Now().Add(-time.Hour), Fingerprint: "sha:abc"}}}}
-	fp, err := moderation.SubmitFinding(ctx, db, f)
-	if err != nil || fp.Kind != moderation.KindCrawlerFinding || fp.Confidence == nil || *fp.Confidence < 0.39 {
+	fp, created, err := moderation.SubmitFinding(ctx, db, f)
+	if err != nil || !created || fp.Kind != moderation.KindCrawlerFinding || fp.Confidence == nil || *fp.Confidence < 0.39 {
 		t.Fatalf("finding: %+v %v", fp, err)
 	}
-	again, err := moderation.SubmitFinding(ctx, db, f)
-	if err != nil || again.ID != fp.ID {
+	again, created, err := moderation.SubmitFinding(ctx, db, f)
+	if err != nil || created || again.ID != fp.ID {
 		t.Fatalf("the same finding must not be queued twice: %+v %v", again, err)
 	}
 	if _, err := moderation.Decide(ctx, db, mod, fp.ID, true, "seen the page"); err != nil {

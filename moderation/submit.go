@@ -330,23 +330,23 @@ type Finding struct {
 
 // SubmitFinding queues a crawler finding under the confidence threshold.
 // The same evidence (source and fingerprint) already pending is not queued
-// twice; it returns the existing proposal.
-func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, error) {
+// twice: it returns the existing proposal and false.
+func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, bool, error) {
 	a := f.Adoption
 	if len(a.Evidence) == 0 {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "a crawler finding needs its evidence")
+		return nil, false, civiscope.Errorf(civiscope.EINVALID, "a crawler finding needs its evidence")
 	}
 	if err := directory.ValidateAdoption(&a); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ev := a.Evidence[0]
 	existing, err := listProposals(ctx, db, `kind = 'crawler-finding' AND status = 'pending'
 		AND payload->>'source_name' = $1 AND payload->>'fingerprint' = $2 LIMIT 1`, ev.SourceName, ev.Fingerprint)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(existing) > 0 {
-		return &existing[0], nil
+		return &existing[0], false, nil
 	}
 	payload := map[string]any{"tool_id": float64(a.ToolID), "instance_url": a.InstanceURL,
 		"status": string(a.Status), "confidence": a.Confidence, "source_kind": string(ev.SourceKind),
@@ -370,7 +370,7 @@ func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, error) {
 	if t, err := directory.GetToolByID(ctx, db, a.ToolID); err == nil {
 		payload["tool"] = t.Name
 	} else {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "a crawler finding names tool #%d, which is not in the directory", a.ToolID)
+		return nil, false, civiscope.Errorf(civiscope.EINVALID, "a crawler finding names tool #%d, which is not in the directory", a.ToolID)
 	}
 	conf := a.Confidence
 	title := f.Title
@@ -379,9 +379,9 @@ func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, error) {
 	}
 	p := &Proposal{Kind: KindCrawlerFinding, Title: title, Payload: payload, Confidence: &conf}
 	if err := insert(ctx, db, p); err != nil {
-		return nil, fmt.Errorf("queue finding: %w", err)
+		return nil, false, fmt.Errorf("queue finding: %w", err)
 	}
-	return p, nil
+	return p, true, nil
 }
 
 // canSubmit applies the per-account rate limits.

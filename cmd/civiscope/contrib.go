@@ -1,14 +1,20 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/claim"
+	"github.com/civiscope/civiscope/crawler"
+	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/moderation/crawlqueue"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web/contrib"
 )
@@ -32,4 +38,47 @@ func (a *App) contribMount(pool *pgxpool.Pool) (server.Mount, error) {
 		return nil, err
 	}
 	return h.Mount(), nil
+}
+
+// contributionCommands are the accounts' and the moderation's commands.
+func contributionCommands() []command {
+	return append(userCommands(), command{
+		name:    "moderation queue-findings",
+		args:    "RUN_ID",
+		summary: "put a crawl run's unsure findings (below the threshold, unverified) in the moderation queue",
+		run:     queueFindings,
+	})
+}
+
+func queueFindings(ctx context.Context, a *App, args []string) error {
+	pos, err := parseFlags(newFlags(a, "moderation queue-findings"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	runID, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || runID <= 0 {
+		return fmt.Errorf("%w: RUN_ID must be the number of a crawl run", errUsage)
+	}
+	if _, err := crawler.GetRun(ctx, pool, runID); err != nil {
+		return err
+	}
+	rules, err := detect.Embedded()
+	if err != nil {
+		return err
+	}
+	res, err := crawlqueue.QueueRun(ctx, pool, rules, runID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "run %d: %d findings queued for moderation, %d already queued, %d without a collectivité, %d of a platform the directory does not list\n",
+		runID, res.Queued, res.AlreadyQueued, res.NoTerritory, res.NoTool)
+	return nil
 }

@@ -48,7 +48,7 @@ func commands() []command {
 	cs = append(cs, devCommands()...)
 	cs = append(cs, apiCommands()...)
 	cs = append(cs, surveyCommands()...)
-	cs = append(cs, userCommands()...)
+	cs = append(cs, contributionCommands()...)
 	cs = append(cs, crawlCommands()...)
 	cs = append(cs, searchCommands()...)
 	cs = append(cs, exportCommands()...)

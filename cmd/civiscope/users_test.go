@@ -77,3 +77,14 @@ func TestUsersRoleAndDelete(t *testing.T) {
 		t.Fatalf("deleting an unknown address: exit %d", code)
 	}
 }
+
+func TestModerationQueueFindingsUsage(t *testing.T) {
+	ctx := context.Background()
+	a, _, errb := testApp("127.0.0.1:0")
+	if code := a.Main(ctx, []string{"moderation", "queue-findings"}); code != 2 {
+		t.Fatalf("no run: exit %d", code)
+	}
+	if code := a.Main(ctx, []string{"moderation", "queue-findings", "999999"}); code != 1 || errb.String() == "" {
+		t.Fatalf("unknown run: exit %d %q", code, errb.String())
+	}
+}
