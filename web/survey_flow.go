@@ -339,8 +339,18 @@ func (s *SurveyFlow) pageError(w http.ResponseWriter, r *http.Request, sess *sur
 		}
 		v := s.pageView(r, sess, idx, sess.Response.Answers, nil)
 		v.Conflict = civiscope.ErrorMessage(err)
+		lang := string(RequestLang(r))
 		for _, f := range civiscope.ErrorFields(err) {
-			v.Errors = append(v.Errors, surveyErrorLink{ID: fieldID(f.Field), Label: f.Field, Message: f.Message + " ; votre saisie : « " + in.Fields[f.Field] + " »"})
+			label := f.Field
+			if q := sess.Form.Question(questionName(f.Field)); q != nil {
+				label = q.Label.In(lang, sess.Form.DefaultLanguage)
+			}
+			mine := in.Fields[f.Field]
+			if mine == "" {
+				mine = "—"
+			}
+			v.Errors = append(v.Errors, surveyErrorLink{ID: fieldID(f.Field), Label: label,
+				Message: f.Message + " ; " + s.rd.cat.T(Lang(lang), "survey.conflict.yours", mine)})
 		}
 		s.rd.Render(w, r, http.StatusConflict, "survey_page", v)
 	default:
@@ -386,11 +396,7 @@ func (s *SurveyFlow) reviewView(r *http.Request, sess *survey.Session, errs []ci
 func (s *SurveyFlow) submitErrors(sess *survey.Session, errs []civiscope.FieldError, lang string) []map[string]string {
 	var out []map[string]string
 	for _, e := range errs {
-		name := e.Field
-		if parts := strings.Split(e.Field, "."); len(parts) == 3 {
-			name = parts[2]
-		}
-		q := sess.Form.Question(name)
+		q := sess.Form.Question(questionName(e.Field))
 		page, label := 0, e.Field
 		if q != nil {
 			label = q.Label.In(lang, sess.Form.DefaultLanguage)
@@ -457,4 +463,13 @@ func (s *SurveyFlow) done(w http.ResponseWriter, r *http.Request) {
 		"Session": sess, "Base": base(r), "Edition": sess.Invitation.Edition.Title, "Who": sess.Invitation.Territory.Name,
 		"At": sess.Response.SubmittedAt.In(paris()).Format("02/01/2006 15:04"), "Publish": sess.Response.Publish,
 	})
+}
+
+// questionName is the question a field key names ("outils.0.outil" →
+// "outil").
+func questionName(key string) string {
+	if parts := strings.SplitN(key, ".", 3); len(parts) == 3 {
+		return parts[2]
+	}
+	return key
 }

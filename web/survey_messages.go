@@ -23,6 +23,7 @@ func surveyMessages() []Message {
 		{"survey.errors.title", "%d erreur(s) à corriger sur cette page", "%d error(s) to fix on this page"},
 		{"survey.errors.prefix", "Erreur", "Error"},
 		{"survey.conflict.title", "Ces réponses ont été modifiées par quelqu'un d'autre", "Someone else changed these answers"},
+		{"survey.conflict.yours", "votre saisie, non enregistrée : « %s »", "your entry, not saved: “%s”"},
 		{"survey.cantanswer", "Je ne peux pas répondre à cette question", "I cannot answer this question"},
 		{"survey.answer_above", "Je réponds ci-dessus", "I answer above"},
 		{"survey.dont_know", "Je ne sais pas", "Don't know"},
