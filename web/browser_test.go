@@ -275,7 +275,7 @@ func (b *browser) axeViolations(t *testing.T, ctx context.Context, label string)
 // screenshot saves the page as a test artefact in artifacts/browser.
 func (b *browser) screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return

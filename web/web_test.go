@@ -255,3 +255,39 @@ func TestSuggestionsJSON(t *testing.T) {
 		t.Errorf("bad type: %d", r.status)
 	}
 }
+
+// Every kind of territory renders, including overseas communes, those of
+// the COM without a région and historic communes: a sample of 150 plus the
+// edge cases, none may be a 500.
+func TestTerritorySweep(t *testing.T) {
+	srv := newServer(t)
+	rows, err := db.Query(context.Background(), `(SELECT kind, code FROM territory ORDER BY md5(code) LIMIT 150)
+		UNION (SELECT kind, code FROM territory WHERE zone = 'com' LIMIT 10)
+		UNION (SELECT kind, code FROM territory WHERE historic LIMIT 5)
+		UNION (SELECT kind, code FROM territory WHERE kind IN ('ept', 'region'))
+		UNION (SELECT kind, code FROM territory WHERE population IS NULL LIMIT 5)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type kc struct{ kind, code string }
+	var all []kc
+	for rows.Next() {
+		var x kc
+		if err := rows.Scan(&x.kind, &x.code); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, x)
+	}
+	if len(all) < 150 {
+		t.Fatalf("sample of %d", len(all))
+	}
+	for _, x := range all {
+		path := "/territoires/" + x.kind + "/" + x.code
+		r := get(t, srv, path)
+		if r.status != 200 {
+			t.Errorf("%s: %d", path, r.status)
+			continue
+		}
+		untranslated(t, path, r.body)
+	}
+}
