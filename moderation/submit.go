@@ -329,8 +329,8 @@ type Finding struct {
 }
 
 // SubmitFinding queues a crawler finding under the confidence threshold.
-// The same evidence (source and fingerprint) already pending is not queued
-// twice: it returns the existing proposal and false.
+// The same evidence (source and fingerprint) already queued, decided or
+// not, is not queued again: it returns the existing proposal and false.
 func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, bool, error) {
 	a := f.Adoption
 	if len(a.Evidence) == 0 {
@@ -340,8 +340,10 @@ func SubmitFinding(ctx context.Context, db DB, f Finding) (*Proposal, bool, erro
 		return nil, false, err
 	}
 	ev := a.Evidence[0]
-	existing, err := listProposals(ctx, db, `kind = 'crawler-finding' AND status = 'pending'
-		AND payload->>'source_name' = $1 AND payload->>'fingerprint' = $2 LIMIT 1`, ev.SourceName, ev.Fingerprint)
+	// Decided findings count too: the crawler keeps them pending on its
+	// side, and a moderator's answer is not asked for twice.
+	existing, err := listProposals(ctx, db, `kind = 'crawler-finding'
+		AND payload->>'source_name' = $1 AND payload->>'fingerprint' = $2 ORDER BY id LIMIT 1`, ev.SourceName, ev.Fingerprint)
 	if err != nil {
 		return nil, false, err
 	}

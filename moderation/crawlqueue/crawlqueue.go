@@ -23,7 +23,7 @@ import (
 // Result counts what QueueRun did.
 type Result struct {
 	Queued        int // new proposals
-	AlreadyQueued int // the same evidence was already waiting
+	AlreadyQueued int // the same evidence was already queued (or decided)
 	NoTerritory   int // no collectivité known for the site: not an adoption yet
 	NoTool        int // the platform names no tool of the directory
 }

@@ -82,6 +82,9 @@ func TestPendingFindingsReachTheQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if after, err := crawlqueue.QueueRun(ctx, db, rules, run.ID); err != nil || after.Queued != 0 {
+		t.Fatalf("a decided finding must not come back: %+v %v", after, err)
+	}
 	a, err := directory.GetAdoption(ctx, db, p.EntityID)
 	if err != nil || a.TerritoryID != nantes || len(a.Evidence) != 1 || a.Evidence[0].SourceKind != directory.SourceCrawler {
 		t.Fatalf("adoption: %+v %v", a, err)
