@@ -532,3 +532,24 @@ func TestConcurrentAgents(t *testing.T) {
 		t.Errorf("%d submits were first, want exactly 1", first)
 	}
 }
+
+func TestToolChoicesFromDirectory(t *testing.T) {
+	ctx := context.Background()
+	for _, tl := range []*directory.Tool{
+		{Slug: "budget-test", Name: "Budget Test", Categories: []string{"participatory-budgeting"}},
+		{Slug: "opendata-test", Name: "Portail Test", Categories: []string{"open-data"}},
+	} {
+		if err := directory.CreateTool(ctx, db, tl, directory.By{Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := questionnaire.Barometre2026()
+	n, err := survey.ToolChoicesFromDirectory(ctx, db, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := f.Choices["outil"]
+	if n < 1 || f.Choice("outil", "budget-test") == nil || f.Choice("outil", "opendata-test") != nil || list[len(list)-1].Name != survey.OtherTool {
+		t.Errorf("n=%d list=%+v", n, list)
+	}
+}

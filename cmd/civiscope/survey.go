@@ -22,7 +22,7 @@ import (
 
 func surveyCommands() []command {
 	return []command{
-		{name: "survey import-form", args: "[FILE.xlsx]", summary: "check and store an XLSForm questionnaire (default: the shipped 2026 barometer)", run: surveyImportForm},
+		{name: "survey import-form", args: "[FILE.xlsx] [--tools-from-directory]", summary: "check and store an XLSForm questionnaire (default: the shipped 2026 barometer); optionally list every participation tool of the directory", run: surveyImportForm},
 		{name: "survey export-form", args: "FORM_ID [--version V] --out FILE.xlsx", summary: "write a stored questionnaire back as XLSForm", run: surveyExportForm},
 		{name: "survey edition create", args: "--year Y --title T --opens YYYY-MM-DD --closes YYYY-MM-DD [--form ID] [--version V]", summary: "create a barometer edition in draft", run: surveyEditionCreate},
 		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status", run: surveyEditionStatus},
@@ -37,7 +37,9 @@ func surveyCommands() []command {
 }
 
 func surveyImportForm(ctx context.Context, a *App, args []string) error {
-	pos, err := parseFlags(newFlags(a, "survey import-form"), args)
+	fs := newFlags(a, "survey import-form")
+	fromDir := fs.Bool("tools-from-directory", false, "replace the tool list with the directory's participation tools")
+	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
@@ -62,6 +64,13 @@ func surveyImportForm(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	if *fromDir {
+		n, err := survey.ToolChoicesFromDirectory(ctx, pool, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "tool list: %d participation tools from the directory, and \"other\"\n", n)
+	}
 	s, err := survey.ImportForm(ctx, pool, f)
 	if err != nil {
 		return err
