@@ -50,7 +50,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // the directory changed since; it returns the new release or nil.
 func (s *Scheduler) RunOnce(ctx context.Context) (*export.Release, error) {
 	due, err := s.due(ctx)
-	if err != nil || !due {
+	if err != nil {
+		return nil, err
+	}
+	if !due {
+		// Keep the trend views at most a day old even when nothing is
+		// published (publishing refreshes them too).
+		at, err := AsOf(ctx, s.pool)
+		if err == nil && s.now().Sub(at) >= s.every {
+			_, err = Refresh(ctx, s.pool)
+		}
 		return nil, err
 	}
 	rel, err := PublishDirectory(ctx, s.pool, s.root, s.homepage, s.now())

@@ -257,3 +257,29 @@ func TestToolSurvivalByCohort(t *testing.T) {
 		t.Errorf("width 0: %v", err)
 	}
 }
+
+func TestDeclaredVsObserved(t *testing.T) {
+	crafted(t)
+	ctx := context.Background()
+	// Lyon–alpha: declared and crawled; Grenoble–alpha: declared only;
+	// Rennes–alpha: crawled only; the organisation's crawl does not count.
+	_, err := db.Exec(ctx, `
+		INSERT INTO evidence (adoption_id, source_kind, source_name, observed_at, fingerprint) VALUES
+		  (1, 'barometer', 'baromètre 2026', now(), 'b1'), (1, 'crawler', 'robot', now(), 'c1'),
+		  (2, 'barometer', 'baromètre 2026', now(), 'b2'), (3, 'crawler', 'robot', now(), 'c3'),
+		  (4, 'crawler', 'robot', now(), 'c4')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := reports.DeclaredVsObserved(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 {
+		t.Fatalf("comparisons %+v", cs)
+	}
+	want := reports.Comparison{Tool: "alpha", ToolName: "Alpha", Declared: 2, Observed: 2, Both: 1, DeclaredOnly: 1, ObservedOnly: 1}
+	if cs[0] != want {
+		t.Errorf("got %+v, want %+v", cs[0], want)
+	}
+}

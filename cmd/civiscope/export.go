@@ -10,9 +10,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/reports/export"
+	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
 )
 
 // exportCommands publish open data and print reports.
@@ -330,4 +334,18 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 		}
 	}
 	return w.Flush()
+}
+
+// reportsMount serves the report pages and starts the daily open-data
+// job, which stops with ctx. Releases go to ./opendata, as with
+// `civiscope export directory`.
+func (a *App) reportsMount(ctx context.Context, pool *pgxpool.Pool) (server.Mount, error) {
+	const dir = "opendata"
+	rp, err := web.NewReports(web.ReportsDeps{Log: a.Log, Pool: pool, OpenDataDir: dir})
+	if err != nil {
+		return nil, err
+	}
+	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
+	go sched.Run(ctx) //nolint:errcheck // Run logs its own failures and returns nil
+	return rp.Mount(), nil
 }

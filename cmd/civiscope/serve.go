@@ -60,7 +60,11 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, e
 	if err != nil {
 		return nil, err
 	}
-	return []server.Mount{site.Mount(), apiMount, surveyMount, contribMount}, nil
+	reportsMount, err := a.reportsMount(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	return []server.Mount{site.Mount(), apiMount, surveyMount, contribMount, reportsMount}, nil
 }
 
 // bootstrap loads what ships with the binary into an empty database, so that

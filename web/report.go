@@ -1,0 +1,367 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/chart"
+	"github.com/civiscope/civiscope/reports"
+	"github.com/civiscope/civiscope/reports/barometer"
+	"github.com/civiscope/civiscope/reports/export"
+	"github.com/civiscope/civiscope/reports/svg"
+	"github.com/civiscope/civiscope/server"
+)
+
+// Reports are the observatory's published figures: adoption trends,
+// survival of tools, barometer results under disclosure control, and the
+// open-data releases. Every chart comes with its data table and a link to
+// download the exact data behind it.
+type Reports struct {
+	log  *slog.Logger
+	db   *pgxpool.Pool
+	rd   *Renderer
+	maps *chart.France
+	dir  string // open-data releases on disk
+	k    int
+}
+
+// ReportsDeps is what the report pages need. OpenDataDir is where
+// releases are published (`civiscope export … --dir`); K is the disclosure
+// threshold (5 when 0).
+type ReportsDeps struct {
+	Log         *slog.Logger
+	Pool        *pgxpool.Pool
+	OpenDataDir string
+	K           int
+}
+
+// NewReports parses the report templates with the site layout.
+func NewReports(d ReportsDeps) (*Reports, error) {
+	pages, err := fs.Sub(templateFS, "templates/reports")
+	if err != nil {
+		return nil, fmt.Errorf("report templates: %w", err)
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	rd, err := NewRenderer(RendererOptions{Log: d.Log, Pages: pages, Messages: reportMessages(), Funcs: template.FuncMap{
+		"mulf": func(a, b float64) float64 { return a * b },
+		"int":  func(n int64) int { return int(n) },
+	}})
+	if err != nil {
+		return nil, err
+	}
+	fr, err := chart.LoadFrance()
+	if err != nil {
+		return nil, err
+	}
+	if d.K == 0 {
+		d.K = 5
+	}
+	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, k: d.K}, nil
+}
+
+// Mount attaches the report pages under /rapports.
+func (s *Reports) Mount() server.Mount {
+	return func(r chi.Router) {
+		r.Route("/rapports", func(r chi.Router) {
+			r.Use(SecurityHeaders)
+			r.Get("/", s.index)
+			r.Get("/adoptions/{dim}", s.adoptions)
+			r.Get("/survie", s.survival)
+			r.Get("/barometre/{year}", s.barometer)
+			r.Get("/donnees", s.openData)
+			r.Get("/donnees/{dataset}/{version}/{file}", s.download)
+		})
+	}
+}
+
+func lang(r *http.Request) string { return string(RequestLang(r)) }
+
+func (s *Reports) index(w http.ResponseWriter, r *http.Request) {
+	years, err := barometer.Published(r.Context(), s.db)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	type link struct{ URL, Label string }
+	var dims []link
+	for _, d := range reports.Dimensions() {
+		dims = append(dims, link{"/rapports/adoptions/" + d.Value, d.Label.In(lang(r))})
+	}
+	s.rd.Render(w, r, http.StatusOK, "report_index", map[string]any{"Dimensions": dims, "Years": years})
+}
+
+// writeCSV sends a small table as a CSV download: UTF-8 without BOM.
+func writeCSV(w http.ResponseWriter, name string, head []string, rows [][]string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write(head)
+	_ = cw.WriteAll(rows)
+}
+
+func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
+
+func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
+	dim, err := reports.ParseDimension(chi.URLParam(r, "dim"))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	f, err := reports.ParseFilter(r.URL.Query().Get)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	b, err := reports.Adoptions(r.Context(), s.db, dim, f)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	l := lang(r)
+	if wantsCSV(r) {
+		var rows [][]string
+		for _, c := range b.Rows {
+			rows = append(rows, []string{c.Key, c.Label.In(l), strconv.Itoa(c.N)})
+		}
+		writeCSV(w, "adoptions-"+string(dim)+".csv", []string{string(dim), "label", "adoptions"}, rows)
+		return
+	}
+	title := ""
+	for _, d := range reports.Dimensions() {
+		if d.Value == string(dim) {
+			title = d.Label.In(l)
+		}
+	}
+	desc := pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below.")
+	var pic template.HTML
+	switch dim {
+	case reports.ByYear:
+		var pts []svg.Point
+		for _, c := range b.Rows {
+			if y, err := strconv.Atoi(c.Key); err == nil {
+				pts = append(pts, svg.Point{X: float64(y), Y: float64(c.N)})
+			}
+		}
+		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
+	case reports.ByDepartement:
+		vals := map[string]int{}
+		for _, c := range b.Rows {
+			vals[c.Key] = c.N
+		}
+		pic = s.maps.SVG(chart.Choropleth{ID: "map", Title: title, Desc: desc, Values: vals,
+			Label: func(code, name string, v int) string { return fmt.Sprintf("%s (%s) : %d", name, code, v) }})
+	default:
+		var bars []chart.Bar
+		for _, c := range b.Rows {
+			bars = append(bars, chart.Bar{Label: c.Label.In(l), Value: c.N})
+		}
+		pic = chart.Bars(bars, nil)
+	}
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	s.rd.Render(w, r, http.StatusOK, "report_adoptions", map[string]any{
+		"Title": title, "Chart": pic, "Breakdown": b, "Filter": f, "CSV": r.URL.Path + "?" + q.Encode(),
+		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(),
+	})
+}
+
+type labelledCount struct {
+	Key, Label string
+	N          int
+}
+
+func labelled(cs []reports.Count, l string) []labelledCount {
+	out := make([]labelledCount, len(cs))
+	for i, c := range cs {
+		out[i] = labelledCount{c.Key, c.Label.In(l), c.N}
+	}
+	return out
+}
+
+type option struct{ Value, Label string }
+
+func categoryOptions(l string) []option {
+	var out []option
+	for _, c := range reportsCategories() {
+		out = append(out, option{c.Slug, c.Label.In(l)})
+	}
+	return out
+}
+
+func pickText(l, fr, en string) string {
+	if l == "en" {
+		return en
+	}
+	return fr
+}
+
+func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
+	width := 5
+	if v := r.URL.Query().Get("cohorte"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "cohorte", Message: fmt.Sprintf("%q is not a number of years", v)}}))
+			return
+		}
+		width = n
+	}
+	sv, err := reports.ToolSurvival(r.Context(), s.db, width, time.Now())
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	l := lang(r)
+	if wantsCSV(r) {
+		var rows [][]string
+		for _, c := range sv.Cohorts {
+			for _, st := range c.Curve {
+				rows = append(rows, []string{c.Label, strconv.Itoa(st.Years), strconv.FormatFloat(st.Survival, 'f', 4, 64),
+					strconv.Itoa(st.AtRisk), strconv.Itoa(st.Events), strconv.Itoa(st.Censored)})
+			}
+		}
+		writeCSV(w, "survie-outils.csv", []string{"cohort", "years", "survival", "at_risk", "events", "censored"}, rows)
+		return
+	}
+	var series []svg.Series
+	for _, c := range sv.Cohorts {
+		s := svg.Series{Name: c.Label}
+		for _, st := range c.Curve {
+			s.Points = append(s.Points, svg.Point{X: float64(st.Years), Y: st.Survival})
+		}
+		series = append(series, s)
+	}
+	title := pickText(l, "Survie des outils par cohorte de lancement (Kaplan–Meier)", "Survival of tools by launch cohort (Kaplan–Meier)")
+	pic := svg.Steps(svg.Chart{ID: "km", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
+		XLabel: pickText(l, "années depuis le lancement", "years since launch"), Percent: true, YMax: 1, Series: series})
+	s.rd.Render(w, r, http.StatusOK, "report_survival", map[string]any{"Title": title, "Chart": pic, "Survival": sv, "Width": width})
+}
+
+func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
+	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	if err != nil {
+		s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a barometer year", chi.URLParam(r, "year")))
+		return
+	}
+	dim, err := barometer.ParseDimension(r.URL.Query().Get("par"))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	set, err := barometer.Load(r.Context(), s.db, year)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	names, err := barometer.RegionNames(r.Context(), s.db)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	res, err := barometer.Tabulate(set, barometer.Options{K: s.k, RegionNames: names, Lang: lang(r)})
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	var tables []barometer.Table
+	for _, t := range res.Tables {
+		if t.Dimension == dim {
+			tables = append(tables, t)
+		}
+	}
+	if wantsCSV(r) {
+		var rows [][]string
+		for _, t := range tables {
+			for i, g := range t.Groups {
+				for j, c := range t.Columns {
+					cell := t.Cells[i][j]
+					n, base, pct := "", "", ""
+					if cell.Shown {
+						n = strconv.Itoa(cell.N)
+						if cell.Base > 0 {
+							base, pct = strconv.Itoa(cell.Base), strconv.FormatFloat(cell.Percent, 'f', 1, 64)
+						}
+					}
+					rows = append(rows, []string{t.Question, g.Key, g.Label, c.Key, c.Label, n, base, pct, cell.Status})
+				}
+			}
+		}
+		writeCSV(w, fmt.Sprintf("barometre-%d-%s.csv", year, dim), []string{"question", "group", "group_label", "answer", "answer_label", "n", "base", "percent", "status"}, rows)
+		return
+	}
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	s.rd.Render(w, r, http.StatusOK, "report_barometer", map[string]any{
+		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
+	})
+}
+
+func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
+	type set struct {
+		Name     string
+		Releases []export.Release
+	}
+	names := []string{reports.DirectoryDataset}
+	years, err := barometer.Published(r.Context(), s.db)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	for _, y := range years {
+		names = append(names, barometer.DatasetName(y))
+	}
+	var sets []set
+	for _, n := range names {
+		rels, err := export.Releases(r.Context(), s.db, n)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		sets = append(sets, set{n, rels})
+	}
+	s.rd.Render(w, r, http.StatusOK, "report_opendata", map[string]any{"Sets": sets})
+}
+
+// download serves one file of a release, only if the database lists it, so
+// no other path on disk can be reached.
+func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
+	dataset, version, file := chi.URLParam(r, "dataset"), chi.URLParam(r, "version"), chi.URLParam(r, "file")
+	rel, err := export.FindRelease(r.Context(), s.db, dataset, version)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	for _, f := range rel.Files {
+		if f.Name != file || strings.ContainsAny(file, `/\`) {
+			continue
+		}
+		path := filepath.Join(s.dir, dataset, rel.Version, f.Name)
+		fh, err := os.Open(path)
+		if err != nil {
+			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
+			return
+		}
+		defer fh.Close()
+		w.Header().Set("Content-Type", f.MediaType)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+		w.Header().Set("Digest", "sha-256="+f.SHA256)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		http.ServeContent(w, r, f.Name, rel.CreatedAt, fh)
+		return
+	}
+	s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s has no file %q", dataset, rel.Version, file))
+}

@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/reports"
+	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
+)
+
+// TestReportPages runs on a database of its own, so that its crafted
+// adoptions never meet the site tests' fixtures.
+func TestReportPages(t *testing.T) {
+	ctx := context.Background()
+	url, drop, err := pgtest.NewDatabase(ctx, "webreports", territorytest.Template)
+	if err != nil {
+		t.Skip("no PostgreSQL:", err)
+	}
+	defer drop()
+	pool, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	_, err = pool.Exec(ctx, `
+	INSERT INTO tool (slug, name, founded_year, lifecycle, lifecycle_since) VALUES ('alpha', 'Alpha', 2012, 'active', NULL), ('beta', 'Beta', 2014, 'defunct', '2019-03-01');
+	INSERT INTO tool_category (tool_id, category) SELECT id, 'consultation' FROM tool;
+	INSERT INTO adoption (tool_id, territory_id, instance_key, started_on, status)
+	SELECT t.id, (SELECT id FROM territory WHERE kind = 'commune' AND code = c), c, '2016-01-01', 'current'
+	FROM tool t, unnest(ARRAY['69123', '38185', '35238']) c;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reports.Refresh(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := reports.PublishDirectory(ctx, pool, dir, "https://civiscope.example", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := web.NewReports(web.ReportsDeps{Pool: pool, OpenDataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: newTestLog(), Pool: pool}, rp.Mount()))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	cases := []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/rapports/", 200, []string{"/rapports/adoptions/region", "/rapports/donnees"}},
+		{"/rapports/adoptions/region", 200, []string{"<svg", "Auvergne-Rhône-Alpes", "<caption>", "format=csv"}},
+		{"/rapports/adoptions/departement", 200, []string{`class="choropleth"`, "<title id=\"map-t\">"}},
+		{"/rapports/adoptions/year", 200, []string{`role="img"`, "2016"}},
+		{"/rapports/adoptions/region?format=csv", 200, []string{"region,label,adoptions\n", "84,Auvergne-Rhône-Alpes,4\n", "53,Bretagne,2\n"}},
+		{"/rapports/adoptions/colour", 404, []string{"colour"}},
+		{"/rapports/adoptions/year?from=soon", 400, []string{"from"}},
+		{"/rapports/adoptions/year?tool=nope", 404, []string{"nope"}},
+		{"/rapports/survie", 200, []string{"Kaplan", "2010–2014", "<table>"}},
+		{"/rapports/survie?format=csv", 200, []string{"cohort,years,survival"}},
+		{"/rapports/barometre/2019", 404, []string{"2019"}},
+		{"/rapports/barometre/1850", 400, []string{"1850"}},
+		{"/rapports/barometre/2030?par=colour", 400, []string{"colour"}},
+		{"/rapports/donnees", 200, []string{"civiscope-directory", "adoptions.csv", "SHA-256"}},
+		{"/rapports/donnees/civiscope-directory/latest/..%2F..%2Fetc%2Fpasswd", 404, nil},
+	}
+	for _, c := range cases {
+		status, body := get(c.path)
+		if status != c.status {
+			t.Errorf("GET %s: %d, want %d", c.path, status, c.status)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: no %q in the answer", c.path, w)
+			}
+		}
+	}
+	// A listed file downloads byte for byte.
+	entries, _ := filepath.Glob(filepath.Join(dir, reports.DirectoryDataset, "*", "tools.csv"))
+	if len(entries) != 1 {
+		t.Fatalf("tools.csv: %v", entries)
+	}
+	want, _ := os.ReadFile(entries[0])
+	if status, body := get("/rapports/donnees/civiscope-directory/latest/tools.csv"); status != 200 || body != string(want) {
+		t.Errorf("download: %d, %d bytes, want %d", status, len(body), len(want))
+	}
+}
