@@ -93,7 +93,7 @@ func New(d Deps) (*Handler, error) {
 func (h *Handler) Mount() server.Mount {
 	return func(r chi.Router) {
 		r.Group(func(r chi.Router) {
-			r.Use(web.SecurityHeaders, h.protect, h.session)
+			r.Use(web.SecurityHeaders, h.session, h.protect)
 			h.routes(r)
 		})
 	}

@@ -396,6 +396,27 @@ func TestRateLimitPerIP(t *testing.T) {
 	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th POST with a burst of 3: %d, Retry-After %q", last.Status, last.Header.Get("Retry-After"))
 	}
+	// A moderator on the same address is not throttled: decisions are
+	// audited instead. (Logging in is a POST like any other, so the session
+	// is opened directly.)
+	email := uniq("ratemod") + "@example.org"
+	u, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := account.NewSession(context.Background(), db, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.visitor(t)
+	su, _ := url.Parse(s.URL)
+	m.http.Jar.SetCookies(su, []*http.Cookie{{Name: "session", Value: tok, Path: "/"}})
+	for i := 0; i < 5; i++ {
+		// An agent decision naming nobody: refused as invalid, never as 429.
+		if p := m.post("/moderation/agents", url.Values{"decision": {"approve"}}); p.Status != 400 {
+			t.Fatalf("moderator's POST %d on a throttled address: %d", i, p.Status)
+		}
+	}
 }
 
 func TestClaimByMetaTagOverHTTP(t *testing.T) {
