@@ -1,0 +1,232 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/reports"
+	"github.com/civiscope/civiscope/reports/barometer"
+	"github.com/civiscope/civiscope/reports/export"
+)
+
+// reportRoutes serves the published figures under /v1/reports: adoption
+// trends, tool shares, entrants and exits, survival, declared vs observed,
+// barometer results under disclosure control and open-data releases. They
+// are read-only and public. To expose them, routes() needs
+// `r.Route("/reports", a.reportRoutes)` inside /v1 and openapi.json the
+// matching operations (the contract test requires both together).
+func (a *API) reportRoutes(r chi.Router) {
+	public := r.With(a.cached)
+	public.Get("/adoptions/{dimension}", a.reportAdoptions)
+	public.Get("/shares", a.reportShares)
+	public.Get("/flows", a.reportFlows)
+	public.Get("/survival", a.reportSurvival)
+	public.Get("/declared-vs-observed", a.reportDeclared)
+	public.Get("/barometer/{year}", a.reportBarometer)
+	public.Get("/barometer/{year}/response-rates", a.reportRates)
+	public.Get("/releases/{dataset}", a.reportReleases)
+}
+
+func trendParams() []string {
+	return []string{"from", "to", "category", "tool", "region", "departement", "kind", "bracket"}
+}
+
+func (a *API) trendFilter(w http.ResponseWriter, r *http.Request, extra ...string) (reports.Filter, bool) {
+	if err := onlyParams(r, append(trendParams(), extra...)...); err != nil {
+		a.problem(w, r, err)
+		return reports.Filter{}, false
+	}
+	f, err := reports.ParseFilter(r.URL.Query().Get)
+	if err != nil {
+		a.problem(w, r, err)
+		return f, false
+	}
+	return f, true
+}
+
+func (a *API) reportAdoptions(w http.ResponseWriter, r *http.Request) {
+	dim, err := reports.ParseDimension(chi.URLParam(r, "dimension"))
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	f, ok := a.trendFilter(w, r)
+	if !ok {
+		return
+	}
+	b, err := reports.Adoptions(r.Context(), a.db, dim, f)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, b)
+}
+
+func (a *API) reportShares(w http.ResponseWriter, r *http.Request) {
+	f, ok := a.trendFilter(w, r)
+	if !ok {
+		return
+	}
+	shares, at, err := reports.ToolShares(r.Context(), a.db, f)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	if shares == nil {
+		shares = []reports.Share{}
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"as_of": at, "filter": f, "shares": shares})
+}
+
+func (a *API) reportFlows(w http.ResponseWriter, r *http.Request) {
+	f, ok := a.trendFilter(w, r)
+	if !ok {
+		return
+	}
+	flows, err := reports.Flows(r.Context(), a.db, f)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"filter": f, "years": flows})
+}
+
+func (a *API) reportSurvival(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r, "cohort"); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	width := 5
+	if v := r.URL.Query().Get("cohort"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			a.problem(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "cohort", Message: "must be a whole number of years"}}))
+			return
+		}
+		width = n
+	}
+	sv, err := reports.ToolSurvival(r.Context(), a.db, width, time.Now())
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, sv)
+}
+
+func (a *API) reportDeclared(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	cs, err := reports.DeclaredVsObserved(r.Context(), a.db)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	if cs == nil {
+		cs = []reports.Comparison{}
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"tools": cs})
+}
+
+func reportYear(r *http.Request) (int, error) {
+	s := chi.URLParam(r, "year")
+	y, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a barometer year", s)
+	}
+	return y, nil
+}
+
+// reportBarometer returns an edition's protected tables: ?by= picks the
+// breakdown (all by default), ?question= one question.
+func (a *API) reportBarometer(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r, "by", "question"); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	year, err := reportYear(r)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	dim, err := barometer.ParseDimension(r.URL.Query().Get("by"))
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	set, err := barometer.Load(r.Context(), a.db, year)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	names, err := barometer.RegionNames(r.Context(), a.db)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	res, err := barometer.Tabulate(set, barometer.Options{RegionNames: names})
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	q := r.URL.Query().Get("question")
+	tables := []barometer.Table{}
+	for _, t := range res.Tables {
+		if t.Dimension == dim && (q == "" || t.Question == q) {
+			tables = append(tables, t)
+		}
+	}
+	if q != "" && len(tables) == 0 {
+		a.problem(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "the barometer %d has no question %q with counts", year, q))
+		return
+	}
+	res.Tables = tables
+	numerics := []barometer.Numeric{}
+	for _, n := range res.Numerics {
+		if n.Dimension == dim && (q == "" || n.Question == q) {
+			numerics = append(numerics, n)
+		}
+	}
+	res.Numerics = numerics
+	a.writeJSON(w, r, http.StatusOK, cachePublic, res)
+}
+
+func (a *API) reportRates(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	year, err := reportYear(r)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	rates, err := barometer.ResponseRates(r.Context(), a.db, year, 0)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"year": year, "rates": rates})
+}
+
+func (a *API) reportReleases(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	rels, err := export.Releases(r.Context(), a.db, chi.URLParam(r, "dataset"))
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	if len(rels) == 0 {
+		a.problem(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "no release of %q is published", chi.URLParam(r, "dataset")))
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"releases": rels})
+}
