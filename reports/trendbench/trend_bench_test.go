@@ -11,23 +11,24 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/directory/generate"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/reports"
-	"github.com/civiscope/civiscope/reports/reportstest"
 )
 
 const adoptions = 500_000
 
 var db *pgxpool.Pool
 
-// scaleTemplate is the register plus 300 synthetic tools and 500,000
-// adoptions, built once and cloned for each run.
-var scaleTemplate = pgtest.Template{Name: "reports500k", Version: "1", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
+// scaleTemplate is the register plus the directory's synthetic scale data
+// (`civiscope dev generate`: 10,000 tools, 500,000 adoptions), built once
+// and cloned for each run.
+var scaleTemplate = pgtest.Template{Name: "reports500k", Version: "2", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := territorytest.Load(ctx, pool); err != nil {
 		return err
 	}
-	if err := reportstest.Scale(ctx, pool, 300, adoptions); err != nil {
+	if _, err := generate.Generate(ctx, pool, generate.Options{Seed: 1, Adoptions: adoptions}); err != nil {
 		return err
 	}
 	_, err := reports.Refresh(ctx, pool)
@@ -51,6 +52,12 @@ func BenchmarkTrendQueries(b *testing.B) {
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM adoption`).Scan(&n); err != nil || n != adoptions {
 		b.Fatalf("expected %d adoptions, found %d (%v)", adoptions, n, err)
 	}
+	// The most and a middling adopted tools: filtered queries read their rows.
+	var top, mid string
+	if err := db.QueryRow(ctx, `SELECT (SELECT t.slug FROM tool t JOIN adoption a ON a.tool_id = t.id GROUP BY t.slug ORDER BY count(*) DESC LIMIT 1),
+		(SELECT t.slug FROM tool t JOIN adoption a ON a.tool_id = t.id GROUP BY t.slug ORDER BY count(*) DESC OFFSET 100 LIMIT 1)`).Scan(&top, &mid); err != nil {
+		b.Fatal(err)
+	}
 	type query struct {
 		name string
 		run  func() error
@@ -61,11 +68,11 @@ func BenchmarkTrendQueries(b *testing.B) {
 	qs := []query{
 		{"year", dim(reports.ByYear, reports.Filter{})},
 		{"year/category", dim(reports.ByYear, reports.Filter{Category: "voting"})},
-		{"year/tool", dim(reports.ByYear, reports.Filter{Tool: "synthetic-tool-1"})},
+		{"year/tool", dim(reports.ByYear, reports.Filter{Tool: top})},
 		{"category", dim(reports.ByCategory, reports.Filter{YearFrom: 2010, YearTo: 2020})},
 		{"region", dim(reports.ByRegion, reports.Filter{})},
 		{"departement/category", dim(reports.ByDepartement, reports.Filter{Category: "consultation"})},
-		{"departement/tool", dim(reports.ByDepartement, reports.Filter{Tool: "synthetic-tool-2"})},
+		{"departement/tool", dim(reports.ByDepartement, reports.Filter{Tool: mid})},
 		{"kind-bracket/region", dim(reports.ByKindBracket, reports.Filter{Region: "84"})},
 		{"shares", func() error { _, _, err := reports.ToolShares(ctx, db, reports.Filter{}); return err }},
 		{"flows", func() error { _, err := reports.Flows(ctx, db, reports.Filter{}); return err }},
