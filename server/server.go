@@ -67,11 +67,23 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if ww.Status() >= 500 {
 				level = slog.LevelError
 			}
-			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+			log.Log(r.Context(), level, "request", "method", r.Method, "route", routeOf(r),
 				"status", ww.Status(), "bytes", ww.BytesWritten(), "duration", time.Since(start),
 				"request_id", middleware.GetReqID(r.Context()))
 		})
 	}
+}
+
+// routeOf names a request by its route pattern ("/barometre/repondre/{token}")
+// rather than its path, so that secrets carried in URLs (invitation and
+// reset tokens) never reach the logs.
+func routeOf(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if p := rc.RoutePattern(); p != "" {
+			return p
+		}
+	}
+	return "(unmatched)"
 }
 
 // recoverPanics turns a panic into a logged 500 instead of a dropped
@@ -84,7 +96,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.Error("panic in handler", "path", r.URL.Path, "panic", v,
+					log.Error("panic in handler", "route", routeOf(r), "panic", v,
 						"request_id", middleware.GetReqID(r.Context()))
 					http.Error(w, "Internal error", http.StatusInternalServerError)
 				}
