@@ -67,17 +67,17 @@ func logRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			if ww.Status() >= 500 {
 				level = slog.LevelError
 			}
-			log.Log(r.Context(), level, "request", "method", r.Method, "route", routeOf(r),
+			log.Log(r.Context(), level, "request", "method", r.Method, "route", RouteOf(r),
 				"status", ww.Status(), "bytes", ww.BytesWritten(), "duration", time.Since(start),
 				"request_id", middleware.GetReqID(r.Context()))
 		})
 	}
 }
 
-// routeOf names a request by its route pattern ("/barometre/repondre/{token}")
+// RouteOf names a request by its route pattern ("/barometre/repondre/{token}")
 // rather than its path, so that secrets carried in URLs (invitation and
 // reset tokens) never reach the logs.
-func routeOf(r *http.Request) string {
+func RouteOf(r *http.Request) string {
 	if rc := chi.RouteContext(r.Context()); rc != nil {
 		if p := rc.RoutePattern(); p != "" {
 			return p
@@ -96,7 +96,7 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					log.Error("panic in handler", "route", routeOf(r), "panic", v,
+					log.Error("panic in handler", "route", RouteOf(r), "panic", v,
 						"request_id", middleware.GetReqID(r.Context()))
 					http.Error(w, "Internal error", http.StatusInternalServerError)
 				}
