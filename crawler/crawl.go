@@ -8,7 +8,6 @@ package crawler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,12 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
-	"github.com/civiscope/civiscope/postgres"
 )
 
 // Config tunes a crawler process. Zero values take DefaultConfig's.
@@ -45,7 +42,11 @@ type Config struct {
 	MaxStoredBody int
 	// GuessSubdomains adds participez.<domain> and the like for each site.
 	GuessSubdomains bool
-	Publish         PublishPolicy
+	// FollowSameSite follows every link to the page's own host instead of
+	// only the links toward participation platforms: whole-site crawls
+	// (a catalogue, the throughput benchmark).
+	FollowSameSite bool
+	Publish        PublishPolicy
 }
 
 // DefaultConfig is the production setting.
@@ -104,6 +105,7 @@ type Crawler struct {
 	sink     FindingSink
 	cfg      Config
 	log      *slog.Logger
+	gzip     gzipPool
 }
 
 // New builds a Crawler. sink may be nil: findings then all stay pending.
@@ -166,6 +168,7 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 }
 
 func (c *Crawler) worker(ctx context.Context, run *Run, st *Stats, progress ProgressFunc) error {
+	var lastProgress time.Time
 	for ctx.Err() == nil {
 		items, err := Claim(ctx, c.db, run.ID, c.cfg.Worker, c.cfg.Batch, c.cfg.Lease, c.cfg.MaxAttempts)
 		if err != nil {
@@ -192,104 +195,64 @@ func (c *Crawler) worker(ctx context.Context, run *Run, st *Stats, progress Prog
 			}
 			continue
 		}
-		for _, it := range items {
-			if err := c.process(ctx, run, it, st); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				if errors.Is(err, ErrLeaseLost) {
-					c.log.Warn("lease lost", "url", it.URL)
-					continue
-				}
-				return err
+		if err := c.processBatch(ctx, run, items, st); err != nil {
+			if ctx.Err() != nil {
+				return nil
 			}
-			if progress != nil {
-				if p, err := ReadProgress(ctx, c.db, run.ID); err == nil {
-					progress(p.Done+p.Failed, p.Total())
-				}
+			return err
+		}
+		if progress != nil && time.Since(lastProgress) > 200*time.Millisecond {
+			lastProgress = time.Now()
+			if p, err := ReadProgress(ctx, c.db, run.ID); err == nil {
+				progress(p.Done+p.Failed, p.Total())
 			}
 		}
 	}
 	return nil
 }
 
-// process fetches one URL and, in one transaction, stores the page, its
-// findings and the links to follow, and marks the URL done. A crawler
-// killed at any point either committed all of it or none, and then the URL
-// returns to the frontier when its lease expires.
-func (c *Crawler) process(ctx context.Context, run *Run, it Item, st *Stats) error {
-	stop := c.keepLease(ctx, it)
+// processBatch fetches a claimed batch concurrently (the fetcher keeps the
+// per-host and global limits) and records every outcome in one round trip
+// to the database. Each URL is written in its own statement with its
+// page, findings, links and completion, conditional on its claim; a
+// crawler killed before the write leaves the URLs claimed, and they return
+// to the frontier when their lease expires.
+func (c *Crawler) processBatch(ctx context.Context, run *Run, items []Item, st *Stats) error {
+	stop := c.keepLease(ctx, items)
 	defer stop()
-	territoryID, err := c.siteTerritory(ctx, it.SiteID)
-	if err != nil {
-		return err
+	outs := make([]pageOutcome, len(items))
+	var wg sync.WaitGroup
+	for i, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = c.process(ctx, run, it)
+		}()
 	}
-	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL})
+	wg.Wait()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var findings []Finding
-	var next []Item
-	if ferr == nil && resp.Status == 200 && isHTML(resp.ContentType) {
-		doc := detect.Extract(resp.Body)
-		for _, d := range c.rules.DetectExtracted(detect.Page{URL: resp.FinalURL, Header: resp.Header, Body: resp.Body}, doc) {
-			if !adoptable(d) {
-				continue
-			}
-			f := Finding{RunID: run.ID, SiteID: it.SiteID, TerritoryID: territoryID, InstanceURL: instanceURL(resp.FinalURL, d),
-				PageURL: resp.FinalURL, Detection: d}
-			_, f.Note = c.cfg.Publish.qualifies(f)
-			findings = append(findings, f)
-		}
-		if it.Depth < run.MaxDepth {
-			for _, cand := range c.discover.Links(resp.FinalURL, doc) {
-				next = append(next, Item{URL: cand.URL, Depth: it.Depth + 1, SiteID: it.SiteID, Reason: cand.Reason})
-			}
-		}
-	}
-	if it.Depth == 0 && it.Reason == "seed" && c.cfg.GuessSubdomains && run.MaxDepth > 0 {
-		for _, cand := range c.discover.Guesses(it.URL) {
-			next = append(next, Item{URL: cand.URL, Depth: 1, SiteID: it.SiteID, Reason: cand.Reason})
-		}
-	}
-	err = postgres.InTx(ctx, c.db, func(tx pgx.Tx) error {
-		var pageID int64
-		if resp != nil && resp.Status != 0 {
-			id, err := savePage(ctx, tx, run.ID, resp, c.cfg.MaxStoredBody)
-			if err != nil {
-				return err
-			}
-			pageID = id
-		}
-		for i := range findings {
-			findings[i].PageID = pageID
-			if err := recordFinding(ctx, tx, &findings[i]); err != nil {
-				return err
-			}
-		}
-		n, err := Enqueue(ctx, tx, run.ID, next)
-		if err != nil {
-			return err
-		}
-		atomic.AddInt64(&st.Enqueued, int64(n))
-		state, msg := "done", ""
-		if ferr != nil {
-			state, msg = "failed", ferr.Error()
-		} else if resp.Status >= 400 {
-			state, msg = "failed", fmt.Sprintf("HTTP %d", resp.Status)
-		}
-		return complete(ctx, tx, it, state, pageID, msg)
-	})
+	added, lost, err := recordAll(ctx, c.db, outs, c.cfg.MaxStoredBody, &c.gzip)
 	if err != nil {
 		return err
 	}
-	if ferr != nil || resp.Status >= 400 {
-		atomic.AddInt64(&st.Failed, 1)
-	} else {
-		atomic.AddInt64(&st.Fetched, 1)
+	atomic.AddInt64(&st.Enqueued, int64(added))
+	findings := 0
+	for i, o := range outs {
+		if lost[i] {
+			c.log.Warn("lease lost: another worker took this URL over", "url", o.item.URL)
+			continue
+		}
+		if o.state == "failed" {
+			atomic.AddInt64(&st.Failed, 1)
+		} else {
+			atomic.AddInt64(&st.Fetched, 1)
+		}
+		findings += len(o.findings)
 	}
-	atomic.AddInt64(&st.Findings, int64(len(findings)))
-	if len(findings) > 0 {
+	atomic.AddInt64(&st.Findings, int64(findings))
+	if findings > 0 {
 		n, err := publishPending(ctx, c.db, run.ID, c.sink, c.cfg.Publish)
 		atomic.AddInt64(&st.Published, int64(n))
 		if err != nil {
@@ -299,9 +262,54 @@ func (c *Crawler) process(ctx context.Context, run *Run, it Item, st *Stats) err
 	return nil
 }
 
-// keepLease renews the claim while a slow fetch (retries, Retry-After)
-// runs, so a live worker never loses its URL to another.
-func (c *Crawler) keepLease(ctx context.Context, it Item) func() {
+// process fetches one URL, fingerprints it and picks the links to follow.
+func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
+	o := pageOutcome{item: it, runID: run.ID, territoryID: it.TerritoryID, state: "done"}
+	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL})
+	o.resp = resp
+	switch {
+	case ferr != nil:
+		o.state, o.msg = "failed", ferr.Error()
+	case resp.Status >= 400:
+		o.state, o.msg = "failed", fmt.Sprintf("HTTP %d", resp.Status)
+	}
+	if ferr == nil && resp.Status == 200 && isHTML(resp.ContentType) {
+		doc := detect.Extract(resp.Body)
+		for _, d := range c.rules.DetectExtracted(detect.Page{URL: resp.FinalURL, Header: resp.Header, Body: resp.Body}, doc) {
+			if !adoptable(d) {
+				continue
+			}
+			f := Finding{RunID: run.ID, SiteID: it.SiteID, TerritoryID: it.TerritoryID, InstanceURL: instanceURL(resp.FinalURL, d),
+				PageURL: resp.FinalURL, Detection: d}
+			_, f.Note = c.cfg.Publish.qualifies(f)
+			o.findings = append(o.findings, f)
+		}
+		if it.Depth < run.MaxDepth {
+			cands := c.discover.Links
+			if c.cfg.FollowSameSite {
+				cands = sameSiteLinks
+			}
+			for _, cand := range cands(resp.FinalURL, doc) {
+				o.next = append(o.next, Item{URL: cand.URL, Depth: it.Depth + 1, SiteID: it.SiteID, Reason: cand.Reason})
+			}
+		}
+	}
+	if it.Depth == 0 && it.Reason == "seed" && c.cfg.GuessSubdomains && run.MaxDepth > 0 {
+		for _, cand := range c.discover.Guesses(it.URL) {
+			o.next = append(o.next, Item{URL: cand.URL, Depth: 1, SiteID: it.SiteID, Reason: cand.Reason})
+		}
+	}
+	return o
+}
+
+// keepLease renews the batch's claims while slow fetches (retries,
+// Retry-After) run, so a live worker never loses its URLs to another.
+func (c *Crawler) keepLease(ctx context.Context, items []Item) func() {
+	ids := make([]int64, len(items))
+	tokens := make([]int32, len(items))
+	for i, it := range items {
+		ids[i], tokens[i] = it.ID, int32(it.Token)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -313,27 +321,13 @@ func (c *Crawler) keepLease(ctx context.Context, it Item) func() {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				_, _ = c.db.Exec(ctx, `UPDATE crawl_queue SET lease_until = now() + $3 * interval '1 millisecond'
-					WHERE id = $1 AND attempts = $2 AND state = 'claimed'`, it.ID, it.Token, c.cfg.Lease.Milliseconds())
+				_, _ = c.db.Exec(ctx, `UPDATE crawl_queue q SET lease_until = now() + $3 * interval '1 millisecond'
+					FROM unnest($1::bigint[], $2::int[]) AS h(id, token)
+					WHERE q.id = h.id AND q.attempts = h.token AND q.state = 'claimed'`, ids, tokens, c.cfg.Lease.Milliseconds())
 			}
 		}
 	}()
 	return func() { cancel(); <-done }
-}
-
-func (c *Crawler) siteTerritory(ctx context.Context, siteID int64) (int64, error) {
-	if siteID == 0 {
-		return 0, nil
-	}
-	var id int64
-	err := c.db.QueryRow(ctx, `SELECT territory_id FROM crawl_site WHERE id = $1`, siteID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("site %d: %w", siteID, err)
-	}
-	return id, nil
 }
 
 func isHTML(mt string) bool {

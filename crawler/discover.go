@@ -183,3 +183,25 @@ func fold(s string) string {
 	}
 	return out
 }
+
+// sameSiteLinks returns every link of the page to its own host.
+func sameSiteLinks(pageURL string, doc *detect.Document) []Candidate {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []Candidate
+	for _, l := range doc.Links {
+		u, err := base.Parse(l.Href)
+		if err != nil || u.Host != base.Host || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		u.Fragment = ""
+		if s := u.String(); !seen[s] {
+			seen[s] = true
+			out = append(out, Candidate{URL: s, Reason: "same-site link"})
+		}
+	}
+	return out
+}

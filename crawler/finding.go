@@ -83,34 +83,6 @@ func registrable(host string) string {
 	return d
 }
 
-// recordFinding upserts a finding as pending. A later page of the same
-// instance with a higher confidence replaces the evidence while the
-// finding is still pending.
-func recordFinding(ctx context.Context, db postgres.Querier, f *Finding) error {
-	matches, _ := json.Marshal(f.Detection.Matches)
-	err := db.QueryRow(ctx, `
-		INSERT INTO crawl_finding (run_id, page_id, site_id, territory_id, instance_url, page_url, platform,
-		                           confidence, version, matches, note)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (run_id, instance_url, platform) DO UPDATE
-		SET page_id = excluded.page_id, page_url = excluded.page_url, confidence = excluded.confidence,
-		    version = excluded.version, matches = excluded.matches, note = excluded.note,
-		    site_id = coalesce(crawl_finding.site_id, excluded.site_id),
-		    territory_id = coalesce(crawl_finding.territory_id, excluded.territory_id)
-		WHERE crawl_finding.status = 'pending' AND excluded.confidence > crawl_finding.confidence
-		RETURNING id, found_at, status`,
-		nullID(f.RunID), nullID(f.PageID), nullID(f.SiteID), nullID(f.TerritoryID), f.InstanceURL, f.PageURL,
-		f.Detection.Platform, f.Detection.Confidence, f.Detection.Version, matches, clipText(f.Note, 1000)).
-		Scan(&f.ID, &f.FoundAt, &f.Status)
-	if err == pgx.ErrNoRows {
-		return nil // an equal or better finding is already there
-	}
-	if err != nil {
-		return fmt.Errorf("record finding %s on %s: %w", f.Detection.Platform, f.InstanceURL, err)
-	}
-	return nil
-}
-
 // PublishPolicy decides which findings go straight into the directory.
 type PublishPolicy struct {
 	// Threshold is the confidence (0–100) from which a finding is

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/postgres"
@@ -39,7 +40,9 @@ type Item struct {
 	URL    string
 	Depth  int
 	SiteID int64 // 0 when not from a collectivité's site
-	Reason string
+	// TerritoryID is the site's collectivité, filled by Claim.
+	TerritoryID int64
+	Reason      string
 	// Token is the claim's attempt number; completing with a stale token
 	// fails, so a worker whose lease expired cannot overwrite the result
 	// of the worker that took the URL over.
@@ -124,17 +127,16 @@ func Enqueue(ctx context.Context, db postgres.Querier, runID int64, items []Item
 // maxAttempts claims a URL is marked failed instead, so that a page that
 // crashes crawlers cannot stall a run. Concurrent claimers never get the
 // same row: FOR UPDATE SKIP LOCKED.
-func Claim(ctx context.Context, db postgres.Querier, runID int64, worker string, n int, lease time.Duration, maxAttempts int) ([]Item, error) {
-	if _, err := db.Exec(ctx, `
-		UPDATE crawl_queue SET state = 'failed', lease_until = NULL, claimed_by = NULL, updated_at = now(),
-		       error = 'gave up after ' || attempts || ' claims whose workers never finished'
-		WHERE run_id = $1 AND state = 'claimed' AND lease_until < now() AND attempts >= $2`, runID, maxAttempts); err != nil {
-		return nil, fmt.Errorf("expire claims: %w", err)
-	}
-	rows, err := db.Query(ctx, `
+func Claim(ctx context.Context, db *pgxpool.Pool, runID int64, worker string, n int, lease time.Duration, maxAttempts int) ([]Item, error) {
+	b := &pgx.Batch{}
+	b.Queue(asyncCommit)
+	// Rows held by live workers are neither waited for nor locked: they fail
+	// the WHERE before any lock is tried, and SKIP LOCKED passes over rows
+	// another claimer is taking.
+	b.Queue(`
 		WITH c AS (
 			SELECT id FROM crawl_queue
-			WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now()))
+			WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now() AND attempts < $5))
 			ORDER BY depth, id
 			LIMIT $2
 			FOR UPDATE SKIP LOCKED
@@ -143,19 +145,50 @@ func Claim(ctx context.Context, db postgres.Querier, runID int64, worker string,
 		SET state = 'claimed', claimed_by = $3, lease_until = now() + $4 * interval '1 millisecond',
 		    attempts = q.attempts + 1, updated_at = now()
 		FROM c WHERE q.id = c.id
-		RETURNING q.id, q.url, q.depth, coalesce(q.site_id, 0), q.reason, q.attempts`,
-		runID, n, worker, lease.Milliseconds())
+		RETURNING q.id, q.url, q.depth, coalesce(q.site_id, 0), q.reason, q.attempts,
+		          coalesce((SELECT s.territory_id FROM crawl_site s WHERE s.id = q.site_id), 0)`,
+		runID, n, worker, lease.Milliseconds(), maxAttempts)
+	br := db.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) {
 		it := Item{RunID: runID}
-		return it, r.Scan(&it.ID, &it.URL, &it.Depth, &it.SiteID, &it.Reason, &it.Token)
+		return it, r.Scan(&it.ID, &it.URL, &it.Depth, &it.SiteID, &it.Reason, &it.Token, &it.TerritoryID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	if len(items) == 0 {
+		if err := giveUp(ctx, db, runID, maxAttempts); err != nil {
+			return nil, err
+		}
+	}
 	return items, nil
+}
+
+// giveUp marks failed the URLs whose every claim expired: a page that
+// crashes or hangs crawlers must not keep a run open. It runs only when
+// nothing else is left to claim, so it never competes with live claims.
+func giveUp(ctx context.Context, db postgres.Querier, runID int64, maxAttempts int) error {
+	_, err := db.Exec(ctx, `
+		UPDATE crawl_queue SET state = 'failed', lease_until = NULL, claimed_by = NULL, updated_at = now(),
+		       error = 'gave up after ' || attempts || ' claims whose workers never finished'
+		WHERE id IN (SELECT id FROM crawl_queue
+		             WHERE run_id = $1 AND state = 'claimed' AND lease_until < now() AND attempts >= $2
+		             FOR UPDATE SKIP LOCKED)`, runID, maxAttempts)
+	if err != nil {
+		return fmt.Errorf("give up expired claims: %w", err)
+	}
+	return nil
 }
 
 // complete marks a claimed item done or failed, if the claim still holds.

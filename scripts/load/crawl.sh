@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Crawl throughput: the Civiscope crawler (PostgreSQL frontier, page
+# evidence, fingerprinting) against the Colly framework, on the same local
+# synthetic town site (scripts/load/crawlsite, 2,041 pages of ~20 KB, 5 ms
+# of latency per page) at the same politeness: robots.txt honoured, PARALLEL
+# requests in flight to the host, DELAY between requests. Prints
+#   LoadCrawlCiviscope <pages/s> req/s <p50> p50-ms <p99> p99-ms
+#   LoadCrawlColly     <pages/s> req/s <p50> p50-ms <p99> p99-ms
+# Colly lives in its own module (bench/colly) to stay out of go.mod.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+parallel=${PARALLEL:-8}
+delay=${DELAY:-0s}
+latency=${LATENCY:-5ms}
+port=${CRAWL_LOAD_PORT:-18600}
+export CIVISCOPE_TEST_DATABASE_URL=${CIVISCOPE_TEST_DATABASE_URL:-$(scripts/pg.sh start)}
+
+tmp=$(mktemp -d)
+go build -o "$tmp/crawlsite" ./scripts/load/crawlsite
+go build -o "$tmp/crawlbench" ./scripts/load/crawlbench
+(cd bench/colly && go build -o "$tmp/colly" .)
+
+"$tmp/crawlsite" -addr "127.0.0.1:$port" -latency "$latency" 2>"$tmp/site.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 50); do
+	curl -fs "http://127.0.0.1:$port/robots.txt" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+"$tmp/crawlbench" -url "http://127.0.0.1:$port/" -parallel "$parallel" -delay "$delay"
+"$tmp/colly" -url "http://127.0.0.1:$port/" -parallel "$parallel" -delay "$delay"
+if [ -s "$tmp/site.log" ]; then
+	echo "crawl load: a crawler ignored robots.txt:" >&2
+	cat "$tmp/site.log" >&2
+	exit 1
+fi
