@@ -29,9 +29,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if err != nil {
 		return nil, err
 	}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	match, tiersSQL := matchSQL(clauses, terms, arg)
+	match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, terms)
 
 	batch := &pgx.Batch{}
 	var tableSeq int64
@@ -39,8 +37,8 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
 	var matched, inTitle, inHead []int64
 	if match != "" {
-		batch.Queue(match, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
-		batch.Queue(tiersSQL, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
+		batch.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
+		batch.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
 	}
 	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
@@ -333,37 +331,47 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 	return out, rows.Err()
 }
 
-// matchSQL is the statement returning the matching doc_no, or "" for an
-// empty query, and tiers the one returning the doc_no whose name (and then
-// whose summary or keywords) match, for relevance: small vectors with their
-// own GIN indexes, cheaper than testing every match.
+// matchSQL is the statement returning the matching doc_no (search_match),
+// or "" for an empty query, and tiers the one returning the doc_no whose
+// name, and whose name, summary or keywords match (search_tiers), for
+// relevance: small vectors with their own GIN indexes, cheaper than testing
+// every match. Both functions keep the planner on the GIN indexes
+// (migration 00204).
 //
 // A last word still being typed that is one or two letters long, or a
 // stopword ("d", "pa", "les"), would match almost every description: alone,
 // it matches as a prefix of a word of the name; after other words, it only
 // ranks and highlights, and the words before it decide the matches.
-func matchSQL(cs []search.Clause, t terms, arg func(any) string) (match, tiers string) {
+func matchSQL(cs []search.Clause, t terms) (match string, matchArgs []any, tiers string, tiersArgs []any) {
 	if len(cs) == 0 {
-		return "", ""
+		return "", nil, "", nil
 	}
 	last := cs[len(cs)-1]
 	weak := last.Prefix && (len([]rune(last.Word)) < 3 || search.IsStopword(last.Word))
-	if !weak {
-		q := "(SELECT " + tsquery(cs, t, arg) + " AS tsq) q"
-		return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + ` WHERE d.body @@ q.tsq`,
-			`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq), '{}'), coalesce(array_agg(d.doc_no), '{}')
-			FROM search_document d, ` + q + ` WHERE d.head @@ q.tsq`
+	build := func(forMatch bool) (string, []any) {
+		var args []any
+		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+		q, pre := "NULL::tsquery", "NULL::tsquery"
+		prefix := func() string { return "to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*')" }
+		switch {
+		case !weak:
+			q = tsquery(cs, t, arg)
+		case len(cs) == 1:
+			pre = prefix()
+		default:
+			q = tsquery(cs[:len(cs)-1], t, arg)
+			if !forMatch {
+				pre = prefix()
+			}
+		}
+		if forMatch {
+			return `SELECT search_match(` + q + `, ` + pre + `)`, args
+		}
+		return `SELECT in_title, in_head FROM search_tiers(` + q + `, ` + pre + `)`, args
 	}
-	pre := "to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*')"
-	if len(cs) == 1 {
-		return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d WHERE d.title @@ ` + pre,
-			`SELECT coalesce(array_agg(d.doc_no), '{}'), '{}'::bigint[] FROM search_document d WHERE d.title @@ ` + pre
-	}
-	q := "(SELECT " + tsquery(cs[:len(cs)-1], t, arg) + " AS tsq, " + pre + " AS pre) q"
-	return `SELECT coalesce(array_agg(d.doc_no), '{}') FROM search_document d, ` + q + ` WHERE d.body @@ q.tsq`,
-		`SELECT coalesce(array_agg(d.doc_no) FILTER (WHERE d.title @@ q.tsq OR d.title @@ q.pre), '{}'),
-			coalesce(array_agg(d.doc_no) FILTER (WHERE d.head @@ q.tsq), '{}')
-		FROM search_document d, ` + q + ` WHERE d.head @@ q.tsq OR d.title @@ q.pre`
+	match, matchArgs = build(true)
+	tiers, tiersArgs = build(false)
+	return match, matchArgs, tiers, tiersArgs
 }
 
 // tsquery builds the SQL expression of the query: clauses AND-ed, the
