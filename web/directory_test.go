@@ -151,3 +151,30 @@ func TestToolPageCacheFollowsRevisions(t *testing.T) {
 	}
 	mustContain(t, "search after indexing", get(t, srv, path).body, `href="/outils/loomio"`)
 }
+
+func TestCachedPagesAnswer304(t *testing.T) {
+	srv := newServer(t)
+	first := get(t, srv, "/outils/decidim")
+	etag := first.header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on the tool page")
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/outils/decidim", nil)
+	req.Header.Set("If-None-Match", etag)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: %d", res.StatusCode)
+	}
+	// Another language is another representation.
+	if en := get(t, srv, "/outils/decidim?lang=en"); en.header.Get("ETag") == etag {
+		t.Error("French and English pages share an ETag")
+	}
+	// Errors carry no validator.
+	if r := get(t, srv, "/outils/nope"); r.header.Get("ETag") != "" || r.status != 404 {
+		t.Errorf("404 with ETag %q", r.header.Get("ETag"))
+	}
+}

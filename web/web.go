@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +44,7 @@ type Site struct {
 	index  *territory.Index
 	search search.Engine
 	pages  *pageCache // tool pages, by directory revision
+	boot   string     // identifies this process, for ETags
 	// searches are search pages, by the search index's cursor.
 	searches *pageCache
 	// deptNames names every département by code, for map tables.
@@ -84,7 +86,8 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 		se = pg.New(d.Pool)
 	}
 	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se,
-		pages: newPageCache(2000), searches: newPageCache(2000)}, nil
+		pages: newPageCache(2000), searches: newPageCache(2000),
+		boot: strconv.FormatInt(time.Now().UnixNano(), 36)}, nil
 }
 
 // Renderer returns the site's renderer.
