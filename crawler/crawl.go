@@ -265,7 +265,19 @@ func (c *Crawler) processBatch(ctx context.Context, run *Run, items []Item, st *
 // process fetches one URL, fingerprints it and picks the links to follow.
 func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
 	o := pageOutcome{item: it, runID: run.ID, territoryID: it.TerritoryID, state: "done"}
-	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL})
+	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL, ETag: it.ETag, LastModified: it.LastModify})
+	if ferr == nil && resp.NotModified && it.PrevPageID != 0 {
+		// Unchanged since the last crawl: fingerprint the kept copy
+		// instead of downloading the page again.
+		body, err := PageBody(ctx, c.db, it.PrevPageID)
+		if err == nil {
+			resp.Status, resp.Body, resp.ContentType = 200, body, "text/html"
+			if resp.Header == nil {
+				resp.Header = map[string][]string{}
+			}
+			resp.Header["Etag"], resp.Header["Last-Modified"] = []string{it.ETag}, []string{it.LastModify}
+		}
+	}
 	o.resp = resp
 	switch {
 	case ferr != nil:

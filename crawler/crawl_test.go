@@ -425,3 +425,45 @@ func TestGuessesSkipAddresses(t *testing.T) {
 		t.Errorf("guesses %v", g)
 	}
 }
+
+func TestSecondRunUsesConditionalGet(t *testing.T) {
+	ctx := context.Background()
+	w := newWeb(t)
+	var full, notModified int
+	var mu sync.Mutex
+	w.site("etag.test", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(rw, r)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		rw.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			notModified++
+			rw.WriteHeader(http.StatusNotModified)
+			return
+		}
+		full++
+		rw.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(rw, decidimHome)
+	}))
+	c := New(db, w.fetcher(), testRules(t), nil, Config{Worker: "cond", Workers: 1, Poll: 5 * time.Millisecond}, quiet())
+	for i := 0; i < 2; i++ {
+		run, err := CreateRun(ctx, db, RunDiscovery, "cond", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Enqueue(ctx, db, run.ID, []Item{{URL: "https://etag.test/", Reason: "seed"}})
+		if _, err := c.Work(ctx, run.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := ListFindings(ctx, db, run.ID)
+		if err != nil || len(fs) != 1 || fs[0].Detection.Platform != "Decidim" {
+			t.Errorf("run %d: findings %+v %v", i, fs, err)
+		}
+	}
+	if full != 1 || notModified != 1 {
+		t.Errorf("%d full downloads, %d not-modified answers; want 1 and 1", full, notModified)
+	}
+}

@@ -43,6 +43,10 @@ type Item struct {
 	// TerritoryID is the site's collectivité, filled by Claim.
 	TerritoryID int64
 	Reason      string
+	// The newest earlier fetch of the URL that answered 200, for a
+	// conditional GET: its page id and validators, filled by Claim.
+	PrevPageID       int64
+	ETag, LastModify string
 	// Token is the claim's attempt number; completing with a stale token
 	// fails, so a worker whose lease expired cannot overwrite the result
 	// of the worker that took the URL over.
@@ -144,9 +148,16 @@ func Claim(ctx context.Context, db *pgxpool.Pool, runID int64, worker string, n 
 		UPDATE crawl_queue q
 		SET state = 'claimed', claimed_by = $3, lease_until = now() + $4 * interval '1 millisecond',
 		    attempts = q.attempts + 1, updated_at = now()
-		FROM c WHERE q.id = c.id
+		FROM c LEFT JOIN LATERAL (
+			SELECT id, etag, last_modified FROM crawl_page
+			WHERE url = (SELECT url FROM crawl_queue WHERE id = c.id) AND status = 200 AND body_gz IS NOT NULL
+			  AND (etag <> '' OR last_modified <> '')
+			ORDER BY fetched_at DESC LIMIT 1
+		) p ON true
+		WHERE q.id = c.id
 		RETURNING q.id, q.url, q.depth, coalesce(q.site_id, 0), q.reason, q.attempts,
-		          coalesce((SELECT s.territory_id FROM crawl_site s WHERE s.id = q.site_id), 0)`,
+		          coalesce((SELECT s.territory_id FROM crawl_site s WHERE s.id = q.site_id), 0),
+		          coalesce(p.id, 0), coalesce(p.etag, ''), coalesce(p.last_modified, '')`,
 		runID, n, worker, lease.Milliseconds(), maxAttempts)
 	br := db.SendBatch(ctx, b)
 	defer br.Close()
@@ -159,7 +170,8 @@ func Claim(ctx context.Context, db *pgxpool.Pool, runID int64, worker string, n 
 	}
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) {
 		it := Item{RunID: runID}
-		return it, r.Scan(&it.ID, &it.URL, &it.Depth, &it.SiteID, &it.Reason, &it.Token, &it.TerritoryID)
+		return it, r.Scan(&it.ID, &it.URL, &it.Depth, &it.SiteID, &it.Reason, &it.Token, &it.TerritoryID,
+			&it.PrevPageID, &it.ETag, &it.LastModify)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)

@@ -5,13 +5,11 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5"
 
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/postgres"
@@ -116,20 +114,6 @@ func PageBody(ctx context.Context, db postgres.Querier, pageID int64) ([]byte, e
 		return nil, fmt.Errorf("page %d: %w", pageID, err)
 	}
 	return io.ReadAll(r)
-}
-
-// LastValidators returns the ETag and Last-Modified of the newest fetch of
-// url, for a conditional GET.
-func LastValidators(ctx context.Context, db postgres.Querier, url string) (etag, lastModified string, err error) {
-	err = db.QueryRow(ctx, `SELECT etag, last_modified FROM crawl_page WHERE url = $1 AND status = 200 ORDER BY fetched_at DESC LIMIT 1`, url).
-		Scan(&etag, &lastModified)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", "", nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("validators of %s: %w", url, err)
-	}
-	return etag, lastModified, nil
 }
 
 func first(vs []string) string {
