@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/postgres"
 )
