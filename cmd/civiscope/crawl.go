@@ -550,3 +550,17 @@ func crawlProfile(ctx context.Context, a *App, args []string) error {
 	}
 	return nil
 }
+
+// crawlScheduler builds the recurring crawl jobs for serve: liveness every
+// 6 hours for the URLs that are due (each is checked weekly), discovery
+// over every known collectivité site weekly (an interrupted run is resumed
+// first), and the catalogue harvests weekly. serve runs it with
+// `go sched.Run(ctx)` and waits for Run to return on shutdown.
+func (a *App) crawlScheduler(pool *pgxpool.Pool) (*crawler.Scheduler, error) {
+	rules, err := detect.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	f := a.crawlFetcher(fetch.DefaultConfig().HostDelay)
+	return crawler.NewDefaultScheduler(pool, f, rules, adopt.New(pool, rules), crawler.ScheduleConfig{}, a.Log), nil
+}

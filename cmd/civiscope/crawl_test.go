@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const cliDecidimPage = `<!DOCTYPE html><html><head><script src="/decidim-packs/js/decidim_core-1.js"></script></head>
@@ -124,5 +125,22 @@ func TestCrawlLivenessEmpty(t *testing.T) {
 	a, _, _ = testApp("")
 	if code := a.Main(context.Background(), []string{"crawl", "liveness", "--list", "--state", "zombie"}); code != 1 {
 		t.Errorf("bad state: exit %d", code)
+	}
+}
+
+func TestCrawlSchedulerStopsWithServe(t *testing.T) {
+	a, _, _ := testApp("")
+	s, err := a.crawlScheduler(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the scheduler did not stop with its context")
 	}
 }
