@@ -192,16 +192,26 @@ func TestSchedulerPublishesOnlyWhenDue(t *testing.T) {
 	crafted(t)
 	ctx := context.Background()
 	if _, err := db.Exec(ctx, `TRUNCATE revision`); err != nil {
-		t.Skip("revision table cannot be truncated here:", err)
+		t.Fatal(err)
 	}
 	root := t.TempDir()
-	s := reports.NewScheduler(db, root, "https://civiscope.example", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	first, err := s.RunOnce(ctx)
-	if err != nil || first == nil {
-		t.Fatalf("first run publishes: %v, %v", first, err)
+	if _, err := reports.PublishDirectory(ctx, db, root, "", time.Now().Add(-72*time.Hour)); err != nil {
+		t.Fatal(err)
 	}
-	again, err := s.RunOnce(ctx)
-	if err != nil || again != nil {
-		t.Errorf("a second run within the day published %v (%v)", again, err)
+	later := time.Now().Add(48 * time.Hour)
+	s := reports.NewScheduler(db, root, "https://civiscope.example", slog.New(slog.NewTextHandler(io.Discard, nil))).
+		WithClock(func() time.Time { return later })
+	if rel, err := s.RunOnce(ctx); err != nil || rel != nil {
+		t.Fatalf("nothing changed since the last release, yet: %v, %v", rel, err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO revision (entity, entity_id, action, actor, changes) VALUES ('tool', 1, 'update', 'curator:test', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := s.RunOnce(ctx)
+	if err != nil || rel == nil {
+		t.Fatalf("the directory changed a day after the last release, yet: %v, %v", rel, err)
+	}
+	if again, err := s.RunOnce(ctx); err != nil || again != nil {
+		t.Errorf("a second run published again: %v (%v)", again, err)
 	}
 }

@@ -29,7 +29,7 @@ import (
 
 // views lists the materialised views in dependency order.
 func views() []string {
-	return []string{"report_adoption", "report_adoption_time", "report_adoption_place"}
+	return []string{"report_adoption", "report_adoption_time", "report_adoption_place", "report_adoption_year", "report_adoption_share"}
 }
 
 // Refresh rebuilds the report views from the directory. Readers keep seeing

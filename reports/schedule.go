@@ -30,6 +30,9 @@ func NewScheduler(pool *pgxpool.Pool, root, homepage string, log *slog.Logger) *
 	return &Scheduler{pool: pool, root: root, homepage: homepage, every: 24 * time.Hour, log: log, now: time.Now}
 }
 
+// WithClock replaces the scheduler's clock (tests).
+func (s *Scheduler) WithClock(now func() time.Time) *Scheduler { s.now = now; return s }
+
 // Run publishes when due until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
 	t := time.NewTicker(time.Hour)

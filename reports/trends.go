@@ -103,11 +103,16 @@ func view(needed []string) (table, count string) {
 		}
 		return true
 	}
+	// Smallest first.
 	switch {
-	case has("year end_year status tool_id category"):
-		return "report_adoption_time", "sum(n)"
+	case has("year end_year status category"):
+		return "report_adoption_year", "sum(n)"
+	case has("tool_id category"):
+		return "report_adoption_share", "sum(n)"
 	case has("year category adopter_kind bracket departement region"):
 		return "report_adoption_place", "sum(n)"
+	case has("year end_year status tool_id category"):
+		return "report_adoption_time", "sum(n)"
 	}
 	return "report_adoption", "count(*)"
 }
@@ -388,7 +393,8 @@ func Flows(ctx context.Context, db postgres.Querier, f Filter) ([]Flow, error) {
 	if err != nil {
 		return nil, err
 	}
-	table, count := view(append(cols, "tool_id", "year", "end_year"))
+	table, count := view(append(cols, "year", "end_year"))
+	toolTable, _ := view(append(cols, "tool_id", "year"))
 	w := ""
 	if len(conds) > 0 {
 		w = " AND " + strings.Join(conds, " AND ")
@@ -422,8 +428,11 @@ func Flows(ctx context.Context, db postgres.Querier, f Filter) ([]Flow, error) {
 			func(y, n int) { at(y).AdoptionsEnded = n })
 	}
 	if err == nil {
-		err = scan(fmt.Sprintf(`SELECT first, count(*) FROM (SELECT tool_id, min(year) AS first FROM %s WHERE year > 0%s GROUP BY tool_id) x GROUP BY first`, table, w),
-			func(y, n int) { at(y).ToolsEntered = n })
+		q := fmt.Sprintf(`SELECT first, count(*) FROM (SELECT tool_id, min(year) AS first FROM %s WHERE year > 0%s GROUP BY tool_id) x GROUP BY first`, toolTable, w)
+		if st, _ := view(append(cols, "tool_id", "category")); st == "report_adoption_share" {
+			q = fmt.Sprintf(`SELECT first, count(*) FROM (SELECT tool_id, min(first_year) AS first FROM report_adoption_share WHERE first_year > 0%s GROUP BY tool_id) x GROUP BY first`, w)
+		}
+		err = scan(q, func(y, n int) { at(y).ToolsEntered = n })
 	}
 	if err != nil {
 		return nil, err

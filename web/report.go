@@ -303,10 +303,38 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		writeCSV(w, fmt.Sprintf("barometre-%d-%s.csv", year, dim), []string{"question", "group", "group_label", "answer", "answer_label", "n", "base", "percent", "status"}, rows)
 		return
 	}
+	// Overall tables get a bar chart of their shown percentages; hidden
+	// cells have no bar, as they have no number.
+	charts := map[string]template.HTML{}
+	if dim == barometer.All {
+		for _, t := range tables {
+			var bars []chart.Bar
+			for j, c := range t.Columns {
+				if cell := t.Cells[0][j]; cell.Shown && cell.Base > 0 {
+					bars = append(bars, chart.Bar{Label: c.Label, Value: int(cell.Percent + 0.5)})
+				}
+			}
+			if len(bars) > 0 {
+				charts[t.Question] = chart.Bars(bars, func(v int) string { return strconv.Itoa(v) + " %" })
+			}
+		}
+	}
+	rates, err := barometer.ResponseRates(r.Context(), s.db, year, s.k)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	var shownRates []barometer.Rate
+	for _, rt := range rates {
+		if rt.Dimension == map[string]string{barometer.All: "kind", barometer.Kind: "kind", barometer.Bracket: "population", barometer.Region: "region"}[dim] {
+			shownRates = append(shownRates, rt)
+		}
+	}
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_barometer", map[string]any{
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
+		"Charts": charts, "Rates": shownRates,
 	})
 }
 

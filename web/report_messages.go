@@ -45,6 +45,10 @@ func reportMessages() []Message {
 		{"report.rows", "Lignes", "Rows"},
 		{"report.sha", "SHA-256", "SHA-256"},
 		{"report.norelease", "Pas encore de version publiée.", "No release published yet."},
+		{"report.rates", "Taux de réponse par rapport à la base de sondage", "Response rate against the sampling frame"},
+		{"report.frame", "Base de sondage", "Frame"},
+		{"report.responded", "Ont répondu", "Responded"},
+		{"report.chartof", "Pourcentages affichés dans le tableau qui suit, avec leurs effectifs.", "Percentages shown in the table below, with their n."},
 		{"report.version", "Version %s, publiée le %s", "Version %s, published %s"},
 	}
 }

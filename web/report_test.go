@@ -11,11 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/survey"
+	"github.com/civiscope/civiscope/survey/xlsform"
 	"github.com/civiscope/civiscope/web"
 )
 
@@ -45,6 +49,7 @@ func TestReportPages(t *testing.T) {
 	if _, err := reports.Refresh(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
+	publishedEdition(t, pool)
 	dir := t.TempDir()
 	if _, err := reports.PublishDirectory(ctx, pool, dir, "https://civiscope.example", time.Now()); err != nil {
 		t.Fatal(err)
@@ -84,6 +89,11 @@ func TestReportPages(t *testing.T) {
 		{"/rapports/barometre/1850", 400, []string{"1850"}},
 		{"/rapports/barometre/2030?par=colour", 400, []string{"colour"}},
 		{"/rapports/donnees", 200, []string{"civiscope-directory", "adoptions.csv", "SHA-256"}},
+		// 7 of 7 said yes: shown with its n. (Hidden cells are tested in
+		// reports/barometer.)
+		{"/rapports/barometre/2025", 200, []string{"<svg", "100 %", "(7/7)", "Taux de réponse"}},
+		{"/rapports/barometre/2025?par=region", 200, []string{"Auvergne-Rhône-Alpes"}},
+		{"/rapports/barometre/2025?format=csv", 200, []string{"question,group,group_label,answer", "uses,all,Ensemble,oui,Oui,7,7,100.0,shown\n"}},
 		{"/rapports/donnees/civiscope-directory/latest/..%2F..%2Fetc%2Fpasswd", 404, nil},
 	}
 	for _, c := range cases {
@@ -105,5 +115,42 @@ func TestReportPages(t *testing.T) {
 	want, _ := os.ReadFile(entries[0])
 	if status, body := get("/rapports/donnees/civiscope-directory/latest/tools.csv"); status != 200 || body != string(want) {
 		t.Errorf("download: %d, %d bytes, want %d", status, len(body), len(want))
+	}
+}
+
+// publishedEdition writes a published barometer 2025 with one yes/no
+// question answered "yes" by 7 communes of Auvergne-Rhône-Alpes.
+func publishedEdition(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	tx := func(fr, en string) xlsform.Text { return xlsform.Text{"fr": fr, "en": en} }
+	f := &xlsform.Form{ID: "webreports", Title: "T", Version: "1", Lists: []string{"yn"},
+		Choices: map[string][]xlsform.Choice{"yn": {{Name: "oui", Label: tx("Oui", "Yes")}, {Name: "non", Label: tx("Non", "No")}}},
+		Questions: []*xlsform.Question{{Type: xlsform.Group, Name: "g", Label: tx("P", "P"), Children: []*xlsform.Question{
+			{Type: xlsform.SelectOne, List: "yn", Name: "uses", Label: tx("Utilisez-vous un outil ?", "Do you use a tool?")}}}}}
+	if _, err := survey.ImportForm(ctx, pool, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := survey.CreateEdition(ctx, pool, survey.NewEdition{Year: 2025, Title: "Baromètre 2025", FormID: "webreports",
+		OpensOn: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), ClosesOn: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := pool.Exec(ctx, `
+	INSERT INTO survey_frame (edition_id, territory_id)
+	SELECT e.id, t.id FROM survey_edition e, (SELECT id FROM territory WHERE kind = 'commune' AND region_code = '84' ORDER BY population DESC LIMIT 10) t;
+	INSERT INTO survey_response (edition_id, territory_id, answers, status, submitted_at)
+	SELECT f.edition_id, f.territory_id,
+	       '{"values":{"uses":{"v":"oui"}}}'::jsonb,
+	       'submitted', now()
+	FROM survey_frame f ORDER BY f.territory_id LIMIT 7;
+	INSERT INTO survey_invitation (edition_id, territory_id, token_hash, expires_at, status)
+	SELECT edition_id, territory_id, sha256(convert_to(territory_id::text, 'UTF8')), now() + interval '1 day', 'submitted' FROM survey_response;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []survey.Status{survey.Open, survey.Closed, survey.Published} {
+		if _, err := survey.SetStatus(ctx, pool, 2025, st); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
