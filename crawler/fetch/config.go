@@ -44,9 +44,6 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// RobotsTTL is how long a host's robots.txt is cached.
 	RobotsTTL time.Duration
-	// IgnoreRobots disables robots.txt, for the explicit `crawl detect URL`
-	// of a single page a person asked for. Crawls never set it.
-	IgnoreRobots bool
 	// Types lists the media types whose bodies are read; others get
 	// ErrUnsupportedType with their status and headers only.
 	Types []string

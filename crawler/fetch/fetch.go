@@ -131,14 +131,12 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (*Response, error) {
 			return resp, fmt.Errorf("%s: %w", u, ErrRedirectLoop)
 		}
 		seen[u.String()] = true
-		if !f.cfg.IgnoreRobots {
-			ok, err := f.robots.allowed(ctx, u)
-			if err != nil {
-				return resp, err
-			}
-			if !ok {
-				return resp, fmt.Errorf("%s: %w", u, ErrDisallowed)
-			}
+		ok, err := f.robots.allowed(ctx, u)
+		if err != nil {
+			return resp, err
+		}
+		if !ok {
+			return resp, fmt.Errorf("%s: %w", u, ErrDisallowed)
 		}
 		hr, err := f.attempts(ctx, u, req, hop == 0, resp)
 		if err != nil {

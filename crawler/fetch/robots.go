@@ -19,10 +19,11 @@ type robotsCache struct {
 }
 
 type robotsEntry struct {
-	ready   chan struct{}
-	data    *robotstxt.RobotsData
-	group   *robotstxt.Group
-	fetched time.Time
+	ready       chan struct{}
+	interrupted bool // the loader's context ended: ask again
+	data        *robotstxt.RobotsData
+	group       *robotstxt.Group
+	fetched     time.Time
 }
 
 func (e *robotsEntry) done() bool {
@@ -51,6 +52,13 @@ func (c *robotsCache) allowed(ctx context.Context, u *url.URL) (bool, error) {
 			e.group = e.data.FindGroup(robotsAgent)
 		}
 		e.fetched = time.Now()
+		if ctx.Err() != nil {
+			// Interrupted, not answered: do not remember "no rules".
+			e.interrupted = true
+			c.mu.Lock()
+			delete(c.hosts, key)
+			c.mu.Unlock()
+		}
 		close(e.ready) // publishes group and fetched to the waiters
 	} else {
 		c.mu.Unlock()
@@ -59,6 +67,9 @@ func (c *robotsCache) allowed(ctx context.Context, u *url.URL) (bool, error) {
 	case <-e.ready:
 	case <-ctx.Done():
 		return false, ctx.Err()
+	}
+	if e.interrupted {
+		return c.allowed(ctx, u)
 	}
 	if e.data == nil {
 		return true, nil
