@@ -7,6 +7,13 @@
 #   LoadCrawlCiviscope <pages/s> req/s <p50> p50-ms <p99> p99-ms
 #   LoadCrawlColly     <pages/s> req/s <p50> p50-ms <p99> p99-ms
 # Colly lives in its own module (bench/colly) to stay out of go.mod.
+#
+# Two settings are worth running: the default (DELAY=0s PARALLEL=8), where
+# the limit is CPU and the database on the machine, and a realistic one
+# (DELAY=10ms PARALLEL=1), where the limit is politeness. Note that Colly's
+# Delay is a pause after each answer, while Civiscope's is a minimum
+# interval between request starts (what robots.txt Crawl-delay means to
+# most crawlers): with 1 request in flight, Colly waits latency + delay.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
