@@ -26,7 +26,10 @@ func seedBench(b *testing.B) {
 			FROM generate_series(1, $1) g ON CONFLICT DO NOTHING`, benchTools); err != nil {
 			b.Fatal(err)
 		}
-		u := newUser(&testing.T{}, account.RoleContributor)
+		u, err := account.Create(ctx, db, account.NewUser{Email: fmt.Sprintf("bench-%d@example.org", time.Now().UnixNano()), Password: "long enough password"})
+		if err != nil {
+			b.Fatal(err)
+		}
 		if _, err := db.Exec(ctx, `INSERT INTO proposal (kind, submitter_id, title, payload)
 			SELECT 'new-tool', $1, 'Proposal ' || g, jsonb_build_object('name', 'Proposal ' || g, 'slug', 'proposal-' || g)
 			FROM generate_series(1, 2000) g`, u.ID); err != nil {
