@@ -135,6 +135,9 @@ type Deps struct {
 	// Search answers /api/v1/search; nil means the embedded PostgreSQL
 	// engine, as the web pages use.
 	Search search.Engine
+	// Now is the clock of rate limits and the response cache; nil means
+	// time.Now (tests pass a clock they move).
+	Now func() time.Time
 }
 
 // API serves /api. It owns its state (limiters, cursor key, rendered
@@ -148,6 +151,9 @@ type API struct {
 	spec    *specDoc
 	cache   *responseCache
 	engine  search.Engine
+	// now is the clock of the rate limits and the response cache; tests
+	// move it instead of sleeping.
+	now func() time.Time
 }
 
 // New builds the API. It fails only if the embedded OpenAPI document is
@@ -168,6 +174,9 @@ func New(d Deps, cfg Config) (*API, error) {
 	if d.Search == nil {
 		d.Search = searchpg.New(db)
 	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	spec, err := loadSpec()
 	if err != nil {
 		return nil, err
@@ -181,6 +190,7 @@ func New(d Deps, cfg Config) (*API, error) {
 		spec:    spec,
 		cache:   newResponseCache(cfg.CacheTTL),
 		engine:  d.Search,
+		now:     d.Now,
 	}, nil
 }
 

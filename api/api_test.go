@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -88,14 +90,39 @@ func (c client) get(path string, header ...string) answer { return c.do("GET", p
 
 // newClient starts the whole server with cfg (generous limits unless set).
 func newClient(t testing.TB, cfg Config) (client, *API) {
+	return newClientAt(t, cfg, nil)
+}
+
+// newClientAt is newClient with a clock for the limits and the cache.
+func newClientAt(t testing.TB, cfg Config, now func() time.Time) (client, *API) {
 	if cfg.IPRate == 0 {
 		cfg.IPRate, cfg.IPBurst = 1e6, 1e6
 	}
 	if cfg.TokenRate == 0 {
 		cfg.TokenRate, cfg.TokenBurst = 1e6, 1e6
 	}
-	srv, a := newTestServer(t, cfg)
+	srv, a := newTestServer(t, cfg, now)
 	return client{t: t, base: srv.URL}, a
+}
+
+// clock is a time source the tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func newToken(t testing.TB, scope token.Scope) (string, *token.Token) {

@@ -87,7 +87,7 @@ func (a *API) cached(next http.Handler) http.Handler {
 			return
 		}
 		key := r.URL.RequestURI()
-		now := time.Now()
+		now := a.now()
 		if e := a.cache.get(key, now); e != nil {
 			if e.link != "" {
 				w.Header().Set("Link", e.link)

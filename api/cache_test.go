@@ -13,7 +13,8 @@ import (
 // (so a change shows after at most the TTL), with its ETag and Link, while
 // errors and private answers are never kept.
 func TestResponseCache(t *testing.T) {
-	c, a := newClient(t, Config{CacheTTL: 300 * time.Millisecond})
+	clk := newClock()
+	c, a := newClientAt(t, Config{CacheTTL: 2 * time.Second}, clk.now)
 	ctx := context.Background()
 	path := "/api/v1/tools/loomio"
 	first := c.get(path)
@@ -33,7 +34,11 @@ func TestResponseCache(t *testing.T) {
 	if nm := c.get(path, "If-None-Match", first.header.Get("ETag")); nm.status != 304 {
 		t.Errorf("cached answer ignores If-None-Match: %d", nm.status)
 	}
-	time.Sleep(350 * time.Millisecond)
+	clk.advance(1900 * time.Millisecond)
+	if still := c.get(path); still.json(t)["name"] != old {
+		t.Errorf("just before the TTL the cache was bypassed: %v", still.json(t)["name"])
+	}
+	clk.advance(200 * time.Millisecond)
 	fresh := c.get(path)
 	if !strings.HasSuffix(fresh.json(t)["name"].(string), "(renamed)") || fresh.header.Get("ETag") == first.header.Get("ETag") {
 		t.Errorf("after the TTL: name %v", fresh.json(t)["name"])
@@ -58,7 +63,7 @@ func TestResponseCache(t *testing.T) {
 		t.Errorf("errors or token lists were cached: %d → %d entries", before, a.cache.size())
 	}
 	// The rate limit still applies to cached answers.
-	lim, _ := newClient(t, Config{CacheTTL: time.Minute, IPRate: 0.1, IPBurst: 2})
+	lim, _ := newClientAt(t, Config{CacheTTL: time.Minute, IPRate: 0.1, IPBurst: 2}, newClock().now)
 	lim.get(path)
 	lim.get(path)
 	lim.get(path).problem(t, 429, "too_many")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -156,16 +157,25 @@ func contractCheck(t testing.TB, doc *openapi3.T, routes chi.Routes, next http.H
 	})
 }
 
-// newTestServer runs the whole server (server.NewRouter with the API
-// mounted) behind the contract check.
-func newTestServer(t testing.TB, cfg Config) (*httptest.Server, *API) {
-	return newTestServerOn(t, db, cfg)
+// testLog writes log lines to the test's output.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
-func newTestServerOn(t testing.TB, pool *pgxpool.Pool, cfg Config) (*httptest.Server, *API) {
+// newTestServer runs the whole server (server.NewRouter with the API
+// mounted) behind the contract check.
+func newTestServer(t testing.TB, cfg Config, now func() time.Time) (*httptest.Server, *API) {
+	return newTestServerOn(t, db, cfg, now)
+}
+
+func newTestServerOn(t testing.TB, pool *pgxpool.Pool, cfg Config, now func() time.Time) (*httptest.Server, *API) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := New(Deps{DB: pool, Log: log}, cfg)
+	// Errors the API logs (internal ones) show in the test's output.
+	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	a, err := New(Deps{DB: pool, Log: log, Now: now}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

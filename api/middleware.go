@@ -53,7 +53,7 @@ func callerToken(ctx context.Context) *token.Token {
 // guessing tokens is as slow as any other anonymous use.
 func (a *API) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now := time.Now()
+		now := a.now()
 		header := r.Header.Get("Authorization")
 		if header == "" {
 			if !a.allow(w, r, &a.limits.ip, "ip:"+a.clientIP(r), now) {

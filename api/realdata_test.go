@@ -45,7 +45,7 @@ func TestShippedDataContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	srv, _ := newTestServerOn(t, pool, Config{IPRate: 1e6, IPBurst: 1e6})
+	srv, _ := newTestServerOn(t, pool, Config{IPRate: 1e6, IPBurst: 1e6}, nil)
 	c := client{t: t, base: srv.URL}
 
 	vendors := map[string]bool{}

@@ -28,6 +28,7 @@ func (a *API) reportRoutes(r chi.Router) {
 	public.Get("/declared-vs-observed", a.reportDeclared)
 	public.Get("/barometer/{year}", a.reportBarometer)
 	public.Get("/barometer/{year}/response-rates", a.reportRates)
+	public.Get("/barometer-series/{concept}", a.reportSeries)
 	public.Get("/releases/{dataset}", a.reportReleases)
 }
 
@@ -229,4 +230,18 @@ func (a *API) reportReleases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"releases": rels})
+}
+
+// reportSeries follows one concept across the published editions.
+func (a *API) reportSeries(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r); err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	pts, err := barometer.Series(r.Context(), a.db, chi.URLParam(r, "concept"), barometer.Options{})
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	a.writeJSON(w, r, http.StatusOK, cachePublic, map[string]any{"concept": chi.URLParam(r, "concept"), "points": pts})
 }

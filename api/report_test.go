@@ -70,6 +70,7 @@ func TestReportEndpoints(t *testing.T) {
 		{"/api/v1/reports/barometer/twenty", 404},
 		{"/api/v1/reports/barometer/2019?by=planet", 400},
 		{"/api/v1/reports/releases/civiscope-directory", 404},
+		{"/api/v1/reports/barometer-series/outils.utilise", 404},
 	}
 	for _, c := range cases {
 		res, err := http.Get(srv.URL + c.path)
