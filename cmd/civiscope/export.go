@@ -58,6 +58,12 @@ func exportCommands() []command {
 			run:     reportSurvival,
 		},
 		{
+			name:    "report series",
+			args:    "CONCEPT",
+			summary: "year-on-year results of the question with this concept, across published editions",
+			run:     reportSeries,
+		},
+		{
 			name:    "report barometer",
 			args:    "YEAR [--by all|kind|bracket|region] [--k K] [--json]",
 			summary: "protected results of a published barometer edition",
@@ -332,6 +338,34 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 			}
 			fmt.Fprintf(w, "  %s\t%s\t%s\n", g.Label, base, strings.Join(cells, "\t"))
 		}
+	}
+	return w.Flush()
+}
+
+func reportSeries(ctx context.Context, a *App, args []string) error {
+	pos, err := parseFlags(newFlags(a, "report series"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errUsage
+	}
+	pool, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	pts, err := barometer.Series(ctx, pool, pos[0], barometer.Options{})
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	for _, p := range pts {
+		v := "·"
+		if p.Cell.Shown && p.Cell.Base > 0 {
+			v = fmt.Sprintf("%.0f %% (n = %d)", p.Cell.Percent, p.Cell.Base)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\n", p.Year, p.Column.Label, v)
 	}
 	return w.Flush()
 }
