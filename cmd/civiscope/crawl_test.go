@@ -44,7 +44,7 @@ func TestCrawlDetectURLs(t *testing.T) {
 	}
 
 	a, out, _ = testApp("")
-	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", s.URL + "/"}); code != 0 {
+	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", s.URL + "/", "--delay", "0"}); code != 0 {
 		t.Fatalf("nothing detected must exit 0, got %d", code)
 	}
 	var res []urlResult
@@ -61,7 +61,7 @@ func TestCrawlDetectURLs(t *testing.T) {
 		t.Errorf("no argument: exit %d, want usage", code)
 	}
 	a, out, _ = testApp("")
-	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/prive/x"}); code != 1 || !strings.Contains(out.String(), "robots.txt") {
+	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/prive/x", "--delay", "0"}); code != 1 || !strings.Contains(out.String(), "robots.txt") {
 		t.Errorf("disallowed page: exit %d, %s", code, out)
 	}
 }
