@@ -109,6 +109,8 @@ func view(needed []string) (table, count string) {
 		return "report_adoption_year", "sum(n)"
 	case has("tool_id category"):
 		return "report_adoption_share", "sum(n)"
+	case has("year category adopter_kind bracket region"):
+		return "report_adoption_region", "sum(n)"
 	case has("year category adopter_kind bracket departement region"):
 		return "report_adoption_place", "sum(n)"
 	case has("year end_year status tool_id category"):
