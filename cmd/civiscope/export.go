@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,16 +105,9 @@ func exportEdition(ctx context.Context, a *App, args []string) error {
 	dir := fs.String("dir", "opendata", "where releases are written")
 	k := fs.Int("k", 5, "smallest number of respondents a published cell may count")
 	weighted := fs.Bool("weighted", false, "add post-stratified percentages")
-	pos, err := parseFlags(fs, args)
+	year, err := yearArg(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
-	}
-	year, err := strconv.Atoi(pos[0])
-	if err != nil {
-		return fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
 	}
 	pool, err := a.openMigrated(ctx)
 	if err != nil {
@@ -280,16 +274,9 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 	by := fs.String("by", "all", "breakdown: all, kind, bracket or region")
 	k := fs.Int("k", 5, "smallest publishable cell")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
+	year, err := yearArg(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
-	}
-	year, err := strconv.Atoi(pos[0])
-	if err != nil {
-		return fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
 	}
 	dim, err := barometer.ParseDimension(*by)
 	if err != nil {
@@ -382,4 +369,20 @@ func (a *App) reportsMount(ctx context.Context, pool *pgxpool.Pool) (server.Moun
 	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
 	go sched.Run(ctx) //nolint:errcheck // Run logs its own failures and returns nil
 	return rp.Mount(), nil
+}
+
+// yearArg parses the flags and the one YEAR argument of an edition command.
+func yearArg(fs *flag.FlagSet, args []string) (int, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) != 1 {
+		return 0, errUsage
+	}
+	year, err := strconv.Atoi(pos[0])
+	if err != nil {
+		return 0, fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
+	}
+	return year, nil
 }
