@@ -242,7 +242,7 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	status := server.HTTPStatus(err)
 	v := errorView{Status: status}
 	if status >= 500 {
-		r.log.Error("request failed", "path", req.URL.Path, "err", err, "request_id", middleware.GetReqID(req.Context()))
+		r.log.Error("request failed", "route", server.RouteOf(req), "err", err, "request_id", middleware.GetReqID(req.Context()))
 	} else {
 		v.Message = civiscope.ErrorMessage(err)
 		v.Fields = civiscope.ErrorFields(err)
