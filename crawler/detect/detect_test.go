@@ -184,6 +184,19 @@ func TestExtractLinks(t *testing.T) {
 	}
 }
 
+func TestRequiredLiterals(t *testing.T) {
+	got := requiredLiterals(`<title>\s*Loomio\s*</title>`)
+	if strings.Join(got, "|") != "<title>|loomio|</title>" {
+		t.Errorf("got %q", got)
+	}
+	if got := requiredLiterals(`a|b`); len(got) != 0 {
+		t.Errorf("alternation: %q", got)
+	}
+	if !mayMatch([]byte("<title> loomio </title>"), requiredLiterals(`<title>\s*Loomio\s*</title>`)) {
+		t.Error("a real match was filtered out")
+	}
+}
+
 func TestRequiredLiteral(t *testing.T) {
 	for in, want := range map[string]string{
 		`Decidim\.config\.set\(`:                       "decidim.config.set(",

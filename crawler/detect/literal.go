@@ -7,10 +7,51 @@ import (
 	"unicode"
 )
 
-// requiredLiteral returns a lower-cased string that every match of the
-// pattern must contain, or "" if there is none. Detection first looks for it
+// requiredLiterals returns lower-cased strings that every match of the
+// pattern must contain (the literal runs of its top-level sequence), none
+// when it has no such run. Detection first looks for it
 // with a plain byte search: case-insensitive regexps get no literal prefix
 // optimisation in Go, and most rules never match most pages.
+func requiredLiterals(expr string) []string {
+	re, err := syntax.Parse(expr, syntax.Perl|syntax.FoldCase)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	var out []string
+	if re.Op == syntax.OpConcat {
+		var run []rune
+		flush := func() {
+			if s := literalText(run); len(s) >= 3 {
+				out = append(out, s)
+			}
+			run = nil
+		}
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpLiteral {
+				run = append(run, sub.Rune...)
+				continue
+			}
+			flush()
+		}
+		flush()
+	}
+	if l := longestLiteral(re); l != "" && !contains(out, l) {
+		out = append(out, l)
+	}
+	return out
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// requiredLiteral is the longest of them, "" if none.
 func requiredLiteral(expr string) string {
 	re, err := syntax.Parse(expr, syntax.Perl|syntax.FoldCase)
 	if err != nil {
@@ -71,6 +112,11 @@ func lowerASCII(b []byte) []byte {
 	return out
 }
 
-func mayMatch(lower []byte, lit string) bool {
-	return lit == "" || bytes.Contains(lower, []byte(lit))
+func mayMatch(lower []byte, lits []string) bool {
+	for _, l := range lits {
+		if !bytes.Contains(lower, []byte(l)) {
+			return false
+		}
+	}
+	return true
 }

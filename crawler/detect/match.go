@@ -68,7 +68,7 @@ func (rs *Rules) DetectExtracted(p Page, doc *Document) []Detection {
 			}
 		}
 		for _, pt := range t.html {
-			if !mayMatch(lower, pt.literal) {
+			if !mayMatch(lower, pt.literals) {
 				continue
 			}
 			if loc := pt.re.FindSubmatchIndex(p.Body); loc != nil {

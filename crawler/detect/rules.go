@@ -60,7 +60,7 @@ type pattern struct {
 	key        string // meta name, header or cookie name
 	src        string
 	re         *regexp.Regexp // nil: presence is enough
-	literal    string         // lower-cased text every match contains
+	literals   []string       // lower-cased texts every match contains
 	confidence int
 	version    string
 }
@@ -344,7 +344,7 @@ func parsePattern(kind, key, s string) (pattern, error) {
 		return p, fmt.Errorf("%s pattern %q: %w", kind, p.src, err)
 	}
 	p.re = re
-	p.literal = requiredLiteral(p.src)
+	p.literals = requiredLiterals(p.src)
 	return p, nil
 }
 
