@@ -14,6 +14,8 @@ func messages() []Message {
 		{"layout.territories", "Territoires", "Territories"},
 		{"layout.peers", "Collectivités comme la mienne", "Collectivités like mine"},
 		{"layout.compare", "Comparer", "Compare"},
+		{"layout.reports", "Rapports et données", "Reports and data"},
+		{"layout.account", "Contribuer · Mon compte", "Contribute · My account"},
 		{"layout.switch", "Langue", "Language"},
 		{"layout.switch.label", "Read this page in English", "Lire cette page en français"},
 		{"layout.footer", "Pied de page", "Footer"},

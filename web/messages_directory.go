@@ -33,6 +33,7 @@ func directoryMessages() []Message {
 		// Tool page.
 		{"tool.compare", "Comparer avec d’autres outils", "Compare with other tools"},
 		{"tool.suggest", "Suggérer une modification", "Suggest a change"},
+		{"tool.claim", "Vous éditez cet outil ? Revendiquez la fiche", "Do you make this tool? Claim the listing"},
 		{"tool.declare", "Signaler une adoption", "Report an adoption"},
 		{"tool.profile", "Profil", "Profile"},
 		{"tool.categories", "Catégories", "Categories"},
