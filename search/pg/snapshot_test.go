@@ -55,3 +55,57 @@ func TestSnapshotFollowsUpsertsAndDeletes(t *testing.T) {
 		t.Fatalf("after delete: %d", n)
 	}
 }
+
+// TestConcurrentSearchesDuringWrites runs searches from several goroutines
+// while another engine writes; with -race it checks that sharing one
+// snapshot between searches is safe, and every answer stays consistent.
+func TestConcurrentSearchesDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	reader, writer := pg.New(db), pg.New(db)
+	done := make(chan struct{})
+	errs := make(chan error, 16)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				r, err := reader.Search(ctx, search.Query{Text: "concurrentia", Facets: true, Sort: search.SortName})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if n := r.Count("type", "tool"); n != r.Total {
+					t.Errorf("facet count %d, total %d", n, r.Total)
+				}
+			}
+		}()
+	}
+	for i := 0; i < 20; i++ {
+		d := search.Document{ID: search.DocID(search.TypeTool, int64(800000+i)), Type: search.TypeTool, EntityID: int64(800000 + i),
+			Slug: "c", Name: "Concurrentia", UpdatedAt: time.Now(), Facets: map[string][]string{"type": {"tool"}}}
+		b := search.Batch{Upserts: []search.Document{d}}
+		if i%3 == 2 {
+			b = search.Batch{Deletes: []string{search.DocID(search.TypeTool, int64(800000+i-1))}}
+		}
+		if err := writer.Apply(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := reader.Search(ctx, search.Query{Text: "concurrentia"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 20-2*6 {
+		t.Errorf("after the writes: %d documents, want %d", r.Total, 20-2*6)
+	}
+}
