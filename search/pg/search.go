@@ -25,23 +25,37 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		return nil, err
 	}
 	clauses := search.Analyze(q.Text)
-	terms, err := e.prepare(ctx, clauses)
-	if err != nil {
-		return nil, err
-	}
-	match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, terms)
-
+	// One round trip in the common case: the word lookups, the table's seq
+	// and the matches go together, the matches optimistically without typo
+	// corrections; only when a word needs some are they matched again.
+	tm := terms{}
 	batch := &pgx.Batch{}
+	if sql, args := prepareSQL(clauses); sql != "" {
+		batch.Queue(sql, args...).Query(func(rows pgx.Rows) error { return tm.read(rows) })
+	}
 	var tableSeq int64
 	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
 	var matched, inTitle, inHead []int64
-	if match != "" {
-		batch.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
-		batch.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
+	queueMatch := func(b *pgx.Batch, t terms) bool {
+		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t)
+		if match == "" {
+			return false
+		}
+		b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
+		b.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
+		return true
 	}
+	text := queueMatch(batch, nil)
 	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	if len(tm.corrections()) > 0 {
+		again := &pgx.Batch{}
+		queueMatch(again, tm)
+		if err := e.db.SendBatch(ctx, again).Close(); err != nil {
+			return nil, fmt.Errorf("search %q: %w", q.Text, err)
+		}
 	}
 	s, err := e.snaps.get(ctx, e.db, tableSeq)
 	if err != nil {
@@ -52,7 +66,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	// filter: values of one facet OR-ed, facets AND-ed.
 	var found bitset
 	var tier []int16
-	if match == "" {
+	if !text {
 		found = slices.Clone(s.live)
 	} else {
 		tier = make([]int16, len(s.docNo))
@@ -116,7 +130,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		FROM unnest($1::bigint[]) WITH ORDINALITY AS o(doc_no, n) JOIN search_document d ON d.doc_no = o.doc_no`, nos).Scan(&hitsJSON); err != nil {
 		return nil, fmt.Errorf("search %q: read hits: %w", q.Text, err)
 	}
-	m := search.NewMatcher(clauses, terms.corrections(), terms.stems())
+	m := search.NewMatcher(clauses, tm.corrections(), tm.stems())
 	if res.Hits, err = hits(hitsJSON, m); err != nil {
 		return nil, err
 	}
@@ -282,12 +296,11 @@ func (t terms) stems() []string {
 	return out
 }
 
-// prepare looks every query word up in one round trip: its French stem, and
-// for a word of 5 letters or more that no document contains (as a word, or
-// as a prefix for the last one), the vocabulary words most similar by
-// trigrams (pg_trgm), kept when within the typo budget.
-func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error) {
-	out := terms{}
+// prepareSQL looks every query word up: its French stem, and for a word of
+// 5 letters or more that no document contains (as a word, or as a prefix
+// for the last one), the vocabulary words most similar by trigrams
+// (pg_trgm); terms.read keeps those within the typo budget.
+func prepareSQL(cs []search.Clause) (string, []any) {
 	var words []string
 	var prefix, fuzzy []bool
 	for _, c := range cs {
@@ -303,32 +316,31 @@ func (e *Engine) prepare(ctx context.Context, cs []search.Clause) (terms, error)
 		}
 	}
 	if len(words) == 0 {
-		return out, nil
+		return "", nil
 	}
-	rows, err := e.db.Query(ctx, `SELECT w.word, coalesce((ts_lexize('french_stem', w.word))[1], ''),
+	return `SELECT w.word, coalesce((ts_lexize('french_stem', w.word))[1], ''),
 		CASE WHEN w.fuzzy AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w.word)
 			AND NOT (w.prefix AND EXISTS (SELECT 1 FROM search_word s WHERE s.word > w.word AND s.word < w.word || chr(1114111)))
 		THEN ARRAY(SELECT search_similar_words(w.word, 30)) END
-		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, words, prefix, fuzzy)
-	if err != nil {
-		return nil, fmt.Errorf("look up search words: %w", err)
-	}
-	defer rows.Close()
+		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, []any{words, prefix, fuzzy}
+}
+
+func (t terms) read(rows pgx.Rows) error {
 	for rows.Next() {
 		var w string
 		var info termInfo
 		var near []string
 		if err := rows.Scan(&w, &info.stem, &near); err != nil {
-			return nil, fmt.Errorf("look up search words: %w", err)
+			return fmt.Errorf("look up search words: %w", err)
 		}
 		for _, c := range near {
 			if search.WithinTypos(w, c) {
 				info.corrections = append(info.corrections, c)
 			}
 		}
-		out[w] = info
+		t[w] = info
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // matchSQL is the statement returning the matching doc_no (search_match),
