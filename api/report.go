@@ -67,12 +67,23 @@ func (a *API) reportAdoptions(w http.ResponseWriter, r *http.Request) {
 	a.writeJSON(w, r, http.StatusOK, cachePublic, b)
 }
 
+// reportShares returns each tool's share within its category: the top 20
+// per category unless ?top= says otherwise (1 to 10,000).
 func (a *API) reportShares(w http.ResponseWriter, r *http.Request) {
-	f, ok := a.trendFilter(w, r)
+	f, ok := a.trendFilter(w, r, "top")
 	if !ok {
 		return
 	}
-	shares, at, err := reports.ToolShares(r.Context(), a.db, f)
+	top := 20
+	if v := r.URL.Query().Get("top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			a.problem(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "top", Message: "must be a whole number between 1 and 10000"}}))
+			return
+		}
+		top = n
+	}
+	shares, at, err := reports.ToolShares(r.Context(), a.db, f, top)
 	if err != nil {
 		a.problem(w, r, err)
 		return

@@ -62,6 +62,7 @@ func TestReportEndpoints(t *testing.T) {
 		{"/api/v1/reports/adoptions/planet", 404},
 		{"/api/v1/reports/adoptions/year?tool=ghost", 404},
 		{"/api/v1/reports/shares", 200},
+		{"/api/v1/reports/shares?top=0", 400},
 		{"/api/v1/reports/flows?from=2015", 200},
 		{"/api/v1/reports/survival?cohort=abc", 400},
 		{"/api/v1/reports/survival", 200},

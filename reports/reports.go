@@ -30,7 +30,7 @@ import (
 // views lists the materialised views in dependency order (region is
 // built from place).
 func views() []string {
-	return []string{"report_adoption", "report_adoption_time", "report_adoption_place", "report_adoption_year", "report_adoption_share", "report_adoption_region"}
+	return []string{"report_adoption", "report_adoption_time", "report_adoption_place", "report_adoption_year", "report_adoption_share", "report_adoption_region", "report_tool_share"}
 }
 
 // Refresh rebuilds the report views from the directory. Readers keep seeing

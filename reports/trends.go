@@ -313,18 +313,33 @@ type Share struct {
 }
 
 // ToolShares returns each tool's share of the adoptions within its
-// category, largest first within each category in taxonomy order.
-func ToolShares(ctx context.Context, db postgres.Querier, f Filter) ([]Share, time.Time, error) {
+// category, largest first within each category in taxonomy order; top > 0
+// keeps the top tools of each category (the category total still counts
+// them all). Without filters other than the category, it reads the ranked
+// view; otherwise it computes the shares under the filter.
+func ToolShares(ctx context.Context, db postgres.Querier, f Filter, top int) ([]Share, time.Time, error) {
 	conds, cols, args, err := where(ctx, db, f)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	table, count := view(append(cols, "tool_id", "category"))
-	q := fmt.Sprintf(`SELECT r.category, t.slug, t.name, %s FROM %s r JOIN tool t ON t.id = r.tool_id WHERE r.category <> ''`, count, table)
-	for _, c := range conds {
-		q += " AND r." + c
+	var q string
+	if len(cols) == 0 || (len(cols) == 1 && cols[0] == "category") {
+		q = `SELECT r.category, t.slug, t.name, r.n, r.total FROM report_tool_share r JOIN tool t ON t.id = r.tool_id WHERE true`
+		for _, c := range conds {
+			q += " AND r." + c
+		}
+		if top > 0 {
+			args = append(args, top)
+			q += fmt.Sprintf(" AND r.rank <= $%d", len(args))
+		}
+	} else {
+		table, count := view(append(cols, "tool_id", "category"))
+		q = fmt.Sprintf(`SELECT r.category, t.slug, t.name, %s, 0 FROM %s r JOIN tool t ON t.id = r.tool_id WHERE r.category <> ''`, count, table)
+		for _, c := range conds {
+			q += " AND r." + c
+		}
+		q += " GROUP BY r.category, t.slug, t.name"
 	}
-	q += " GROUP BY r.category, t.slug, t.name"
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("tool shares: %w", err)
@@ -333,13 +348,15 @@ func ToolShares(ctx context.Context, db postgres.Querier, f Filter) ([]Share, ti
 	totals := map[string]int{}
 	for rows.Next() {
 		var s Share
-		var n int64
-		if err := rows.Scan(&s.Category, &s.Tool, &s.ToolName, &n); err != nil {
+		var n, total int64
+		if err := rows.Scan(&s.Category, &s.Tool, &s.ToolName, &n, &total); err != nil {
 			rows.Close()
 			return nil, time.Time{}, fmt.Errorf("tool shares: %w", err)
 		}
-		s.N = int(n)
-		totals[s.Category] += s.N
+		s.N, s.Total = int(n), int(total)
+		if total == 0 {
+			totals[s.Category] += s.N
+		}
 		out = append(out, s)
 	}
 	rows.Close()
@@ -347,14 +364,17 @@ func ToolShares(ctx context.Context, db postgres.Querier, f Filter) ([]Share, ti
 		return nil, time.Time{}, fmt.Errorf("tool shares: %w", err)
 	}
 	pos := map[string]int{}
+	labels := map[string]directory.Category{}
 	for i, c := range directory.Categories() {
 		pos[c.Slug] = i
+		labels[c.Slug] = c
 	}
 	for i := range out {
-		out[i].Total = totals[out[i].Category]
+		if out[i].Total == 0 {
+			out[i].Total = totals[out[i].Category]
+		}
 		out[i].Percent = 100 * float64(out[i].N) / float64(out[i].Total)
-		c, _ := directory.CategoryBySlug(out[i].Category)
-		out[i].Label = c.Label
+		out[i].Label = labels[out[i].Category].Label
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -366,6 +386,17 @@ func ToolShares(ctx context.Context, db postgres.Querier, f Filter) ([]Share, ti
 		}
 		return a.Tool < b.Tool
 	})
+	if top > 0 {
+		kept := out[:0]
+		seen := map[string]int{}
+		for _, s := range out {
+			if seen[s.Category] < top {
+				kept = append(kept, s)
+			}
+			seen[s.Category]++
+		}
+		out = kept
+	}
 	at, err := AsOf(ctx, db)
 	return out, at, err
 }

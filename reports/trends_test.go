@@ -125,9 +125,24 @@ func TestAdoptionBreakdowns(t *testing.T) {
 func TestToolSharesAndFlows(t *testing.T) {
 	crafted(t)
 	ctx := context.Background()
-	shares, _, err := reports.ToolShares(ctx, db, reports.Filter{})
+	shares, _, err := reports.ToolShares(ctx, db, reports.Filter{}, 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The top 1 of consultation is alpha, still out of all 5 adoptions.
+	top, _, err := reports.ToolShares(ctx, db, reports.Filter{Category: "consultation"}, 1)
+	if err != nil || len(top) != 1 || top[0].Tool != "alpha" || top[0].Total != 5 {
+		t.Errorf("top 1 of consultation: %+v, %v", top, err)
+	}
+	// Under a place filter the shares are computed, not read ranked.
+	ara, _, err := reports.ToolShares(ctx, db, reports.Filter{Region: "84"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ara {
+		if s.Category == "consultation" && s.Tool == "alpha" && (s.N != 2 || s.Total != 3) {
+			t.Errorf("alpha in consultation in ARA: %+v, want 2 of 3", s)
+		}
 	}
 	got := map[string]reports.Share{}
 	for _, s := range shares {

@@ -74,7 +74,11 @@ func BenchmarkTrendQueries(b *testing.B) {
 		{"departement/category", dim(reports.ByDepartement, reports.Filter{Category: "consultation"})},
 		{"departement/tool", dim(reports.ByDepartement, reports.Filter{Tool: mid})},
 		{"kind-bracket/region", dim(reports.ByKindBracket, reports.Filter{Region: "84"})},
-		{"shares", func() error { _, _, err := reports.ToolShares(ctx, db, reports.Filter{}); return err }},
+		{"shares", func() error { _, _, err := reports.ToolShares(ctx, db, reports.Filter{}, 20); return err }},
+		{"shares/region", func() error {
+			_, _, err := reports.ToolShares(ctx, db, reports.Filter{Region: "84", Category: "consultation"}, 20)
+			return err
+		}},
 		{"flows", func() error { _, err := reports.Flows(ctx, db, reports.Filter{}); return err }},
 		{"survival", func() error { _, err := reports.ToolSurvival(ctx, db, 5, time.Now()); return err }},
 	}
