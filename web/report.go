@@ -82,6 +82,8 @@ func (s *Reports) Mount() server.Mount {
 			r.Get("/", s.index)
 			r.Get("/adoptions/{dim}", s.adoptions)
 			r.Get("/survie", s.survival)
+			r.Get("/parts", s.shares)
+			r.Get("/flux", s.flows)
 			r.Get("/barometre/{year}", s.barometer)
 			r.Get("/donnees", s.openData)
 			r.Get("/donnees/{dataset}/{version}/{file}", s.download)
@@ -102,6 +104,8 @@ func (s *Reports) index(w http.ResponseWriter, r *http.Request) {
 	for _, d := range reports.Dimensions() {
 		dims = append(dims, link{"/rapports/adoptions/" + d.Value, d.Label.In(lang(r))})
 	}
+	dims = append(dims, link{"/rapports/parts", pickText(lang(r), "Part de chaque outil dans sa catégorie", "Each tool's share of its category")},
+		link{"/rapports/flux", pickText(lang(r), "Entrées et sorties d'outils", "Tools entering and leaving")})
 	s.rd.Render(w, r, http.StatusOK, "report_index", map[string]any{"Dimensions": dims, "Years": years})
 }
 
@@ -392,4 +396,91 @@ func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s has no file %q", dataset, rel.Version, file))
+}
+
+// shares shows the ten most adopted tools of each category with their
+// share of the category.
+func (s *Reports) shares(w http.ResponseWriter, r *http.Request) {
+	f, err := reports.ParseFilter(r.URL.Query().Get)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	top := 10
+	if wantsCSV(r) {
+		top = 0
+	}
+	shares, at, err := reports.ToolShares(r.Context(), s.db, f, top)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	l := lang(r)
+	if wantsCSV(r) {
+		var rows [][]string
+		for _, sh := range shares {
+			rows = append(rows, []string{sh.Category, sh.Tool, sh.ToolName, strconv.Itoa(sh.N), strconv.Itoa(sh.Total), strconv.FormatFloat(sh.Percent, 'f', 1, 64)})
+		}
+		writeCSV(w, "parts-outils.csv", []string{"category", "tool", "tool_name", "adoptions", "category_total", "percent"}, rows)
+		return
+	}
+	type group struct {
+		Label  string
+		Total  int
+		Chart  template.HTML
+		Shares []reports.Share
+	}
+	var groups []group
+	for _, sh := range shares {
+		if len(groups) == 0 || groups[len(groups)-1].Shares[0].Category != sh.Category {
+			groups = append(groups, group{Label: sh.Label.In(l), Total: sh.Total})
+		}
+		g := &groups[len(groups)-1]
+		g.Shares = append(g.Shares, sh)
+	}
+	for i := range groups {
+		var bars []chart.Bar
+		for _, sh := range groups[i].Shares {
+			bars = append(bars, chart.Bar{Label: sh.ToolName, Value: int(sh.Percent + 0.5)})
+		}
+		groups[i].Chart = chart.Bars(bars, func(v int) string { return strconv.Itoa(v) + " %" })
+	}
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	s.rd.Render(w, r, http.StatusOK, "report_shares", map[string]any{"Groups": groups, "AsOf": at, "CSV": r.URL.Path + "?" + q.Encode()})
+}
+
+// flows shows tools entering and leaving, and adoptions starting and
+// ending, per year.
+func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
+	f, err := reports.ParseFilter(r.URL.Query().Get)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	flows, err := reports.Flows(r.Context(), s.db, f)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	l := lang(r)
+	if wantsCSV(r) {
+		var rows [][]string
+		for _, fl := range flows {
+			rows = append(rows, []string{strconv.Itoa(fl.Year), strconv.Itoa(fl.ToolsEntered), strconv.Itoa(fl.ToolsExited), strconv.Itoa(fl.AdoptionsStarted), strconv.Itoa(fl.AdoptionsEnded)})
+		}
+		writeCSV(w, "entrees-sorties.csv", []string{"year", "tools_entered", "tools_exited", "adoptions_started", "adoptions_ended"}, rows)
+		return
+	}
+	var in, out []svg.Point
+	for _, fl := range flows {
+		in = append(in, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsEntered)})
+		out = append(out, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsExited)})
+	}
+	title := pickText(l, "Entrées et sorties d'outils par année", "Tools entering and leaving, per year")
+	pic := svg.Lines(svg.Chart{ID: "flows", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
+		XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: pickText(l, "entrées", "entered"), Points: in}, {Name: pickText(l, "sorties", "left"), Points: out}}})
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	s.rd.Render(w, r, http.StatusOK, "report_flows", map[string]any{"Title": title, "Chart": pic, "Flows": flows, "CSV": r.URL.Path + "?" + q.Encode()})
 }

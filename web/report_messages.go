@@ -49,6 +49,12 @@ func reportMessages() []Message {
 		{"report.frame", "Base de sondage", "Frame"},
 		{"report.responded", "Ont répondu", "Responded"},
 		{"report.chartof", "Pourcentages affichés dans le tableau qui suit, avec leurs effectifs.", "Percentages shown in the table below, with their n."},
+		{"report.shares", "Part de chaque outil dans sa catégorie", "Each tool's share of its category"},
+		{"report.tool", "Outil", "Tool"},
+		{"report.entered", "Outils entrés", "Tools entered"},
+		{"report.left", "Outils disparus", "Tools gone"},
+		{"report.started", "Adoptions commencées", "Adoptions started"},
+		{"report.ended", "Adoptions terminées", "Adoptions ended"},
 		{"report.version", "Version %s, publiée le %s", "Version %s, published %s"},
 	}
 }
