@@ -33,8 +33,15 @@ func NewScheduler(pool *pgxpool.Pool, root, homepage string, log *slog.Logger) *
 // WithClock replaces the scheduler's clock (tests).
 func (s *Scheduler) WithClock(now func() time.Time) *Scheduler { s.now = now; return s }
 
-// Run publishes when due until ctx ends.
+// Run publishes when due until ctx ends. The first check waits a few
+// minutes, so that a restart does not compete with start-up work (and a
+// short-lived server, such as a test's, writes nothing).
 func (s *Scheduler) Run(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-time.After(5 * time.Minute):
+	}
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
