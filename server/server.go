@@ -33,6 +33,7 @@ func NewRouter(d Deps, mounts ...Mount) http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(logRequests(d.Log))
 	r.Use(recoverPanics(d.Log))
+	r.Use(rejectNUL)
 	r.Get("/healthz", health(d.Pool))
 	for _, m := range mounts {
 		m(r)

@@ -46,3 +46,42 @@ func TestPanicBecomes500(t *testing.T) {
 		t.Errorf("status %d, want 500", rec.Code)
 	}
 }
+
+func TestNULIsRefusedBeforeHandlers(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	reached := 0
+	h := NewRouter(Deps{Log: log}, func(r chi.Router) {
+		r.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
+			reached++
+			if err := r.ParseForm(); err != nil {
+				t.Errorf("a clean body became unreadable: %v", err)
+			}
+			_, _ = w.Write([]byte(r.PostForm.Get("name")))
+		})
+	})
+	for _, c := range []struct {
+		method, target, body string
+		want                 int
+	}{
+		{"GET", "/form?q=a%00b", "", 400},
+		{"POST", "/form", "name=Ville%00de", 400},
+		{"POST", "/form", "name=Ville+de+Nanterre", 200},
+		{"GET", "/form?q=100%25", "", 200},
+	} {
+		req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
+		if c.body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s %s %q: %d, want %d", c.method, c.target, c.body, rec.Code, c.want)
+		}
+		if c.want == 200 && c.body != "" && rec.Body.String() != "Ville de Nanterre" {
+			t.Errorf("the body did not reach the handler intact: %q", rec.Body.String())
+		}
+	}
+	if reached != 2 {
+		t.Errorf("handler reached %d times, want 2 (the clean requests only)", reached)
+	}
+}
