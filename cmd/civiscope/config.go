@@ -18,6 +18,9 @@ type Config struct {
 	LogLevel    slog.Level
 	API         api.Config         // API_* variables: rate limits, body limit, cursor key
 	SMTP        account.SMTPConfig // SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD
+	// CrawlSchedule (CRAWL_SCHEDULE=on) lets serve crawl real sites on a
+	// schedule; off by default so that `make run` and tests contact no one.
+	CrawlSchedule bool
 }
 
 // DefaultDatabaseURL is the project-local cluster that `make run` starts.
@@ -33,6 +36,10 @@ func LoadConfig(getenv func(string) string) Config {
 		MeiliAPIKey: getenv("MEILI_API_KEY"),
 		API:         api.LoadConfig(getenv),
 		SMTP:        account.LoadSMTPConfig(getenv),
+	}
+	switch strings.ToLower(getenv("CRAWL_SCHEDULE")) {
+	case "on", "1", "true", "yes":
+		c.CrawlSchedule = true
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL

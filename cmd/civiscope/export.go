@@ -360,14 +360,14 @@ func reportSeries(ctx context.Context, a *App, args []string) error {
 // reportsMount serves the report pages and starts the daily open-data
 // job, which stops with ctx. Releases go to ./opendata, as with
 // `civiscope export directory`.
-func (a *App) reportsMount(ctx context.Context, pool *pgxpool.Pool) (server.Mount, error) {
+func (a *App) reportsMount(pool *pgxpool.Pool, bg *background) (server.Mount, error) {
 	const dir = "opendata"
 	rp, err := web.NewReports(web.ReportsDeps{Log: a.Log, Pool: pool, OpenDataDir: dir})
 	if err != nil {
 		return nil, err
 	}
 	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
-	go sched.Run(ctx) //nolint:errcheck // Run logs its own failures and returns nil
+	bg.Go("open-data releases", sched.Run)
 	return rp.Mount(), nil
 }
 

@@ -32,7 +32,18 @@ func serve(ctx context.Context, a *App, args []string) error {
 	if err := a.bootstrap(ctx, pool); err != nil {
 		return err
 	}
-	mounts, err := a.mounts(ctx, pool)
+	// Deferred after pool.Close, so it runs first: jobs stop before the pool.
+	bg := newBackground(ctx, a.Log)
+	defer bg.Wait()
+	if a.Config.CrawlSchedule {
+		sched, err := a.crawlScheduler(pool)
+		if err != nil {
+			return err
+		}
+		bg.Go("crawler", sched.Run)
+		a.Log.Info("crawler scheduler on: liveness every 6 h, discovery and catalogues weekly")
+	}
+	mounts, err := a.mounts(ctx, pool, bg)
 	if err != nil {
 		return err
 	}
@@ -43,7 +54,7 @@ func serve(ctx context.Context, a *App, args []string) error {
 }
 
 // mounts lists the parts of the site that serve attaches to the router.
-func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, error) {
+func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, bg *background) ([]server.Mount, error) {
 	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool})
 	if err != nil {
 		return nil, err
@@ -60,7 +71,7 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool) ([]server.Mount, e
 	if err != nil {
 		return nil, err
 	}
-	reportsMount, err := a.reportsMount(ctx, pool)
+	reportsMount, err := a.reportsMount(pool, bg)
 	if err != nil {
 		return nil, err
 	}
