@@ -3,10 +3,12 @@ package pg
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,24 +39,44 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
 	var matched, inTitle, inHead []int64
-	queueMatch := func(b *pgx.Batch, t terms) bool {
+	// The relevance tiers go on a second connection, in parallel with the
+	// rest: on a broad query each statement takes milliseconds.
+	queueMatch := func(b, tiers *pgx.Batch, t terms) bool {
 		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t)
 		if match == "" {
 			return false
 		}
 		b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
-		b.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
+		tiers.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
 		return true
 	}
-	text := queueMatch(batch, nil)
-	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	send := func(b, tiers *pgx.Batch) error {
+		var wg sync.WaitGroup
+		var tierErr error
+		if tiers.Len() > 0 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tierErr = e.db.SendBatch(ctx, tiers).Close()
+			}()
+		}
+		err := e.db.SendBatch(ctx, b).Close()
+		wg.Wait()
+		if err = errors.Join(err, tierErr); err != nil {
+			return fmt.Errorf("search %q: %w", q.Text, err)
+		}
+		return nil
+	}
+	tiers := &pgx.Batch{}
+	text := queueMatch(batch, tiers, nil)
+	if err := send(batch, tiers); err != nil {
+		return nil, err
 	}
 	if len(tm.corrections()) > 0 {
-		again := &pgx.Batch{}
-		queueMatch(again, tm)
-		if err := e.db.SendBatch(ctx, again).Close(); err != nil {
-			return nil, fmt.Errorf("search %q: %w", q.Text, err)
+		again, tiers := &pgx.Batch{}, &pgx.Batch{}
+		queueMatch(again, tiers, tm)
+		if err := send(again, tiers); err != nil {
+			return nil, err
 		}
 	}
 	s, err := e.snaps.get(ctx, e.db, tableSeq)
