@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
 )
@@ -43,7 +44,12 @@ func serve(ctx context.Context, a *App, args []string) error {
 		bg.Go("crawler", sched.Run)
 		a.Log.Info("crawler scheduler on: liveness every 6 h, discovery and catalogues weekly")
 	}
-	mounts, err := a.mounts(ctx, pool, bg)
+	engine, waitSearch, err := a.startSearch(ctx, pool)
+	if err != nil {
+		return err
+	}
+	defer waitSearch()
+	mounts, err := a.mounts(ctx, pool, engine, bg)
 	if err != nil {
 		return err
 	}
@@ -54,12 +60,12 @@ func serve(ctx context.Context, a *App, args []string) error {
 }
 
 // mounts lists the parts of the site that serve attaches to the router.
-func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, bg *background) ([]server.Mount, error) {
-	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool})
+func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, engine search.Engine, bg *background) ([]server.Mount, error) {
+	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool, Search: engine})
 	if err != nil {
 		return nil, err
 	}
-	apiMount, err := a.apiMount(pool, nil)
+	apiMount, err := a.apiMount(pool, engine)
 	if err != nil {
 		return nil, err
 	}
