@@ -23,6 +23,11 @@ if [ -x scripts/browser.sh ]; then
 	export CIVISCOPE_CHROMIUM
 fi
 
+if [ -z "${MEILI_URL:-}" ]; then
+	echo "== Meilisearch: MEILI_URL is not set, so the search contract runs against PostgreSQL only;"
+	echo "   search/meili is checked against a local stand-in, not a real Meilisearch (README: Search)"
+fi
+
 # A fresh template per run, so a changed importer never meets a stale one.
 export CIVISCOPE_TEST_RUN=${CIVISCOPE_TEST_RUN:-$(date +%s)}
 echo "== go test"
