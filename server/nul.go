@@ -16,9 +16,14 @@ const maxFormBody = 16 << 20
 // 400. PostgreSQL cannot store U+0000 in text, so without this guard such
 // input would surface as a 500 deep in whichever store received it. JSON
 // bodies are checked by the API's decoder; multipart bodies (file uploads)
-// may carry NUL bytes legitimately and are left alone.
+// may carry NUL bytes legitimately and are left alone. The API validates its
+// own input and answers in problem+json, so /api/ is not guarded here.
 func rejectNUL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if hasNUL(r.URL.RawQuery) || strings.Contains(r.URL.Path, "\x00") || hasNUL(r.URL.RawPath) {
 			refuseNUL(w)
 			return

@@ -51,6 +51,7 @@ func TestNULIsRefusedBeforeHandlers(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	reached := 0
 	h := NewRouter(Deps{Log: log}, func(r chi.Router) {
+		r.Get("/api/v1/x", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
 		r.HandleFunc("/form", func(w http.ResponseWriter, r *http.Request) {
 			reached++
 			if err := r.ParseForm(); err != nil {
@@ -67,6 +68,7 @@ func TestNULIsRefusedBeforeHandlers(t *testing.T) {
 		{"POST", "/form", "name=Ville%00de", 400},
 		{"POST", "/form", "name=Ville+de+Nanterre", 200},
 		{"GET", "/form?q=100%25", "", 200},
+		{"GET", "/api/v1/x?q=a%00b", "", http.StatusTeapot}, // the API answers for itself
 	} {
 		req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
 		if c.body != "" {
