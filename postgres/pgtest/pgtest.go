@@ -215,9 +215,11 @@ func fill(ctx context.Context, url string, tpl Template) error {
 	return nil
 }
 
-// collectGarbage drops templates of earlier `make test` runs and test
-// databases left by killed test binaries, once they are two hours old, so a
-// concurrent run's databases are never pulled from under it.
+// collectGarbage drops templates built from another schema (a template is
+// only ever cloned under the current one, and benchmark templates weigh
+// hundreds of MB), templates of earlier `make test` runs and test databases
+// left by killed test binaries, the last two once they are two hours old so
+// that a concurrent run's databases are never pulled from under it.
 func collectGarbage(ctx context.Context, admin *pgx.Conn, run string) {
 	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'civiscope\_t%'`)
 	if err != nil {
@@ -225,11 +227,16 @@ func collectGarbage(ctx context.Context, admin *pgx.Conn, run string) {
 	}
 	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
 	cutoff := time.Now().Add(-2 * time.Hour).Unix()
+	schema := postgres.SchemaHash()[:8]
 	for _, n := range names {
 		parts := strings.Split(n, "_")
 		var stamp int64
 		switch {
 		case strings.HasPrefix(n, "civiscope_tpl_") && len(parts) >= 6:
+			if parts[len(parts)-3] != schema && !strings.HasSuffix(n, "_b") {
+				stamp = 1 // another schema: stale whatever its age
+				break
+			}
 			if parts[len(parts)-1] == run {
 				continue
 			}
