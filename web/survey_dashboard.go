@@ -7,12 +7,17 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/survey"
 )
 
 // participation shows an edition's response rates against its sampling
-// frame: aggregates only, so the page is public, as the observatory
-// publishes its participation figures.
+// frame. The page is public, so it shows only what the reports publish:
+// respondents per stratum under disclosure control (k, with secondary
+// suppression), every percentage with its n. Invitations and started
+// drafts per stratum, and hidden counts, stay off the web: package
+// contrib exposes no moderator check this package could use (and it
+// imports web), so staff read them with `civiscope survey rates`.
 func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 	year, err := strconv.Atoi(chi.URLParam(r, "year"))
 	if err != nil {
@@ -24,28 +29,18 @@ func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	rates, err := survey.ResponseRates(r.Context(), s.db, year)
+	raw, err := survey.ResponseRates(r.Context(), s.db, year)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	type row struct {
-		survey.Rate
-		Pct int
-	}
-	by := map[string][]row{}
-	total := row{}
+	rates, total := barometer.ProtectRates(raw, s.k)
+	by := map[string][]barometer.Rate{}
 	for _, rt := range rates {
-		by[rt.Dimension] = append(by[rt.Dimension], row{rt, int(100*rt.ResponseRate() + 0.5)})
-		if rt.Dimension == "kind" {
-			total.Frame += rt.Frame
-			total.Invited += rt.Invited
-			total.Started += rt.Started
-			total.Submitted += rt.Submitted
-		}
+		by[rt.Dimension] = append(by[rt.Dimension], rt)
 	}
-	total.Pct = int(100*total.ResponseRate() + 0.5)
 	s.rd.Render(w, r, http.StatusOK, "survey_rates", map[string]any{
-		"Edition": e, "Kinds": by["kind"], "Brackets": by["population"], "Regions": by["region"], "Total": total,
+		"Edition": e, "K": s.k, "Total": total,
+		"Kinds": by["kind"], "Brackets": by["population"], "Regions": by["region"],
 	})
 }

@@ -21,6 +21,14 @@ import (
 // with one invited commune, and returns a server and the token.
 func newSurvey(t *testing.T, year int, code string) (*httptest.Server, string) {
 	t.Helper()
+	srv, inv := newSurveyFrame(t, year, "kind,code\ncommune,"+code+"\n")
+	return srv, inv[0].Token
+}
+
+// newSurveyFrame creates an open edition for year whose frame is the CSV
+// frame, every member invited, and returns a server and the invitations.
+func newSurveyFrame(t *testing.T, year int, frame string) (*httptest.Server, []survey.Issued) {
+	t.Helper()
 	ctx := context.Background()
 	f := questionnaire.Barometre2026()
 	f.Version = "web" + time.Now().Format("150405.000000000")
@@ -31,7 +39,7 @@ func newSurvey(t *testing.T, year int, code string) (*httptest.Server, string) {
 		ClosesOn: time.Now().AddDate(0, 1, 0), FormID: f.ID, Version: f.Version}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader("kind,code\ncommune,"+code+"\n")); err != nil {
+	if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(frame)); err != nil {
 		t.Fatal(err)
 	}
 	inv, err := survey.IssueInvitations(ctx, db, year, survey.IssueOptions{})
@@ -47,7 +55,7 @@ func newSurvey(t *testing.T, year int, code string) (*httptest.Server, string) {
 	}
 	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: newTestLog(), Pool: db}, flow.Mount()))
 	t.Cleanup(srv.Close)
-	return srv, inv[0].Token
+	return srv, inv
 }
 
 type reply struct {

@@ -400,3 +400,35 @@ func TestPublishEditionFiles(t *testing.T) {
 		t.Errorf("publishing an unpublished edition: %v", err)
 	}
 }
+
+func TestProtectRatesForEditionsInTheField(t *testing.T) {
+	raw := []survey.Rate{
+		{Dimension: "kind", Group: "commune", Frame: 10, Submitted: 7},
+		{Dimension: "kind", Group: "departement", Frame: 6, Submitted: 5},
+		{Dimension: "kind", Group: "region", Frame: 1, Submitted: 1},
+		{Dimension: "region", Group: "84", Frame: 17, Submitted: 13},
+	}
+	rates, total := barometer.ProtectRates(raw, 0)
+	if !total.Shown || total.Frame != 17 || total.Responded != 13 || math.Abs(total.Percent-100*13.0/17) > 1e-9 {
+		t.Errorf("total: %+v, want 13 of 17 shown", total)
+	}
+	// The région (1) is under k, and the total would give it away unless a
+	// second kind is hidden.
+	if rates[2].Shown || rates[2].Responded != 0 {
+		t.Errorf("région (1 respondent) is published: %+v", rates[2])
+	}
+	if rates[0].Shown == rates[1].Shown {
+		t.Errorf("want exactly one complement among communes %+v and départements %+v", rates[0], rates[1])
+	}
+	if !rates[3].Shown || rates[3].Responded != 13 {
+		t.Errorf("région 84: %+v", rates[3])
+	}
+	// Under k overall: the total and every stratum are hidden.
+	rates, total = barometer.ProtectRates([]survey.Rate{{Dimension: "kind", Group: "commune", Frame: 1, Submitted: 1}}, 5)
+	if total.Shown || total.Responded != 0 || total.Frame != 1 || rates[0].Shown {
+		t.Errorf("1 of 1: total %+v, communes %+v", total, rates[0])
+	}
+	if _, total := barometer.ProtectRates(nil, 5); total.Frame != 0 || !total.Shown {
+		t.Errorf("empty frame: %+v", total)
+	}
+}

@@ -34,6 +34,34 @@ func ResponseRates(ctx context.Context, db postgres.Querier, year, k int) ([]Rat
 	return protectRates(rs, k), nil
 }
 
+// ProtectRates puts rates read straight from the survey under the same
+// disclosure control as ResponseRates, for a page that follows
+// participation while an edition is still in the field (ResponseRates
+// serves published editions only). total covers the whole frame, from
+// the first dimension; its respondents are hidden under k like any other
+// count, and then so is every stratum.
+func ProtectRates(rs []survey.Rate, k int) (rates []Rate, total Rate) {
+	if k == 0 {
+		k = disclosure.DefaultK
+	}
+	total = Rate{Dimension: "total"}
+	var sum survey.Rate
+	for _, r := range rs {
+		if r.Dimension == rs[0].Dimension {
+			sum.Frame += r.Frame
+			sum.Submitted += r.Submitted
+		}
+	}
+	total.Frame = sum.Frame
+	tb := disclosure.New([][]int{{sum.Submitted}})
+	tb.Protect(k)
+	if total.Shown = !tb.Hidden(0, 0); total.Shown {
+		total.Responded = sum.Submitted
+		total.Percent = 100 * sum.ResponseRate()
+	}
+	return protectRates(rs, k), total
+}
+
 func protectRates(rs []survey.Rate, k int) []Rate {
 	if k == 0 {
 		k = disclosure.DefaultK
