@@ -225,6 +225,7 @@ func (a *API) routes(r chi.Router) {
 		public.Get("/adoptions", a.listAdoptions)
 		public.Get("/categories", a.listCategories)
 		public.Get("/search", a.search)
+		r.Route("/reports", a.reportRoutes)
 
 		write := r.With(a.require(token.Write))
 		write.Post("/tools", a.proposeTool)

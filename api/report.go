@@ -16,9 +16,8 @@ import (
 // reportRoutes serves the published figures under /v1/reports: adoption
 // trends, tool shares, entrants and exits, survival, declared vs observed,
 // barometer results under disclosure control and open-data releases. They
-// are read-only and public. To expose them, routes() needs
-// `r.Route("/reports", a.reportRoutes)` inside /v1 and openapi.json the
-// matching operations (the contract test requires both together).
+// are read-only and public, mounted by routes() under /v1; openapi.json
+// documents each one (the contract test requires both together).
 func (a *API) reportRoutes(r chi.Router) {
 	public := r.With(a.cached)
 	public.Get("/adoptions/{dimension}", a.reportAdoptions)
