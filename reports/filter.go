@@ -12,14 +12,14 @@ import (
 
 // Filter narrows every trend. Empty fields do not filter.
 type Filter struct {
-	YearFrom    int    // inclusive; 0 = no bound
-	YearTo      int    // inclusive; 0 = no bound
-	Category    string // category slug
-	Tool        string // tool slug
-	Region      string // INSEE code of the région of the adopter
-	Departement string // INSEE code of the département of the adopter
-	Kind        string // adopter kind, see AdopterKinds
-	Bracket     int    // population bracket, see Brackets; 0 = all
+	YearFrom    int    `json:"from"`        // inclusive; 0 = no bound
+	YearTo      int    `json:"to"`          // inclusive; 0 = no bound
+	Category    string `json:"category"`    // category slug
+	Tool        string `json:"tool"`        // tool slug
+	Region      string `json:"region"`      // INSEE code of the région of the adopter
+	Departement string `json:"departement"` // INSEE code of the département of the adopter
+	Kind        string `json:"kind"`        // adopter kind, see AdopterKinds
+	Bracket     int    `json:"bracket"`     // population bracket, see Brackets; 0 = all
 }
 
 // AdopterKinds lists the kinds of adopter that trends break down by.

@@ -69,11 +69,12 @@ func KaplanMeier(obs []Observation) []Step {
 
 // Cohort is the survival curve of the tools launched in a span of years.
 type Cohort struct {
-	Label    string `json:"label"` // "2010–2014"
-	From, To int    // launch years, inclusive
-	Tools    int    `json:"tools"`
-	Ended    int    `json:"ended"`
-	Curve    []Step `json:"curve"`
+	Label string `json:"label"` // "2010–2014"
+	From  int    `json:"from"`  // launch years, inclusive
+	To    int    `json:"to"`
+	Tools int    `json:"tools"`
+	Ended int    `json:"ended"`
+	Curve []Step `json:"curve"`
 }
 
 // Survival is the survival of tools by launch cohort.
