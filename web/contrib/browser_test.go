@@ -179,8 +179,10 @@ func accessibility(t *testing.T, b *tab, axe string) {
 	}
 	b.submit("main form button[type=submit]")
 	b.checkAxe(axe, "my proposals")
+	newBarometerEdition(t, 2073, "kind,code\ncommune,38185\ndepartement,38\n", "kind,code\ncommune,13055\n")
 	for _, p := range []string{"/contribuer/adoption", "/contribuer/outils/" + tool.Slug + "/revendiquer", "/moderation",
-		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID)} {
+		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID),
+		"/moderation/barometre", "/moderation/barometre/2073"} {
 		b.open(p)
 		b.checkAxe(axe, p)
 	}

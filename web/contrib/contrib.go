@@ -2,7 +2,8 @@
 // (sign up, log in, reset, GDPR deletion), proposals (a new tool, an edit, an
 // adoption declaration), claims of listings by vendors, the moderation queue
 // with its diffs and decisions, revision histories with revert, the audit
-// log and the mail outbox. It reuses the site's layout through
+// log, the mail outbox and the barometer's confidential participation
+// dashboard. It reuses the site's layout through
 // web.NewRenderer and mounts its routes next to the site's.
 //
 // Every state-changing form carries a CSRF token (double-submit cookie,
@@ -131,6 +132,8 @@ func (h *Handler) routes(r chi.Router) {
 	r.Get("/moderation/agents", h.agents)
 	r.Post("/moderation/agents", h.decideAgent)
 	r.Get("/moderation/courriels", h.outbox)
+	r.Get("/moderation/barometre", h.barometerEditions)
+	r.Get("/moderation/barometre/{year}", h.barometerParticipation)
 
 	r.Get("/historique/{entity}/{id}", h.history)
 	r.Post("/historique/revisions/{id}/annuler", h.revert)
