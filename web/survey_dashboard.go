@@ -14,10 +14,10 @@ import (
 // participation shows an edition's response rates against its sampling
 // frame. The page is public, so it shows only what the reports publish:
 // respondents per stratum under disclosure control (k, with secondary
-// suppression), every percentage with its n. Invitations and started
-// drafts per stratum, and hidden counts, stay off the web: package
-// contrib exposes no moderator check this package could use (and it
-// imports web), so staff read them with `civiscope survey rates`.
+// suppression), every percentage with its n. The unprotected counts
+// (invitations, started drafts, small strata) are for staff only: the
+// moderators' dashboard at /moderation/barometre/{year} (web/contrib) and
+// `civiscope survey rates`.
 func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 	year, err := strconv.Atoi(chi.URLParam(r, "year"))
 	if err != nil {
