@@ -380,9 +380,5 @@ func yearArg(fs *flag.FlagSet, args []string) (int, error) {
 	if len(pos) != 1 {
 		return 0, errUsage
 	}
-	year, err := strconv.Atoi(pos[0])
-	if err != nil {
-		return 0, fmt.Errorf("%w: YEAR must be a year, not %q", errUsage, pos[0])
-	}
-	return year, nil
+	return parseYear(pos[0])
 }
