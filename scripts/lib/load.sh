@@ -6,7 +6,11 @@
 ensure_wrk() {
 	command -v wrk >/dev/null && return
 	echo "$1: wrk is missing: installing it with apt-get" >&2
-	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	# A fresh machine has empty package lists.
+	$sudo apt-get update -qq >&2 || echo "$1: apt-get update failed; trying the cached lists" >&2
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 }
 
 # load_database NAME prints the URL of database NAME on the test server,
