@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -369,16 +368,4 @@ func (a *App) reportsMount(pool *pgxpool.Pool, bg *background) (server.Mount, er
 	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
 	bg.Go("open-data releases", sched.Run)
 	return rp.Mount(), nil
-}
-
-// yearArg parses the flags and the one YEAR argument of an edition command.
-func yearArg(fs *flag.FlagSet, args []string) (int, error) {
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return 0, err
-	}
-	if len(pos) != 1 {
-		return 0, errUsage
-	}
-	return parseYear(pos[0])
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -152,6 +153,27 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// yearArg parses the flags and the one YEAR argument of an edition command.
+func yearArg(fs *flag.FlagSet, args []string) (int, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(pos) != 1 {
+		return 0, errUsage
+	}
+	return parseYear(pos[0])
+}
+
+// parseYear reads a barometer edition year.
+func parseYear(s string) (int, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, civiscope.Errorf(civiscope.EINVALID, "%q is not a year", s)
+	}
+	return y, nil
 }
 
 func newFlags(a *App, name string) *flag.FlagSet {

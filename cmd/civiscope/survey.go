@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -137,14 +136,6 @@ func dirOf(path string) string {
 	return "."
 }
 
-func parseYear(s string) (int, error) {
-	y, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, civiscope.Errorf(civiscope.EINVALID, "%q is not a year", s)
-	}
-	return y, nil
-}
-
 func parseDay(name, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -245,14 +236,7 @@ func surveyEditions(ctx context.Context, a *App, args []string) error {
 func surveyFrameDraw(ctx context.Context, a *App, args []string) error {
 	fs := newFlags(a, "survey frame draw")
 	rules := fs.String("rules", "commune>=3500,epci,ept,departement,region", "kinds to include, with optional population thresholds")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
-	}
-	y, err := parseYear(pos[0])
+	y, err := yearArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -314,14 +298,7 @@ func (a *App) output(path string, write func(io.Writer) error) error {
 func surveyFrameExport(ctx context.Context, a *App, args []string) error {
 	fs := newFlags(a, "survey frame export")
 	out := fs.String("out", "", "file to write (default: standard output)")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
-	}
-	y, err := parseYear(pos[0])
+	y, err := yearArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -408,14 +385,7 @@ func surveyReminders(ctx context.Context, a *App, args []string) error {
 }
 
 func surveyRates(ctx context.Context, a *App, args []string) error {
-	pos, err := parseFlags(newFlags(a, "survey rates"), args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return errUsage
-	}
-	y, err := parseYear(pos[0])
+	y, err := yearArg(newFlags(a, "survey rates"), args)
 	if err != nil {
 		return err
 	}
