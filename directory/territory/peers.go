@@ -72,25 +72,6 @@ func EPCIsOf(ctx context.Context, db postgres.Querier, dept string, limit, offse
 		limit, offset, dept)
 }
 
-// PeersOf lists territories like t: same kind (and same legal form for an
-// EPCI), same population band, same région; largest first, t excluded.
-// A territory without a population or a région has no peers.
-func PeersOf(ctx context.Context, db postgres.Querier, t *Territory, limit, offset int) (Page, Bracket, error) {
-	if t.Population == nil || t.Region == "" || t.Kind == Region {
-		return Page{}, Bracket{}, nil
-	}
-	b := PopulationBracket(*t.Population)
-	upper := b.Max
-	if upper == 0 {
-		upper = 1 << 30
-	}
-	p, err := listPage(ctx, db, fmt.Sprintf("peers of %s %s", t.Kind, t.Code),
-		`kind = $1 AND region_code = $2 AND population >= $3 AND population < $4 AND id <> $5
-		 AND coalesce(legal_form, '') = $6 AND NOT historic`,
-		limit, offset, t.Kind, t.Region, b.Min, upper, t.ID, t.LegalForm)
-	return p, b, err
-}
-
 // listPage runs one filtered listing and its count in a single round trip.
 func listPage(ctx context.Context, db postgres.Querier, what, where string, limit, offset int, args ...any) (Page, error) {
 	n := len(args)
@@ -128,9 +109,12 @@ func List(ctx context.Context, db postgres.Querier, kind Kind, limit, offset int
 	return listPage(ctx, db, "territories of kind "+string(kind), `kind = $1 AND NOT historic`, limit, offset, kind)
 }
 
-// Peers is PeersOf answered from the in-memory register: the web asks for
-// peers on every territory page, and filtering 36k entries in memory costs
-// well under a millisecond where the SQL scan costs several.
+// Peers lists territories like t: same kind (and same legal form for an
+// EPCI), same population band, same région; largest first, t excluded. A
+// territory without a population or a région has no peers. It is answered
+// from the in-memory register: the web asks for peers on every territory
+// page, and filtering 36k entries costs well under a millisecond where a SQL
+// scan costs several.
 func (ix *Index) Peers(t *Territory, limit, offset int) (Page, Bracket) {
 	if t.Population == nil || t.Region == "" || t.Kind == Region {
 		return Page{}, Bracket{}
