@@ -33,6 +33,10 @@ type Deps struct {
 	// Search answers the search page; nil means PostgreSQL full-text search
 	// on Pool.
 	Search search.Engine
+	// Territories answers name lookups and peers; serve shares one index
+	// (and refreshes it) across the site. Nil loads one that refreshes
+	// itself every minute until ctx ends.
+	Territories *territory.Index
 }
 
 // Site holds the handlers of the public site.
@@ -66,13 +70,13 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := territory.LoadIndex(ctx, d.Pool)
-	if err != nil {
-		return nil, err
+	ix := d.Territories
+	if ix == nil {
+		if ix, err = territory.LoadIndex(ctx, d.Pool); err != nil {
+			return nil, err
+		}
+		go ix.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
 	}
-	// The register changes once a year; a periodic check keeps a long-running
-	// server's name lookup current after `import territories`.
-	go ix.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
 	depts, err := territory.List(ctx, d.Pool, territory.Departement, 500, 0)
 	if err != nil {
 		return nil, err

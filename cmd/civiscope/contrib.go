@@ -14,6 +14,7 @@ import (
 	"github.com/civiscope/civiscope/crawler"
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation/crawlqueue"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web/contrib"
@@ -22,17 +23,18 @@ import (
 // contribMount is the contributors' side of the site: accounts, proposals,
 // claims and moderation. Mail goes through SMTP when SMTP_ADDR is set and
 // to the outbox (and the log) in every case.
-func (a *App) contribMount(pool *pgxpool.Pool) (server.Mount, error) {
+func (a *App) contribMount(pool *pgxpool.Pool, names *territory.Index) (server.Mount, error) {
 	// Claims fetch one home page at a person's request, with the crawler's
 	// politeness (robots.txt, per-host delay, identified User-Agent), but
 	// fail fast: the person is waiting for the answer.
 	f := fetch.New(fetch.Config{UserAgent: fetch.UserAgent(a.Config.PublicURL), Timeout: 15 * time.Second, Retries: 1}, nil)
 	h, err := contrib.New(contrib.Deps{
-		Log:       a.Log,
-		Pool:      pool,
-		Mailer:    &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},
-		Claims:    &claim.Checker{Fetch: claim.CrawlerFetcher{F: f}, Resolver: net.DefaultResolver},
-		PublicURL: a.Config.PublicURL,
+		Log:         a.Log,
+		Pool:        pool,
+		Mailer:      &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},
+		Claims:      &claim.Checker{Fetch: claim.CrawlerFetcher{F: f}, Resolver: net.DefaultResolver},
+		PublicURL:   a.Config.PublicURL,
+		Territories: names,
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -61,7 +62,17 @@ func serve(ctx context.Context, a *App, args []string) error {
 
 // mounts lists the parts of the site that serve attaches to the router.
 func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, engine search.Engine, bg *background) ([]server.Mount, error) {
-	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool, Search: engine})
+	// One name index for the whole site, refreshed when the register is
+	// re-imported.
+	names, err := territory.LoadIndex(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	bg.Go("territory index", func(ctx context.Context) error {
+		names.Watch(ctx, pool, time.Minute, func(err error) { a.Log.Warn("refresh territory index", "err", err) })
+		return nil
+	})
+	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool, Search: engine, Territories: names})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +84,7 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, engine search.Engi
 	if err != nil {
 		return nil, err
 	}
-	contribMount, err := a.contribMount(pool)
+	contribMount, err := a.contribMount(pool, names)
 	if err != nil {
 		return nil, err
 	}

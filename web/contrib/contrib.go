@@ -29,6 +29,7 @@ import (
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/claim"
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
 )
@@ -42,6 +43,8 @@ type Deps struct {
 	Pool   *pgxpool.Pool
 	Mailer *account.Mailer
 	Claims *claim.Checker
+	// Territories resolves the collectivité names people type; required.
+	Territories *territory.Index
 	// PublicURL builds links in emails; an https URL also makes cookies
 	// Secure.
 	PublicURL string
@@ -53,18 +56,22 @@ type Deps struct {
 
 // Handler serves the pages.
 type Handler struct {
-	log     *slog.Logger
-	db      *pgxpool.Pool
-	rd      *web.Renderer
-	mail    *account.Mailer
-	claims  *claim.Checker
-	public  string
-	secure  bool
-	limiter *ipLimiter
+	log         *slog.Logger
+	db          *pgxpool.Pool
+	rd          *web.Renderer
+	mail        *account.Mailer
+	claims      *claim.Checker
+	territories *territory.Index
+	public      string
+	secure      bool
+	limiter     *ipLimiter
 }
 
 // New parses the templates and builds the handler.
 func New(d Deps) (*Handler, error) {
+	if d.Territories == nil {
+		return nil, errors.New("contrib: Deps.Territories is required")
+	}
 	pages, err := fs.Sub(templateFS, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("contrib templates: %w", err)
@@ -85,7 +92,7 @@ func New(d Deps) (*Handler, error) {
 	if d.IPBurst <= 0 {
 		d.IPBurst = 20 // …after a burst of 20: enough for a person, not for a bot
 	}
-	return &Handler{log: d.Log, db: d.Pool, rd: rd, mail: d.Mailer, claims: d.Claims,
+	return &Handler{log: d.Log, db: d.Pool, rd: rd, mail: d.Mailer, claims: d.Claims, territories: d.Territories,
 		public: strings.TrimRight(d.PublicURL, "/"), secure: strings.HasPrefix(d.PublicURL, "https://"),
 		limiter: newIPLimiter(d.IPLimit, d.IPBurst)}, nil
 }

@@ -281,7 +281,7 @@ func (h *Handler) pickTerritory(ctx context.Context, idText, name string) (int64
 	if len(name) > 200 {
 		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "is too long"}})
 	}
-	ms, err := territory.Find(ctx, h.db, name, territory.FindOptions{Limit: 10})
+	ms, err := h.territories.Find(name, territory.FindOptions{Limit: 10})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/postgres/pgtest"
@@ -51,6 +52,9 @@ func startSite(t *testing.T, d contrib.Deps) *site {
 		t.Fatal(err)
 	}
 	d.Log, d.Pool = log, db
+	if d.Territories, err = territory.LoadIndex(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	if d.Claims == nil {
 		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second}, nil)}}
 	}
