@@ -29,7 +29,7 @@ func TestReportPages(t *testing.T) {
 	ctx := context.Background()
 	url, drop, err := pgtest.NewDatabase(ctx, "webreports", territorytest.Template)
 	if err != nil {
-		t.Skip("no PostgreSQL:", err)
+		t.Fatal("clone a test database:", err)
 	}
 	defer drop()
 	pool, err := postgres.Open(ctx, url)
