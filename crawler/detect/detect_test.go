@@ -192,8 +192,11 @@ func TestRequiredLiterals(t *testing.T) {
 	if got := requiredLiterals(`a|b`); len(got) != 0 {
 		t.Errorf("alternation: %q", got)
 	}
-	if !mayMatch([]byte("<title> loomio </title>"), requiredLiterals(`<title>\s*Loomio\s*</title>`)) {
+	if !lower([]byte("<TITLE> loomio </title>")).mayMatch(requiredLiterals(`<title>\s*Loomio\s*</title>`)) {
 		t.Error("a real match was filtered out")
+	}
+	if lower([]byte("<title> loomio </tit")).mayMatch(requiredLiterals(`<title>\s*Loomio\s*</title>`)) {
+		t.Error("a missing literal passed the filter")
 	}
 }
 
@@ -217,5 +220,26 @@ func TestDOMExistsConfidence(t *testing.T) {
 	ds := rules(t).Detect(Page{Body: []byte(`<div class="app-loading-container"><div class="app-loading-spinner"></div></div>`)})
 	if d := find(ds, "Go Vocal"); d == nil || d.Confidence != 25 {
 		t.Errorf("weak dom marker alone: %+v", d)
+	}
+}
+
+func TestSelectorLiterals(t *testing.T) {
+	for in, want := range map[string]string{
+		`iframe[src*='widget.make.org']`:                    "src|widget.make.org",
+		`div.app-loading-container div.app-loading-spinner`: "app-loading-container|app-loading-spinner",
+		`html[data-current-user-id]`:                        "data-current-user-id",
+		`div#loading-placeholder`:                           "loading-placeholder",
+		`a[rel~="decidim" i]`:                               "rel|decidim",
+		`.capco-powered:not(.old-banner)`:                   "capco-powered",
+		`a.x, .decidim-logo`:                                "",
+		`a[href]`:                                           "href",
+	} {
+		if got := strings.Join(selectorLiterals(in), "|"); got != want {
+			t.Errorf("selectorLiterals(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Upper case in the source still matches: the body is searched lower-cased.
+	if !lower([]byte(`<DIV ID="loading-placeholder">`)).mayMatch(selectorLiterals(`div#loading-placeholder`)) {
+		t.Error("a real match was filtered out")
 	}
 }

@@ -100,23 +100,133 @@ func literalText(rs []rune) string {
 	return strings.ToLower(string(rs))
 }
 
-// lowerASCII lower-cases ASCII letters only, keeping byte offsets.
-func lowerASCII(b []byte) []byte {
-	out := make([]byte, len(b))
+// lowered is a page body prepared for literal prefilters: lower-cased
+// (ASCII letters only, so byte offsets hold) with the set of its
+// three-byte sequences. Most rules never match most pages; the set rejects
+// almost all of them without a search through the body.
+type lowered struct {
+	text  []byte
+	grams trigramSet
+}
+
+// trigramSet is a 65,536-bit set of hashed three-byte sequences: no false
+// negatives, and few false positives for a page of tens of kilobytes.
+type trigramSet [1 << 10]uint64
+
+func trigram(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 2654435761 >> 16
+}
+
+func lower(b []byte) *lowered {
+	l := &lowered{text: make([]byte, len(b))}
+	var p1, p2 byte
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		out[i] = c
+		l.text[i] = c
+		if i >= 2 {
+			h := trigram(p2, p1, c)
+			l.grams[h>>6] |= 1 << (h & 63)
+		}
+		p2, p1 = p1, c
 	}
-	return out
+	return l
 }
 
-func mayMatch(lower []byte, lits []string) bool {
-	for _, l := range lits {
-		if !bytes.Contains(lower, []byte(l)) {
+// mayMatch reports whether the text contains every literal.
+func (l *lowered) mayMatch(lits []string) bool {
+	for _, lit := range lits {
+		for i := 0; i+2 < len(lit); i++ {
+			h := trigram(lit[i], lit[i+1], lit[i+2])
+			if l.grams[h>>6]&(1<<(h&63)) == 0 {
+				return false
+			}
+		}
+	}
+	for _, lit := range lits {
+		if !bytes.Contains(l.text, []byte(lit)) {
 			return false
 		}
 	}
 	return true
+}
+
+// selectorLiterals returns lower-cased texts that the source of any
+// element the CSS selector matches must contain: class names, ids,
+// attribute names and the values of [attr=value]-style tests. A page
+// without them cannot match, so detection skips the walk of its tree.
+// Selector groups (a, b) and anything inside parentheses (:not(...)) give
+// no guarantee, so they are left out.
+func selectorLiterals(sel string) []string {
+	if strings.Contains(sel, ",") {
+		return nil
+	}
+	var out []string
+	add := func(s string) {
+		if s = strings.ToLower(s); len(s) >= 3 && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	ident := func(i int) (string, int) {
+		j := i
+		for j < len(sel) && (isIdentByte(sel[j]) || sel[j] >= 0x80) {
+			j++
+		}
+		return sel[i:j], j
+	}
+	depth := 0
+	for i := 0; i < len(sel); {
+		c := sel[i]
+		switch {
+		case c == '(':
+			depth++
+			i++
+		case c == ')':
+			depth--
+			i++
+		case depth > 0:
+			i++
+		case c == '.' || c == '#':
+			var s string
+			s, i = ident(i + 1)
+			add(s)
+		case c == '[':
+			end := strings.IndexByte(sel[i:], ']')
+			if end < 0 {
+				return nil
+			}
+			addAttrLiterals(sel[i+1:i+end], add)
+			i += end + 1
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+// addAttrLiterals reads the inside of an attribute selector: [name],
+// [name=value], [name*='value' i] and the like.
+func addAttrLiterals(in string, add func(string)) {
+	op := strings.IndexAny(in, "=~|^$*")
+	if op < 0 {
+		add(strings.TrimSpace(in))
+		return
+	}
+	add(strings.TrimSpace(in[:op]))
+	v := strings.TrimSpace(strings.TrimLeft(in[op:], "=~|^$*"))
+	if len(v) > 1 && (v[0] == '\'' || v[0] == '"') {
+		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+			v = v[1 : 1+end]
+		}
+	} else if sp := strings.IndexByte(v, ' '); sp >= 0 {
+		v = v[:sp]
+	}
+	if !strings.Contains(v, "\\") && !strings.Contains(v, "&") {
+		add(v)
+	}
+}
+
+func isIdentByte(c byte) bool {
+	return c == '-' || c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }

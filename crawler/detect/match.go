@@ -51,7 +51,7 @@ func (rs *Rules) Detect(p Page) []Detection {
 // that also needs the links parses the HTML once.
 func (rs *Rules) DetectExtracted(p Page, doc *Document) []Detection {
 	cookies := parseCookies(p.Header["Set-Cookie"])
-	lower := lowerASCII(p.Body)
+	lc := lower(p.Body)
 	found := map[string]*Detection{}
 	for _, t := range rs.techs {
 		var ms []Match
@@ -68,7 +68,7 @@ func (rs *Rules) DetectExtracted(p Page, doc *Document) []Detection {
 			}
 		}
 		for _, pt := range t.html {
-			if !mayMatch(lower, pt.literals) {
+			if !lc.mayMatch(pt.literals) {
 				continue
 			}
 			if loc := pt.re.FindSubmatchIndex(p.Body); loc != nil {
@@ -104,6 +104,9 @@ func (rs *Rules) DetectExtracted(p Page, doc *Document) []Detection {
 			}
 		}
 		for _, d := range t.dom {
+			if !lc.mayMatch(d.literals) {
+				continue
+			}
 			if ev, ok := doc.domMatch(d); ok {
 				add("dom", domRuleText(d), ev, d.confidence, "")
 			}

@@ -70,6 +70,7 @@ type domPattern struct {
 	match      cascadia.Selector
 	attr       string // attribute tested by re; "" tests the text
 	re         *regexp.Regexp
+	literals   []string // lower-cased texts the page source must contain
 	confidence int
 }
 
@@ -315,7 +316,7 @@ func parseDOMSelector(s string) (domPattern, error) {
 	if err != nil {
 		return domPattern{}, fmt.Errorf("dom selector %q: %w", p.src, err)
 	}
-	return domPattern{selector: p.src, match: sel, confidence: p.confidence}, nil
+	return domPattern{selector: p.src, match: sel, literals: selectorLiterals(p.src), confidence: p.confidence}, nil
 }
 
 // parsePattern reads "regex\;confidence:50\;version:\1". Patterns are
