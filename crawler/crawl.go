@@ -12,8 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -126,141 +124,8 @@ type Stats struct {
 	Enqueued  int64
 }
 
-// Progress is called as a run advances: URLs finished and URLs known.
+// ProgressFunc is called as a run advances: URLs finished and URLs known.
 type ProgressFunc func(done, total int)
-
-// Work processes a run until its frontier is empty or ctx ends. Several
-// processes may Work on the same run; each URL is fetched by one of them.
-func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) (Stats, error) {
-	run, err := GetRun(ctx, c.db, runID)
-	if err != nil {
-		return Stats{}, err
-	}
-	var st Stats
-	var wg sync.WaitGroup
-	errs := make(chan error, c.cfg.Workers)
-	for i := 0; i < c.cfg.Workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := c.worker(ctx, run, &st, progress); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return st, err
-	}
-	if ctx.Err() != nil {
-		return st, ctx.Err()
-	}
-	n, err := publishPending(ctx, c.db, runID, c.sink, c.cfg.Publish)
-	atomic.AddInt64(&st.Published, int64(n))
-	if err != nil {
-		return st, err
-	}
-	if _, err := FinishRun(ctx, c.db, runID); err != nil {
-		return st, err
-	}
-	return st, nil
-}
-
-func (c *Crawler) worker(ctx context.Context, run *Run, st *Stats, progress ProgressFunc) error {
-	var lastProgress time.Time
-	for ctx.Err() == nil {
-		items, err := Claim(ctx, c.db, run.ID, c.cfg.Worker, c.cfg.Batch, c.cfg.Lease, c.cfg.MaxAttempts)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		if len(items) == 0 {
-			p, err := ReadProgress(ctx, c.db, run.ID)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
-			}
-			if p.Queued == 0 && p.Claimed == 0 {
-				return nil
-			}
-			// Others hold the rest; their pages may add URLs, or their
-			// leases may expire. Wait and look again.
-			if err := sleep(ctx, c.cfg.Poll); err != nil {
-				return nil
-			}
-			continue
-		}
-		if err := c.processBatch(ctx, run, items, st); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		if progress != nil && time.Since(lastProgress) > 200*time.Millisecond {
-			lastProgress = time.Now()
-			if p, err := ReadProgress(ctx, c.db, run.ID); err == nil {
-				progress(p.Done+p.Failed, p.Total())
-			}
-		}
-	}
-	return nil
-}
-
-// processBatch fetches a claimed batch concurrently (the fetcher keeps the
-// per-host and global limits) and records every outcome in one round trip
-// to the database. Each URL is written in its own statement with its
-// page, findings, links and completion, conditional on its claim; a
-// crawler killed before the write leaves the URLs claimed, and they return
-// to the frontier when their lease expires.
-func (c *Crawler) processBatch(ctx context.Context, run *Run, items []Item, st *Stats) error {
-	stop := c.keepLease(ctx, items)
-	defer stop()
-	outs := make([]pageOutcome, len(items))
-	var wg sync.WaitGroup
-	for i, it := range items {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i] = c.process(ctx, run, it)
-		}()
-	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	added, lost, err := recordAll(ctx, c.db, outs, c.cfg.MaxStoredBody, &c.gzip)
-	if err != nil {
-		return err
-	}
-	atomic.AddInt64(&st.Enqueued, int64(added))
-	findings := 0
-	for i, o := range outs {
-		if lost[i] {
-			c.log.Warn("lease lost: another worker took this URL over", "url", o.item.URL)
-			continue
-		}
-		if o.state == "failed" {
-			atomic.AddInt64(&st.Failed, 1)
-		} else {
-			atomic.AddInt64(&st.Fetched, 1)
-		}
-		findings += len(o.findings)
-	}
-	atomic.AddInt64(&st.Findings, int64(findings))
-	if findings > 0 {
-		n, err := publishPending(ctx, c.db, run.ID, c.sink, c.cfg.Publish)
-		atomic.AddInt64(&st.Published, int64(n))
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // process fetches one URL, fingerprints it and picks the links to follow.
 func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
@@ -312,34 +177,6 @@ func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
 		}
 	}
 	return o
-}
-
-// keepLease renews the batch's claims while slow fetches (retries,
-// Retry-After) run, so a live worker never loses its URLs to another.
-func (c *Crawler) keepLease(ctx context.Context, items []Item) func() {
-	ids := make([]int64, len(items))
-	tokens := make([]int32, len(items))
-	for i, it := range items {
-		ids[i], tokens[i] = it.ID, int32(it.Token)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(c.cfg.Lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_, _ = c.db.Exec(ctx, `UPDATE crawl_queue q SET lease_until = now() + $3 * interval '1 millisecond'
-					FROM unnest($1::bigint[], $2::int[]) AS h(id, token)
-					WHERE q.id = h.id AND q.attempts = h.token AND q.state = 'claimed'`, ids, tokens, c.cfg.Lease.Milliseconds())
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
 }
 
 func isHTML(mt string) bool {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/crawler/fetch"
 )
@@ -70,11 +69,16 @@ SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM next)`
 // Killing a crawler process loses nothing either way.
 const asyncCommit = `SELECT set_config('synchronous_commit', 'off', true)`
 
+// batcher is a pool or one of its connections.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
 // recordAll writes processed URLs in one round trip: one statement each,
 // in one implicit transaction. It returns how many new URLs joined the
 // frontier and which outcomes were not written because their lease was
 // lost.
-func recordAll(ctx context.Context, db *pgxpool.Pool, outs []pageOutcome, maxBody int, gz *gzipPool) (int, []bool, error) {
+func recordAll(ctx context.Context, db batcher, outs []pageOutcome, maxBody int, gz *gzipPool) (int, []bool, error) {
 	b := &pgx.Batch{}
 	b.Queue(asyncCommit)
 	for _, o := range outs {
