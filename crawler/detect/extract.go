@@ -8,16 +8,18 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// Document is what one parse of a page yields: the parts the rules test and
-// the links discovery follows.
+// Document is what one pass over a page yields: the parts the rules test
+// and the links discovery follows.
 type Document struct {
-	Root      *html.Node
 	Title     string
 	ScriptSrc []string
 	// Meta maps a lower-cased name or property to its contents.
 	Meta   map[string][]string
 	Links  []Link
 	Frames []string // iframe sources: embedded widgets live there
+
+	body []byte
+	root *html.Node // built on first use by a DOM rule
 }
 
 // Link is an <a href> with its text, and whether it sits in editorial
@@ -31,71 +33,183 @@ type Link struct {
 // maxLinks bounds what one page can push on the frontier.
 const maxLinks = 2000
 
-// Extract parses HTML, however broken, and collects what detection and
-// discovery need. It never fails: the HTML parser repairs what it reads.
+// maxLinkText bounds the text kept of one link or title.
+const maxLinkText = 4096
+
+// Extract reads HTML, however broken, and collects what detection and
+// discovery need. It never fails.
+//
+// It runs the tokenizer, not the tree builder: building the tree costs
+// twice as much, and only DOM rules need it, on the rare pages that hold
+// their selectors' literals; Root builds it then. Open elements are
+// tracked on a stack, closed by their end tag or by the end tag of an
+// element around them, which is how the tree builder treats the markup of
+// real sites as well.
 func Extract(body []byte) *Document {
-	root, err := html.Parse(bytes.NewReader(body))
-	if err != nil {
-		root = &html.Node{Type: html.DocumentNode}
+	d := &Document{body: body, Meta: map[string][]string{}}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var open []openElement
+	news := 0 // open elements that are an article or a news block
+	var link *strings.Builder
+	var linkAt int
+	var title *strings.Builder
+	endLink := func() {
+		if link == nil {
+			return
+		}
+		l := &d.Links[linkAt]
+		if t := strings.Join(strings.Fields(link.String()), " "); t != "" {
+			l.Text = t
+		}
+		link = nil
 	}
-	d := &Document{Root: root, Meta: map[string][]string{}}
-	d.walk(root, false)
-	return d
-}
-
-func (d *Document) walk(n *html.Node, inArticle bool) {
-	if n.Type == html.ElementNode {
-		switch n.DataAtom {
-		case atom.Article:
-			inArticle = true
-		case atom.Script:
-			if src := attr(n, "src"); src != "" {
-				d.ScriptSrc = append(d.ScriptSrc, src)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			endLink()
+			if title != nil {
+				d.Title = strings.Join(strings.Fields(title.String()), " ")
 			}
-		case atom.Meta:
-			key := strings.ToLower(attr(n, "name"))
-			if key == "" {
-				key = strings.ToLower(attr(n, "property"))
+			return d
+		case html.TextToken:
+			if link != nil && link.Len() < maxLinkText {
+				link.Write(z.Text())
 			}
-			if key != "" {
-				d.Meta[key] = append(d.Meta[key], attr(n, "content"))
+			if title != nil && title.Len() < maxLinkText {
+				title.Write(z.Text())
 			}
-		case atom.Title:
-			if d.Title == "" {
-				d.Title = strings.Join(strings.Fields(text(n)), " ")
-			}
-		case atom.A:
-			if href := strings.TrimSpace(attr(n, "href")); href != "" && len(d.Links) < maxLinks {
-				t := strings.Join(strings.Fields(text(n)), " ")
-				if t == "" {
-					t = attr(n, "title")
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			attrs := readAttrs(z, hasAttr)
+			marks := false
+			switch a {
+			case atom.Article:
+				marks = true
+			case atom.Script:
+				if src := attrs.get("src"); src != "" {
+					d.ScriptSrc = append(d.ScriptSrc, src)
 				}
-				d.Links = append(d.Links, Link{Href: href, Text: t, InArticle: inArticle || newsClass(n)})
+			case atom.Meta:
+				key := strings.ToLower(attrs.get("name"))
+				if key == "" {
+					key = strings.ToLower(attrs.get("property"))
+				}
+				if key != "" {
+					d.Meta[key] = append(d.Meta[key], attrs.get("content"))
+				}
+			case atom.Title:
+				if d.Title == "" && title == nil && tt == html.StartTagToken {
+					title = &strings.Builder{}
+				}
+			case atom.A:
+				endLink() // an <a> inside an <a> closes the first one
+				if href := strings.TrimSpace(attrs.get("href")); href != "" && len(d.Links) < maxLinks {
+					d.Links = append(d.Links, Link{Href: href, Text: attrs.get("title"), InArticle: news > 0})
+					linkAt, link = len(d.Links)-1, &strings.Builder{}
+				}
+			case atom.Iframe:
+				if src := strings.TrimSpace(attrs.get("src")); src != "" {
+					d.Frames = append(d.Frames, src)
+				}
 			}
-		case atom.Iframe:
-			if src := strings.TrimSpace(attr(n, "src")); src != "" {
-				d.Frames = append(d.Frames, src)
+			marks = marks || newsClass(attrs.get("class"))
+			if tt == html.StartTagToken && !voidElement(a) {
+				open = append(open, openElement{name: a, marks: marks})
+				if marks {
+					news++
+				}
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if a == atom.Title && title != nil {
+				d.Title = strings.Join(strings.Fields(title.String()), " ")
+				title = nil
+			}
+			for i := len(open) - 1; i >= 0; i-- {
+				if open[i].name != a {
+					continue
+				}
+				for _, e := range open[i:] {
+					if e.marks {
+						news--
+					}
+					if e.name == atom.A {
+						endLink()
+					}
+				}
+				open = open[:i]
+				break
+			}
+			if a == atom.A {
+				endLink() // a stray </a> still ends the current link
 			}
 		}
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		d.walk(c, inArticle)
 	}
 }
 
-// newsClass tells a link inside a news block of the common French CMS
-// layouts (actualites, news, post) without a full ancestor walk per link.
-func newsClass(n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p.Type != html.ElementNode {
-			continue
+// openElement is an element whose end tag has not come yet; marks says it
+// is an article or a news block.
+type openElement struct {
+	name  atom.Atom
+	marks bool
+}
+
+type attrList []html.Attribute
+
+func readAttrs(z *html.Tokenizer, more bool) attrList {
+	var out attrList
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch string(k) {
+		case "href", "src", "title", "class", "name", "property", "content":
+			out = append(out, html.Attribute{Key: string(k), Val: string(v)})
 		}
-		c := strings.ToLower(attr(p, "class"))
-		if strings.Contains(c, "actualite") || strings.Contains(c, "news") || strings.Contains(c, "blog") || strings.Contains(c, "post-content") || strings.Contains(c, "entry-content") {
-			return true
+	}
+	return out
+}
+
+// get returns the first value of an attribute, as the tree builder keeps
+// the first of duplicated attributes.
+func (as attrList) get(key string) string {
+	for _, a := range as {
+		if a.Key == key {
+			return a.Val
 		}
+	}
+	return ""
+}
+
+func voidElement(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img, atom.Input,
+		atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr, atom.Keygen:
+		return true
 	}
 	return false
+}
+
+// newsClass tells a news block of the common French CMS layouts
+// (actualites, news, post) by its class.
+func newsClass(class string) bool {
+	c := strings.ToLower(class)
+	return strings.Contains(c, "actualite") || strings.Contains(c, "news") || strings.Contains(c, "blog") ||
+		strings.Contains(c, "post-content") || strings.Contains(c, "entry-content")
+}
+
+// Root is the page's tree, built on first use.
+func (d *Document) Root() *html.Node {
+	if d.root == nil {
+		root, err := html.Parse(bytes.NewReader(d.body))
+		if err != nil {
+			root = &html.Node{Type: html.DocumentNode}
+		}
+		d.root = root
+	}
+	return d.root
 }
 
 // domMatch finds the first element the pattern matches and renders it as
@@ -115,7 +229,7 @@ func (d *Document) domMatch(p domPattern) (string, bool) {
 		}
 		return false
 	}
-	if !visit(d.Root) {
+	if !visit(d.Root()) {
 		return "", false
 	}
 	return startTag(found), true

@@ -100,13 +100,14 @@ func literalText(rs []rune) string {
 	return strings.ToLower(string(rs))
 }
 
-// lowered is a page body prepared for literal prefilters: lower-cased
-// (ASCII letters only, so byte offsets hold) with the set of its
-// three-byte sequences. Most rules never match most pages; the set rejects
-// almost all of them without a search through the body.
+// lowered is a page body prepared for literal prefilters: the set of its
+// three-byte sequences, ASCII letters lower-cased. Most rules never match
+// most pages; the set rejects almost all of them without a search through
+// the body, and the lower-cased copy a search needs is made only when a
+// rule gets past it.
 type lowered struct {
-	text  []byte
-	grams trigramSet
+	raw, text []byte
+	grams     trigramSet
 }
 
 // trigramSet is a 65,536-bit set of hashed three-byte sequences: no false
@@ -118,13 +119,12 @@ func trigram(a, b, c byte) uint32 {
 }
 
 func lower(b []byte) *lowered {
-	l := &lowered{text: make([]byte, len(b))}
+	l := &lowered{raw: b}
 	var p1, p2 byte
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		l.text[i] = c
 		if i >= 2 {
 			h := trigram(p2, p1, c)
 			l.grams[h>>6] |= 1 << (h & 63)
@@ -144,12 +144,27 @@ func (l *lowered) mayMatch(lits []string) bool {
 			}
 		}
 	}
+	if len(lits) > 0 && l.text == nil {
+		l.text = lowerASCII(l.raw)
+	}
 	for _, lit := range lits {
 		if !bytes.Contains(l.text, []byte(lit)) {
 			return false
 		}
 	}
 	return true
+}
+
+// lowerASCII lower-cases ASCII letters only, keeping byte offsets.
+func lowerASCII(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // selectorLiterals returns lower-cased texts that the source of any
