@@ -120,16 +120,16 @@ func trigram(a, b, c byte) uint32 {
 
 func lower(b []byte) *lowered {
 	l := &lowered{raw: b}
-	var p1, p2 byte
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
+	// w holds the last three bytes. The first two positions also add a
+	// partial trigram: a harmless extra bit.
+	var w uint32
+	for _, c := range b {
+		if c-'A' < 26 {
 			c += 'a' - 'A'
 		}
-		if i >= 2 {
-			h := trigram(p2, p1, c)
-			l.grams[h>>6] |= 1 << (h & 63)
-		}
-		p2, p1 = p1, c
+		w = (w<<8 | uint32(c)) & 0xFFFFFF
+		h := w * 2654435761 >> 16
+		l.grams[h>>6] |= 1 << (h & 63)
 	}
 	return l
 }
