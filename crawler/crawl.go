@@ -112,7 +112,7 @@ func New(db *pgxpool.Pool, f *fetch.Fetcher, rules *detect.Rules, sink FindingSi
 	if cfg.Publish.Rules == nil {
 		cfg.Publish.Rules = rules
 	}
-	return &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log}
+	return &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log, gzip: newGzipPool()}
 }
 
 // Stats sums what one process did on a run.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/postgres"
@@ -55,19 +54,29 @@ type pageValues struct {
 
 // gzipPool reuses compressors: a new flate writer allocates and clears
 // about a megabyte, which at hundreds of pages a second was half the
-// crawler's CPU.
-type gzipPool struct{ p sync.Pool }
+// crawler's CPU. It is a small free list rather than a sync.Pool, which
+// the garbage collector empties, and a crawler collects every few
+// milliseconds.
+type gzipPool struct{ free chan *gzip.Writer }
+
+func newGzipPool() gzipPool { return gzipPool{free: make(chan *gzip.Writer, 4)} }
 
 func (g *gzipPool) compress(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(b) / 4)
-	w, _ := g.p.Get().(*gzip.Writer)
-	if w == nil {
-		w, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	} else {
+	var w *gzip.Writer
+	select {
+	case w = <-g.free:
 		w.Reset(&buf)
+	default:
+		w, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	}
-	defer g.p.Put(w)
+	defer func() {
+		select {
+		case g.free <- w:
+		default:
+		}
+	}()
 	if _, err := w.Write(b); err != nil {
 		return nil, fmt.Errorf("compress page: %w", err)
 	}
