@@ -29,7 +29,7 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 		ahead:   c.cfg.Workers + c.cfg.Batch,
 		held:    map[int64]int32{},
 		known:   map[string]struct{}{},
-		written: make(chan struct{}, 1),
+		wake:    make(chan struct{}, 1),
 	}
 	p.todo = make(chan Item, p.ahead)
 	outs := make(chan pageOutcome, c.cfg.Workers)
@@ -46,6 +46,7 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 			defer workers.Done()
 			for it := range p.todo {
 				o := c.process(ctx, run, it)
+				p.fetched()
 				select {
 				case outs <- o:
 				case <-ctx.Done():
@@ -81,14 +82,16 @@ type pipeline struct {
 	c        *Crawler
 	run      *Run
 	progress ProgressFunc
-	ahead    int // claimed and not yet written, at most
+	ahead    int // claimed and not yet fetched, at most
 	todo     chan Item
 
 	mu   sync.Mutex
-	held map[int64]int32 // claimed and not yet written: id → fencing token
-	// written wakes the claimer after each write: the pages just written
-	// may have added URLs, and room was made for more claims.
-	written chan struct{}
+	held      map[int64]int32 // claimed and not yet written: id → fencing token
+	unfetched int             // claimed and not yet fetched
+	// wake tells the claimer that a fetch ended (there is room for more
+	// claims) or that a write ended (the pages written may have added
+	// URLs).
+	wake chan struct{}
 
 	// known holds URLs this process has seen on the run's frontier.
 	// Rows never leave the frontier while a run lasts, so links to them
@@ -109,10 +112,25 @@ func (p *pipeline) fail(cancel context.CancelCauseFunc, err error) {
 	cancel(err)
 }
 
-func (p *pipeline) heldCount() int {
+func (p *pipeline) counts() (held, unfetched int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.held)
+	return len(p.held), p.unfetched
+}
+
+func (p *pipeline) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default: // the claimer has a wake-up pending already
+	}
+}
+
+// fetched is called by a worker once its URL is processed.
+func (p *pipeline) fetched() {
+	p.mu.Lock()
+	p.unfetched--
+	p.mu.Unlock()
+	p.signal()
 }
 
 // claim keeps the fetchers supplied, and closes todo when the run has
@@ -122,9 +140,12 @@ func (p *pipeline) claim(ctx context.Context) error {
 	defer close(p.todo)
 	cfg := p.c.cfg
 	for ctx.Err() == nil {
-		room := p.ahead - p.heldCount()
+		// Room counts URLs not yet fetched, not those being written: a
+		// slow write must not leave the fetchers idle.
+		held, unfetched := p.counts()
+		room := p.ahead - unfetched
 		if room < min(cfg.Batch, p.ahead) {
-			if !p.waitWrite(ctx, 0) {
+			if !p.wait(ctx, 0) {
 				return nil
 			}
 			continue
@@ -138,16 +159,17 @@ func (p *pipeline) claim(ctx context.Context) error {
 			for _, it := range items {
 				p.held[it.ID] = int32(it.Token)
 			}
+			p.unfetched += len(items)
 			p.mu.Unlock()
 			for _, it := range items {
 				p.todo <- it // never blocks: todo holds ahead items
 			}
 			continue
 		}
-		if p.heldCount() > 0 {
+		if held > 0 {
 			// Pages still in this process may add URLs: look again
 			// when one is written.
-			if !p.waitWrite(ctx, 0) {
+			if !p.wait(ctx, 0) {
 				return nil
 			}
 			continue
@@ -161,16 +183,16 @@ func (p *pipeline) claim(ctx context.Context) error {
 		}
 		// Other processes hold the rest; their pages may add URLs, or
 		// their leases may expire. Wait and look again.
-		if !p.waitWrite(ctx, cfg.Poll) {
+		if !p.wait(ctx, cfg.Poll) {
 			return nil
 		}
 	}
 	return nil
 }
 
-// waitWrite waits for the recorder's next write, or for d when d > 0. It
-// reports false when ctx ended.
-func (p *pipeline) waitWrite(ctx context.Context, d time.Duration) bool {
+// wait waits for a wake-up, or for d when d > 0. It reports false when
+// ctx ended.
+func (p *pipeline) wait(ctx context.Context, d time.Duration) bool {
 	var timeout <-chan time.Time
 	if d > 0 {
 		t := time.NewTimer(d)
@@ -178,7 +200,7 @@ func (p *pipeline) waitWrite(ctx context.Context, d time.Duration) bool {
 		timeout = t.C
 	}
 	select {
-	case <-p.written:
+	case <-p.wake:
 	case <-timeout:
 	case <-ctx.Done():
 		return false
@@ -259,10 +281,7 @@ func (p *pipeline) write(ctx context.Context, conn batcher, batch []pageOutcome)
 			}
 		}
 	}
-	select {
-	case p.written <- struct{}{}:
-	default: // the claimer has a wake-up pending already
-	}
+	p.signal()
 	p.st.Enqueued += int64(added)
 	findings := 0
 	for i, o := range batch {
@@ -352,3 +371,4 @@ func ignoreCanceled(ctx context.Context, err error) error {
 	}
 	return err
 }
+
