@@ -34,7 +34,7 @@ func main() {
 	workers := flag.Int("workers", 8, "pages processed at once (fetching, parsing, storing); the host still gets at most -parallel requests at a time")
 	delay := flag.Duration("delay", 0, "minimum interval between two requests to the host")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here")
-	timeline := flag.Bool("timeline", false, "print pages fetched per 100 ms, to see where a run loses time")
+	timeline := flag.Duration("timeline", 0, "print the fetches started in each slot of this length, to see where a run loses time")
 	flag.Parse()
 	if *cpuprofile != "" {
 		pf, err := os.Create(*cpuprofile)
@@ -87,28 +87,28 @@ func main() {
 		percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&p50, &p99); err != nil {
 		log.Fatal(err)
 	}
-	if *timeline {
-		printTimeline(ctx, pool, run.ID, t0)
+	if *timeline > 0 {
+		printTimeline(ctx, pool, run.ID, t0, *timeline)
 	}
 	fmt.Fprintf(os.Stderr, "civiscope: %d pages fetched, %d failed, in %s\n", st.Fetched, st.Failed, el.Round(time.Millisecond))
 	fmt.Printf("LoadCrawlCiviscope %.0f req/s %.1f p50-ms %.1f p99-ms\n", float64(st.Fetched)/el.Seconds(), p50, p99)
 }
 
-// printTimeline prints, per 100 ms since the start, how many fetches
+// printTimeline prints, per slot since the start, how many fetches
 // started and the depth they were at.
-func printTimeline(ctx context.Context, pool *pgxpool.Pool, runID int64, t0 time.Time) {
-	rows, err := pool.Query(ctx, `SELECT floor(extract(epoch FROM p.fetched_at - $2::timestamptz) * 10)::int AS slot,
+func printTimeline(ctx context.Context, pool *pgxpool.Pool, runID int64, t0 time.Time, slot time.Duration) {
+	rows, err := pool.Query(ctx, `SELECT floor(extract(epoch FROM p.fetched_at - $2::timestamptz) * 1000 / $3)::int AS slot,
 		count(*), min(q.depth), max(q.depth)
-		FROM crawl_page p JOIN crawl_queue q ON q.page_id = p.id WHERE p.run_id = $1 GROUP BY 1 ORDER BY 1`, runID, t0)
+		FROM crawl_page p JOIN crawl_queue q ON q.page_id = p.id WHERE p.run_id = $1 GROUP BY 1 ORDER BY 1`, runID, t0, slot.Milliseconds())
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var slot, n, d0, d1 int
-		if err := rows.Scan(&slot, &n, &d0, &d1); err != nil {
+		var n0, n, d0, d1 int
+		if err := rows.Scan(&n0, &n, &d0, &d1); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Fprintf(os.Stderr, "%5d ms %5d fetches (depth %d-%d)\n", slot*100, n, d0, d1)
+		fmt.Fprintf(os.Stderr, "%5d ms %5d fetches (depth %d-%d)\n", n0*int(slot.Milliseconds()), n, d0, d1)
 	}
 }
