@@ -26,10 +26,10 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 	defer cancel(nil)
 	p := &pipeline{
 		c: c, run: run, progress: progress,
-		ahead:   c.cfg.Workers + c.cfg.Batch,
-		held:    map[int64]int32{},
-		known:   map[string]struct{}{},
-		wake:    make(chan struct{}, 1),
+		ahead: c.cfg.Workers + c.cfg.Batch,
+		held:  map[int64]int32{},
+		known: map[string]struct{}{},
+		wake:  make(chan struct{}, 1),
 	}
 	p.todo = make(chan Item, p.ahead)
 	outs := make(chan pageOutcome, c.cfg.Workers)
@@ -85,7 +85,7 @@ type pipeline struct {
 	ahead    int // claimed and not yet fetched, at most
 	todo     chan Item
 
-	mu   sync.Mutex
+	mu        sync.Mutex
 	held      map[int64]int32 // claimed and not yet written: id → fencing token
 	unfetched int             // claimed and not yet fetched
 	// wake tells the claimer that a fetch ended (there is room for more
@@ -371,4 +371,3 @@ func ignoreCanceled(ctx context.Context, err error) error {
 	}
 	return err
 }
-
