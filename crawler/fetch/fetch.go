@@ -287,12 +287,18 @@ func (f *Fetcher) once(ctx context.Context, u *url.URL, req Request, first bool)
 }
 
 // readCapped reads at most max bytes and says whether there was more.
-// The buffer starts at the announced length, or at the size of a typical
-// page when the body is chunked, rather than growing from nothing.
+// A body of announced length is read into a buffer of that size: the
+// transport ends it there, or fails when the server sends less. Other
+// bodies start from the size of a typical page rather than from nothing.
 func readCapped(r io.Reader, max, announced int64) ([]byte, bool, error) {
-	size := announced + 1
-	if announced < 0 {
-		size = 32 << 10
+	if announced >= 0 && announced <= max {
+		b := make([]byte, announced)
+		n, err := io.ReadFull(r, b)
+		return b[:n], false, err
+	}
+	size := int64(32 << 10)
+	if announced >= 0 {
+		size = announced + 1
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(min(size, max+1)))
