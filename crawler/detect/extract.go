@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -82,6 +83,17 @@ func Extract(body []byte) *Document {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
+			if !keepsAttrs(a) {
+				// Most tags of a page matter only as a possible news block.
+				marks := hasAttr && classMarksNews(z)
+				if tt == html.StartTagToken && !voidElement(a) {
+					open = append(open, openElement{name: a, marks: marks})
+					if marks {
+						news++
+					}
+				}
+				continue
+			}
 			attrs := readAttrs(z, hasAttr)
 			marks := false
 			switch a {
@@ -157,6 +169,28 @@ type openElement struct {
 	marks bool
 }
 
+// keepsAttrs tells the elements whose attributes Extract keeps.
+func keepsAttrs(a atom.Atom) bool {
+	switch a {
+	case atom.Article, atom.Script, atom.Meta, atom.Title, atom.A, atom.Iframe:
+		return true
+	}
+	return false
+}
+
+// classMarksNews reads an element's attributes for its first class and
+// tells whether it is a news block, without a copy of any of them.
+func classMarksNews(z *html.Tokenizer) bool {
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		if string(k) == "class" {
+			return newsClassBytes(v)
+		}
+	}
+	return false
+}
+
 type attrList []html.Attribute
 
 func readAttrs(z *html.Tokenizer, more bool) attrList {
@@ -192,12 +226,43 @@ func voidElement(a atom.Atom) bool {
 	return false
 }
 
-// newsClass tells a news block of the common French CMS layouts
-// (actualites, news, post) by its class.
+// newsClassBytes is newsClass of an attribute's bytes, lower-cased on the
+// stack when they are short ASCII, as class names nearly always are.
+func newsClassBytes(b []byte) bool {
+	var buf [128]byte
+	if len(b) > len(buf) {
+		return newsClass(string(b))
+	}
+	for i, c := range b {
+		if c >= utf8.RuneSelf {
+			return newsClass(string(b))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	for _, m := range newsMarkers {
+		if bytes.Contains(buf[:len(b)], []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// newsMarkers are in the classes of news blocks of the common French CMS
+// layouts (actualites, news, post).
+var newsMarkers = []string{"actualite", "news", "blog", "post-content", "entry-content"}
+
+// newsClass tells a news block by its class.
 func newsClass(class string) bool {
 	c := strings.ToLower(class)
-	return strings.Contains(c, "actualite") || strings.Contains(c, "news") || strings.Contains(c, "blog") ||
-		strings.Contains(c, "post-content") || strings.Contains(c, "entry-content")
+	for _, m := range newsMarkers {
+		if strings.Contains(c, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // Root is the page's tree, built on first use.
