@@ -53,9 +53,6 @@ type Item struct {
 	Token int
 }
 
-// ErrLeaseLost is returned when a worker completes an item it no longer holds.
-var ErrLeaseLost = errors.New("lease lost: another worker took this URL over")
-
 // CreateRun starts a run.
 func CreateRun(ctx context.Context, db postgres.Querier, kind RunKind, label string, maxDepth int) (*Run, error) {
 	if maxDepth < 0 || maxDepth > 5 {
@@ -133,37 +130,65 @@ func Enqueue(ctx context.Context, db postgres.Querier, runID int64, items []Item
 // same row: FOR UPDATE SKIP LOCKED.
 func Claim(ctx context.Context, db *pgxpool.Pool, runID int64, worker string, n int, lease time.Duration, maxAttempts int) ([]Item, error) {
 	b := &pgx.Batch{}
-	b.Queue(asyncCommit)
-	// Rows held by live workers are neither waited for nor locked: they fail
-	// the WHERE before any lock is tried, and SKIP LOCKED passes over rows
-	// another claimer is taking.
-	b.Queue(`
-		WITH c AS (
-			SELECT id FROM crawl_queue
-			WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now() AND attempts < $5))
-			ORDER BY depth, id
-			LIMIT $2
-			FOR UPDATE SKIP LOCKED
-		)
-		UPDATE crawl_queue q
-		SET state = 'claimed', claimed_by = $3, lease_until = now() + $4 * interval '1 millisecond',
-		    attempts = q.attempts + 1, updated_at = now()
-		FROM c LEFT JOIN LATERAL (
-			SELECT id, etag, last_modified FROM crawl_page
-			WHERE url = (SELECT url FROM crawl_queue WHERE id = c.id) AND status = 200 AND body_gz IS NOT NULL
-			  AND (etag <> '' OR last_modified <> '')
-			ORDER BY fetched_at DESC LIMIT 1
-		) p ON true
-		WHERE q.id = c.id
-		RETURNING q.id, q.url, q.depth, coalesce(q.site_id, 0), q.reason, q.attempts,
-		          coalesce((SELECT s.territory_id FROM crawl_site s WHERE s.id = q.site_id), 0),
-		          coalesce(p.id, 0), coalesce(p.etag, ''), coalesce(p.last_modified, '')`,
-		runID, n, worker, lease.Milliseconds(), maxAttempts)
+	b.Queue(txSettings)
+	queueClaim(b, runID, worker, n, lease, maxAttempts)
 	br := db.SendBatch(ctx, b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
+	items, err := readClaim(br, runID)
+	if err != nil {
+		return nil, err
+	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	if len(items) == 0 {
+		if err := giveUp(ctx, db, runID, maxAttempts); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// queueClaim adds the claim of up to n URLs to a batch; readClaim reads
+// its answer.
+func queueClaim(b *pgx.Batch, runID int64, worker string, n int, lease time.Duration, maxAttempts int) {
+	b.Queue(claimStatement, runID, n, worker, lease.Milliseconds(), maxAttempts)
+}
+
+// claimStatement takes the URLs. Rows held by live workers are neither
+// waited for nor locked: they fail the WHERE before any lock is tried, and
+// SKIP LOCKED passes over rows another claimer is taking.
+const claimStatement = `
+WITH c AS (
+	SELECT id FROM crawl_queue
+	WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now() AND attempts < $5))
+	ORDER BY depth, id
+	LIMIT $2
+	FOR UPDATE SKIP LOCKED
+), u AS (
+	-- The ids as an array, not a join: the plan is generic, with
+	-- no idea how many there are, and would scan the whole key.
+	UPDATE crawl_queue q
+	SET state = 'claimed', claimed_by = $3, lease_until = now() + $4 * interval '1 millisecond',
+	    attempts = q.attempts + 1, updated_at = now()
+	WHERE q.id = ANY(ARRAY(SELECT id FROM c))
+	RETURNING q.id, q.url, q.depth, q.site_id, q.reason, q.attempts
+)
+SELECT u.id, u.url, u.depth, coalesce(u.site_id, 0), u.reason, u.attempts,
+       coalesce((SELECT s.territory_id FROM crawl_site s WHERE s.id = u.site_id), 0),
+       coalesce(p.id, 0), coalesce(p.etag, ''), coalesce(p.last_modified, '')
+FROM u LEFT JOIN LATERAL (
+	-- the newest answer with validators, for a conditional GET
+	SELECT id, etag, last_modified FROM crawl_page
+	WHERE url = u.url AND status = 200 AND body_gz IS NOT NULL AND (etag <> '' OR last_modified <> '')
+	ORDER BY fetched_at DESC LIMIT 1
+) p ON true
+ORDER BY u.depth, u.id`
+
+func readClaim(br pgx.BatchResults, runID int64) ([]Item, error) {
 	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
@@ -175,14 +200,6 @@ func Claim(ctx context.Context, db *pgxpool.Pool, runID int64, worker string, n 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
-	}
-	if err := br.Close(); err != nil {
-		return nil, fmt.Errorf("claim: %w", err)
-	}
-	if len(items) == 0 {
-		if err := giveUp(ctx, db, runID, maxAttempts); err != nil {
-			return nil, err
-		}
 	}
 	return items, nil
 }
@@ -199,24 +216,6 @@ func giveUp(ctx context.Context, db postgres.Querier, runID int64, maxAttempts i
 		             FOR UPDATE SKIP LOCKED)`, runID, maxAttempts)
 	if err != nil {
 		return fmt.Errorf("give up expired claims: %w", err)
-	}
-	return nil
-}
-
-// complete marks a claimed item done or failed, if the claim still holds.
-func complete(ctx context.Context, db postgres.Querier, it Item, state string, pageID int64, msg string) error {
-	var page *int64
-	if pageID != 0 {
-		page = &pageID
-	}
-	tag, err := db.Exec(ctx, `
-		UPDATE crawl_queue SET state = $3, page_id = $4, error = $5, lease_until = NULL, updated_at = now()
-		WHERE id = $1 AND attempts = $2 AND state = 'claimed'`, it.ID, it.Token, state, page, clipText(msg, 1000))
-	if err != nil {
-		return fmt.Errorf("complete %s: %w", it.URL, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ErrLeaseLost
 	}
 	return nil
 }

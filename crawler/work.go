@@ -11,12 +11,13 @@ import (
 // processes may Work on the same run; each URL is fetched by one of them.
 //
 // Inside a process the work is a pipeline, so that nothing waits for a
-// whole batch: a claimer keeps a few claimed URLs ahead of the fetchers;
-// Workers goroutines fetch, fingerprint and pick links (the fetcher keeps
-// its per-host and global limits); one recorder writes whatever outcomes
-// are ready in a single round trip. A page's links join the frontier as
-// soon as it is written, and the recorder's batches grow with the load on
-// their own, which keeps the database's share per page small.
+// whole batch. Workers goroutines fetch, fingerprint and pick links (the
+// fetcher keeps its per-host and global limits). One exchanger owns the
+// database side: in a single round trip it writes whatever outcomes are
+// ready and claims as many URLs as the fetchers have room for, so the
+// links of a page are handed out in the transaction that writes them, and
+// its batches grow with the load on their own, which keeps the database's
+// share per page small.
 func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) (Stats, error) {
 	run, err := GetRun(ctx, c.db, runID)
 	if err != nil {
@@ -26,18 +27,18 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 	defer cancel(nil)
 	p := &pipeline{
 		c: c, run: run, progress: progress,
-		ahead: c.cfg.Workers + c.cfg.Batch,
+		ahead: c.cfg.Workers + 2*c.cfg.Batch,
 		held:  map[int64]int32{},
 		known: map[string]struct{}{},
-		wake:  make(chan struct{}, 1),
 	}
 	p.todo = make(chan Item, p.ahead)
-	outs := make(chan pageOutcome, c.cfg.Workers)
+	// Room for every URL claimed ahead and a full write more: a worker
+	// never waits for the database while there is something to fetch.
+	outs := make(chan pageOutcome, p.ahead+maxWrite)
 
 	var workers, rest sync.WaitGroup
-	rest.Add(3)
-	go func() { defer rest.Done(); p.fail(cancel, p.claim(ctx)) }()
-	go func() { defer rest.Done(); p.fail(cancel, p.record(ctx, outs)) }()
+	rest.Add(2)
+	go func() { defer rest.Done(); p.fail(cancel, p.exchange(ctx, outs)) }()
 	leaseCtx, stopLease := context.WithCancel(ctx)
 	go func() { defer rest.Done(); p.keepLeases(leaseCtx) }()
 	for range c.cfg.Workers {
@@ -56,7 +57,6 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 		}()
 	}
 	workers.Wait()
-	close(outs)
 	stopLease()
 	rest.Wait()
 
@@ -88,18 +88,14 @@ type pipeline struct {
 	mu        sync.Mutex
 	held      map[int64]int32 // claimed and not yet written: id → fencing token
 	unfetched int             // claimed and not yet fetched
-	// wake tells the claimer that a fetch ended (there is room for more
-	// claims) or that a write ended (the pages written may have added
-	// URLs).
-	wake chan struct{}
 
 	// known holds URLs this process has seen on the run's frontier.
 	// Rows never leave the frontier while a run lasts, so links to them
 	// need not be sent again: on a town site every page links to the
-	// homepage and the same menu. Only the recorder uses it.
+	// homepage and the same menu. Only the exchanger uses it.
 	known map[string]struct{}
 
-	st  Stats // only the recorder writes it, before Work reads it
+	st  Stats // only the exchanger writes it, before Work reads it
 	err error // the first failure, set once
 	one sync.Once
 }
@@ -118,140 +114,87 @@ func (p *pipeline) counts() (held, unfetched int) {
 	return len(p.held), p.unfetched
 }
 
-func (p *pipeline) signal() {
-	select {
-	case p.wake <- struct{}{}:
-	default: // the claimer has a wake-up pending already
-	}
-}
-
 // fetched is called by a worker once its URL is processed.
 func (p *pipeline) fetched() {
 	p.mu.Lock()
 	p.unfetched--
 	p.mu.Unlock()
-	p.signal()
-}
-
-// claim keeps the fetchers supplied, and closes todo when the run has
-// nothing left for this process: the frontier is empty and no URL is held
-// here or elsewhere.
-func (p *pipeline) claim(ctx context.Context) error {
-	defer close(p.todo)
-	cfg := p.c.cfg
-	for ctx.Err() == nil {
-		// Room counts URLs not yet fetched, not those being written: a
-		// slow write must not leave the fetchers idle.
-		held, unfetched := p.counts()
-		room := p.ahead - unfetched
-		if room < min(cfg.Batch, p.ahead) {
-			if !p.wait(ctx, 0) {
-				return nil
-			}
-			continue
-		}
-		items, err := Claim(ctx, p.c.db, p.run.ID, cfg.Worker, min(room, cfg.Batch), cfg.Lease, cfg.MaxAttempts)
-		if err != nil {
-			return ignoreCanceled(ctx, err)
-		}
-		if len(items) > 0 {
-			p.mu.Lock()
-			for _, it := range items {
-				p.held[it.ID] = int32(it.Token)
-			}
-			p.unfetched += len(items)
-			p.mu.Unlock()
-			for _, it := range items {
-				p.todo <- it // never blocks: todo holds ahead items
-			}
-			continue
-		}
-		if held > 0 {
-			// Pages still in this process may add URLs: look again
-			// when one is written.
-			if !p.wait(ctx, 0) {
-				return nil
-			}
-			continue
-		}
-		pr, err := ReadProgress(ctx, p.c.db, p.run.ID)
-		if err != nil {
-			return ignoreCanceled(ctx, err)
-		}
-		if pr.Queued == 0 && pr.Claimed == 0 {
-			return nil
-		}
-		// Other processes hold the rest; their pages may add URLs, or
-		// their leases may expire. Wait and look again.
-		if !p.wait(ctx, cfg.Poll) {
-			return nil
-		}
-	}
-	return nil
-}
-
-// wait waits for a wake-up, or for d when d > 0. It reports false when
-// ctx ended.
-func (p *pipeline) wait(ctx context.Context, d time.Duration) bool {
-	var timeout <-chan time.Time
-	if d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
-	}
-	select {
-	case <-p.wake:
-	case <-timeout:
-	case <-ctx.Done():
-		return false
-	}
-	return true
 }
 
 // maxWrite caps the outcomes written in one round trip.
 const maxWrite = 32
 
-// record writes outcomes as they come: the first one ready, with all
-// those that are ready by then.
-func (p *pipeline) record(ctx context.Context, outs <-chan pageOutcome) error {
-	// The recorder keeps one connection, readied while the first pages
-	// are fetched: a fresh PostgreSQL backend spends tens of milliseconds
-	// loading the catalogue for the record statement's five tables, and
-	// paying that on the first writes would hold up the frontier's growth
-	// when the crawl has least to do.
+// exchange keeps the fetchers supplied and writes what they produce, and
+// closes todo when the run has nothing left for this process: the
+// frontier is empty and no URL is held here or elsewhere.
+func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error {
+	defer close(p.todo)
+	cfg := p.c.cfg
+	// The exchanger keeps one connection. A fresh PostgreSQL backend
+	// spends tens of milliseconds loading the catalogue for the record
+	// statement's five tables; the connection is readied while the first
+	// pages are fetched, so the first writes, which grow the frontier
+	// when the crawl has least to do, do not pay it.
 	conn, err := p.c.db.Acquire(ctx)
 	if err != nil {
-		return ignoreCanceled(ctx, fmt.Errorf("record pages: %w", err))
+		return ignoreCanceled(ctx, fmt.Errorf("crawl exchange: %w", err))
 	}
 	defer conn.Release()
-	if _, err := conn.Conn().Prepare(ctx, recordStatement, recordStatement); err != nil {
-		return ignoreCanceled(ctx, fmt.Errorf("record pages: %w", err))
-	}
-	// A dry run, for a URL id that no claim has, plans the statement and
-	// opens the indexes it writes to, without writing anything.
-	if _, _, err := recordAll(ctx, conn, []pageOutcome{{runID: p.run.ID, state: "done"}}, 0, &p.c.gzip); err != nil {
-		return ignoreCanceled(ctx, err)
-	}
+	claim := claimRequest{runID: p.run.ID, worker: cfg.Worker, lease: cfg.Lease, maxAttempts: cfg.MaxAttempts}
+	warm := false
+	drained := false // the last claim found nothing to take
 	var lastProgress time.Time
 	batch := make([]pageOutcome, 0, maxWrite)
-	for o := range outs {
-		batch = append(batch[:0], o)
-	drain:
-		for len(batch) < maxWrite {
-			select {
-			case o, ok := <-outs:
-				if !ok {
-					break drain
+	for ctx.Err() == nil {
+		batch = drain(outs, batch[:0])
+		// A claim travels alone only when the fetchers are about to run
+		// out; otherwise it waits to ride along with the next write.
+		if len(batch) == 0 && (drained || len(p.todo) >= min(cfg.Batch, p.ahead)) {
+			if held, _ := p.counts(); drained && held == 0 {
+				done, err := p.finished(ctx)
+				if done || err != nil {
+					return ignoreCanceled(ctx, err)
 				}
-				batch = append(batch, o)
-			default:
-				break drain
+				drained = false
+				continue
+			}
+			select {
+			case o := <-outs:
+				batch = drain(outs, append(batch, o))
+			case <-ctx.Done():
+				return nil
 			}
 		}
-		if err := p.write(ctx, conn, batch); err != nil {
+		if len(batch) < lingerWrite && len(p.todo) >= min(cfg.Batch, p.ahead) {
+			batch = linger(ctx, outs, batch)
+		}
+		p.dropKnownLinks(batch)
+		_, unfetched := p.counts()
+		claim.n = p.ahead - unfetched
+		res, err := roundTrip(ctx, conn, batch, claim, cfg.MaxStoredBody, &p.c.gzip)
+		if err != nil {
 			return ignoreCanceled(ctx, err)
 		}
-		if p.progress != nil && time.Since(lastProgress) > 200*time.Millisecond {
+		if claim.n > 0 {
+			drained = len(res.claimed) == 0
+			p.hand(res.claimed)
+		}
+		if len(batch) > 0 {
+			if err := p.written(ctx, batch, res); err != nil {
+				return ignoreCanceled(ctx, err)
+			}
+		}
+		if !warm {
+			// A dry run, for a URL id that no claim has, plans the record
+			// statement and opens the indexes it writes to, without
+			// writing anything, while the first pages are fetched.
+			warm = true
+			dry := []pageOutcome{{runID: p.run.ID, state: "done"}}
+			if _, err := roundTrip(ctx, conn, dry, claimRequest{}, 0, &p.c.gzip); err != nil {
+				return ignoreCanceled(ctx, err)
+			}
+		}
+		if p.progress != nil && len(batch) > 0 && time.Since(lastProgress) > 200*time.Millisecond {
 			lastProgress = time.Now()
 			if pr, err := ReadProgress(ctx, p.c.db, p.run.ID); err == nil {
 				p.progress(pr.Done+pr.Failed, pr.Total())
@@ -261,13 +204,83 @@ func (p *pipeline) record(ctx context.Context, outs <-chan pageOutcome) error {
 	return nil
 }
 
-func (p *pipeline) write(ctx context.Context, conn batcher, batch []pageOutcome) error {
-	c := p.c
-	p.dropKnownLinks(batch)
-	added, lost, err := recordAll(ctx, conn, batch, c.cfg.MaxStoredBody, &c.gzip)
-	if err != nil {
-		return err
+// drain adds to batch the outcomes that are ready, up to maxWrite.
+func drain(outs <-chan pageOutcome, batch []pageOutcome) []pageOutcome {
+	for len(batch) < maxWrite {
+		select {
+		case o := <-outs:
+			batch = append(batch, o)
+		default:
+			return batch
+		}
 	}
+	return batch
+}
+
+// A write of fewer than lingerWrite outcomes waits up to lingerFor for
+// more, when the fetchers have enough queued not to notice: a round trip
+// costs the database about as much for one page as for eight, and the
+// crawler's share of PostgreSQL's CPU per page fell by a quarter
+// (scripts/load/crawl.sh).
+const (
+	lingerWrite = 8
+	lingerFor   = 2 * time.Millisecond
+)
+
+func linger(ctx context.Context, outs <-chan pageOutcome, batch []pageOutcome) []pageOutcome {
+	t := time.NewTimer(lingerFor)
+	defer t.Stop()
+	for len(batch) < lingerWrite {
+		select {
+		case o := <-outs:
+			batch = append(batch, o)
+		case <-t.C:
+			return batch
+		case <-ctx.Done():
+			return batch
+		}
+	}
+	return batch
+}
+
+// finished is asked when this process holds nothing and found nothing to
+// claim. Expired claims past their attempts are given up; then the run is
+// over for this process if nothing is queued or held anywhere. Otherwise
+// other processes hold the rest: their pages may add URLs, or their leases
+// may expire, so it waits a little before the next look.
+func (p *pipeline) finished(ctx context.Context) (bool, error) {
+	if err := giveUp(ctx, p.c.db, p.run.ID, p.c.cfg.MaxAttempts); err != nil {
+		return false, err
+	}
+	pr, err := ReadProgress(ctx, p.c.db, p.run.ID)
+	if err != nil {
+		return false, err
+	}
+	if pr.Queued == 0 && pr.Claimed == 0 {
+		return true, nil
+	}
+	return false, sleep(ctx, p.c.cfg.Poll)
+}
+
+// hand gives claimed URLs to the workers.
+func (p *pipeline) hand(items []Item) {
+	if len(items) == 0 {
+		return
+	}
+	p.mu.Lock()
+	for _, it := range items {
+		p.held[it.ID] = int32(it.Token)
+	}
+	p.unfetched += len(items)
+	p.mu.Unlock()
+	for _, it := range items {
+		p.todo <- it // never blocks: todo holds ahead items
+	}
+}
+
+// written accounts for a batch the round trip wrote.
+func (p *pipeline) written(ctx context.Context, batch []pageOutcome, res tripResult) error {
+	c := p.c
 	p.mu.Lock()
 	for _, o := range batch {
 		delete(p.held, o.item.ID)
@@ -275,17 +288,16 @@ func (p *pipeline) write(ctx context.Context, conn batcher, batch []pageOutcome)
 	p.mu.Unlock()
 	for i, o := range batch {
 		// A lost claim wrote nothing, links included.
-		if !lost[i] && len(p.known)+len(o.next) <= maxKnown {
+		if !res.lost[i] && len(p.known)+len(o.next) <= maxKnown {
 			for _, it := range o.next {
 				p.known[it.URL] = struct{}{}
 			}
 		}
 	}
-	p.signal()
-	p.st.Enqueued += int64(added)
+	p.st.Enqueued += int64(res.added)
 	findings := 0
 	for i, o := range batch {
-		if lost[i] {
+		if res.lost[i] {
 			c.log.Warn("lease lost: another worker took this URL over", "url", o.item.URL)
 			continue
 		}
@@ -354,9 +366,9 @@ func (p *pipeline) keepLeases(ctx context.Context) {
 		if len(ids) == 0 {
 			continue
 		}
-		_, err := p.c.db.Exec(ctx, `UPDATE crawl_queue q SET lease_until = now() + $3 * interval '1 millisecond'
-			FROM unnest($1::bigint[], $2::int[]) AS h(id, token)
-			WHERE q.id = h.id AND q.attempts = h.token AND q.state = 'claimed'`, ids, tokens, lease.Milliseconds())
+		_, err := p.c.db.Exec(ctx, `UPDATE crawl_queue SET lease_until = now() + $3 * interval '1 millisecond'
+			WHERE id = ANY($1::bigint[]) AND attempts = ($2::int[])[array_position($1::bigint[], id)]
+			  AND lease_until IS NOT NULL -- claimed, by the table's CHECK`, ids, tokens, lease.Milliseconds())
 		if err != nil && ctx.Err() == nil {
 			p.c.log.Warn("lease renewal failed; claims may pass to another process", "err", err)
 		}
