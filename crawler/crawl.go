@@ -24,10 +24,11 @@ import (
 type Config struct {
 	// Worker names this process in claims; default host:pid.
 	Worker string
-	// Workers is the number of URLs processed at once by this process;
-	// the fetcher's own limits still apply per host and globally.
+	// Workers is the number of URLs fetched at once by this process, and
+	// of pages analysed at once; the fetcher's own limits still apply per
+	// host and globally.
 	Workers int
-	// Batch is how many URLs a worker claims at a time.
+	// Batch is the smallest claim made on its own, without a write.
 	Batch int
 	// Lease is how long a claim holds without renewal; a killed process's
 	// URLs return to the frontier after it.
@@ -127,9 +128,15 @@ type Stats struct {
 // ProgressFunc is called as a run advances: URLs finished and URLs known.
 type ProgressFunc func(done, total int)
 
-// process fetches one URL, fingerprints it and picks the links to follow.
-func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
-	o := pageOutcome{item: it, runID: run.ID, territoryID: it.TerritoryID, state: "done"}
+// answer is a URL's fetch, before analysis.
+type answer struct {
+	item Item
+	resp *fetch.Response
+	err  error
+}
+
+// fetchItem fetches one URL.
+func (c *Crawler) fetchItem(ctx context.Context, it Item) answer {
 	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL, ETag: it.ETag, LastModified: it.LastModify})
 	if ferr == nil && resp.NotModified && it.PrevPageID != 0 {
 		// Unchanged since the last crawl: fingerprint the kept copy
@@ -143,6 +150,13 @@ func (c *Crawler) process(ctx context.Context, run *Run, it Item) pageOutcome {
 			resp.Header["Etag"], resp.Header["Last-Modified"] = []string{it.ETag}, []string{it.LastModify}
 		}
 	}
+	return answer{item: it, resp: resp, err: ferr}
+}
+
+// analyse fingerprints a fetched page and picks the links to follow.
+func (c *Crawler) analyse(run *Run, a answer) pageOutcome {
+	it, resp, ferr := a.item, a.resp, a.err
+	o := pageOutcome{item: it, runID: run.ID, territoryID: it.TerritoryID, state: "done"}
 	o.resp = resp
 	switch {
 	case ferr != nil:

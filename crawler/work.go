@@ -5,14 +5,21 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/civiscope/civiscope/crawler/detect"
+	"github.com/civiscope/civiscope/crawler/fetch"
 )
 
 // Work processes a run until its frontier is empty or ctx ends. Several
 // processes may Work on the same run; each URL is fetched by one of them.
 //
 // Inside a process the work is a pipeline, so that nothing waits for a
-// whole batch. Workers goroutines fetch, fingerprint and pick links (the
-// fetcher keeps its per-host and global limits). One exchanger owns the
+// whole batch. Config.Workers fetchers only fetch (the fetcher keeps its
+// per-host and global limits), so that a host's slot goes straight to the
+// next request instead of waiting while a page is parsed; as many
+// analysers fingerprint the pages and pick their links. One exchanger owns the
 // database side: in a single round trip it writes whatever outcomes are
 // ready and claims as many URLs as the fetchers have room for, so the
 // links of a page are handed out in the transaction that writes them, and
@@ -32,31 +39,41 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 		known: map[string]struct{}{},
 	}
 	p.todo = make(chan Item, p.ahead)
-	// Room for every URL claimed ahead and a full write more: a worker
-	// never waits for the database while there is something to fetch.
+	answers := make(chan answer, c.cfg.Workers)
+	// Room for every URL claimed ahead and a full write more: nothing
+	// waits for the database while there is something to fetch.
 	outs := make(chan pageOutcome, p.ahead+maxWrite)
 
-	var workers, rest sync.WaitGroup
-	rest.Add(2)
-	go func() { defer rest.Done(); p.fail(cancel, p.exchange(ctx, outs)) }()
+	var rest sync.WaitGroup
+	rest.Go(func() { p.fail(cancel, p.exchange(ctx, outs)) })
 	leaseCtx, stopLease := context.WithCancel(ctx)
-	go func() { defer rest.Done(); p.keepLeases(leaseCtx) }()
+	rest.Go(func() { p.keepLeases(leaseCtx) })
+	var fetchers, analysers sync.WaitGroup
 	for range c.cfg.Workers {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
+		fetchers.Go(func() {
 			for it := range p.todo {
-				o := c.process(ctx, run, it)
+				a := c.fetchItem(ctx, it)
 				p.fetched()
 				select {
-				case outs <- o:
+				case answers <- a:
 				case <-ctx.Done():
 					return
 				}
 			}
-		}()
+		})
+		analysers.Go(func() {
+			for a := range answers {
+				select {
+				case outs <- c.analyse(run, a):
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
 	}
-	workers.Wait()
+	fetchers.Wait()
+	close(answers)
+	analysers.Wait()
 	stopLease()
 	rest.Wait()
 
@@ -114,7 +131,7 @@ func (p *pipeline) counts() (held, unfetched int) {
 	return len(p.held), p.unfetched
 }
 
-// fetched is called by a worker once its URL is processed.
+// fetched is called by a fetcher once its URL is fetched.
 func (p *pipeline) fetched() {
 	p.mu.Lock()
 	p.unfetched--
@@ -130,11 +147,8 @@ const maxWrite = 32
 func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error {
 	defer close(p.todo)
 	cfg := p.c.cfg
-	// The exchanger keeps one connection. A fresh PostgreSQL backend
-	// spends tens of milliseconds loading the catalogue for the record
-	// statement's five tables; the connection is readied while the first
-	// pages are fetched, so the first writes, which grow the frontier
-	// when the crawl has least to do, do not pay it.
+	// The exchanger keeps one connection, readied by a rehearsal while
+	// the first pages are fetched.
 	conn, err := p.c.db.Acquire(ctx)
 	if err != nil {
 		return ignoreCanceled(ctx, fmt.Errorf("crawl exchange: %w", err))
@@ -185,12 +199,8 @@ func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error 
 			}
 		}
 		if !warm {
-			// A dry run, for a URL id that no claim has, plans the record
-			// statement and opens the indexes it writes to, without
-			// writing anything, while the first pages are fetched.
 			warm = true
-			dry := []pageOutcome{{runID: p.run.ID, state: "done"}}
-			if _, err := roundTrip(ctx, conn, dry, claimRequest{}, 0, &p.c.gzip); err != nil {
+			if err := p.rehearse(ctx, conn); err != nil {
 				return ignoreCanceled(ctx, err)
 			}
 		}
@@ -200,6 +210,36 @@ func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error 
 				p.progress(pr.Done+pr.Failed, pr.Total())
 			}
 		}
+	}
+	return nil
+}
+
+// rehearse writes a made-up page, with a link and a finding, through the
+// record statement, in a transaction it rolls back. A fresh PostgreSQL
+// backend spends milliseconds on the first write to each table and index
+// (loading their catalogue entries, planning, preparing the foreign key
+// checks); rehearsed while the first pages are fetched, that is not paid
+// by the first real writes, which grow the frontier when the crawl has
+// least to do. The .invalid domain can name no real site.
+func (p *pipeline) rehearse(ctx context.Context, conn *pgxpool.Conn) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("rehearse: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	it := Item{RunID: p.run.ID, URL: "https://rehearsal.invalid/", Token: 1}
+	if err := tx.QueryRow(ctx, `INSERT INTO crawl_queue (run_id, url, state, claimed_by, lease_until, attempts)
+		VALUES ($1, $2, 'claimed', $3, now() + interval '1 minute', 1) RETURNING id`, it.RunID, it.URL, p.c.cfg.Worker).Scan(&it.ID); err != nil {
+		return fmt.Errorf("rehearse: %w", err)
+	}
+	o := pageOutcome{item: it, runID: p.run.ID, state: "done",
+		resp: &fetch.Response{URL: it.URL, FinalURL: it.URL, Status: 200, Body: []byte("<html></html>"), FetchedAt: time.Now()},
+		next: []Item{{URL: it.URL + "a", Depth: 1, Reason: "link"}},
+		findings: []Finding{{InstanceURL: it.URL, PageURL: it.URL,
+			Detection: detect.Detection{Platform: "rehearsal", Confidence: 1, Matches: []detect.Match{}}}}}
+	claim := claimRequest{runID: p.run.ID, worker: p.c.cfg.Worker, n: 1, lease: p.c.cfg.Lease, maxAttempts: p.c.cfg.MaxAttempts}
+	if _, err := roundTrip(ctx, tx, []pageOutcome{o}, claim, p.c.cfg.MaxStoredBody, &p.c.gzip); err != nil {
+		return fmt.Errorf("rehearse: %w", err)
 	}
 	return nil
 }
@@ -262,7 +302,7 @@ func (p *pipeline) finished(ctx context.Context) (bool, error) {
 	return false, sleep(ctx, p.c.cfg.Poll)
 }
 
-// hand gives claimed URLs to the workers.
+// hand gives claimed URLs to the fetchers.
 func (p *pipeline) hand(items []Item) {
 	if len(items) == 0 {
 		return
