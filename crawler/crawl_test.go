@@ -478,3 +478,27 @@ func TestSecondRunUsesConditionalGet(t *testing.T) {
 		t.Errorf("%d full downloads, %d not-modified answers; want 1 and 1", full, notModified)
 	}
 }
+
+// The exchanger readies its connection with a write it rolls back: the
+// run must show no trace of it.
+func TestRehearsalLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	w := newWeb(t)
+	w.site("quiet.test", htmlHandler(map[string]string{"/": decidimHome}))
+	run, err := CreateRun(ctx, db, RunDiscovery, "rehearsal", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Enqueue(ctx, db, run.ID, []Item{{URL: "https://quiet.test/", Reason: "seed"}})
+	c := New(db, w.fetcher(), testRules(t), nil, Config{Worker: "quiet", Workers: 1, Poll: 5 * time.Millisecond}, quiet())
+	if _, err := c.Work(ctx, run.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	var queued, pages, findings int
+	db.QueryRow(ctx, `SELECT count(*) FROM crawl_queue WHERE run_id = $1`, run.ID).Scan(&queued)
+	db.QueryRow(ctx, `SELECT count(*) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&pages)
+	db.QueryRow(ctx, `SELECT count(*) FROM crawl_finding WHERE run_id = $1 AND platform = 'rehearsal'`, run.ID).Scan(&findings)
+	if queued != 1 || pages != 1 || findings != 0 {
+		t.Errorf("run holds %d URLs, %d pages, %d rehearsal findings; want 1, 1, 0", queued, pages, findings)
+	}
+}
