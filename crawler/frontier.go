@@ -164,7 +164,7 @@ func queueClaim(b *pgx.Batch, runID int64, worker string, n int, lease time.Dura
 const claimStatement = `
 WITH c AS (
 	SELECT id FROM crawl_queue
-	WHERE run_id = $1 AND (state = 'queued' OR (state = 'claimed' AND lease_until < now() AND attempts < $5))
+	WHERE run_id = $1 AND open AND (state = 'queued' OR (state = 'claimed' AND lease_until < now() AND attempts < $5))
 	ORDER BY depth, id
 	LIMIT $2
 	FOR UPDATE SKIP LOCKED
@@ -212,7 +212,7 @@ func giveUp(ctx context.Context, db postgres.Querier, runID int64, maxAttempts i
 		UPDATE crawl_queue SET state = 'failed', lease_until = NULL, claimed_by = NULL, updated_at = now(),
 		       error = 'gave up after ' || attempts || ' claims whose workers never finished'
 		WHERE id IN (SELECT id FROM crawl_queue
-		             WHERE run_id = $1 AND state = 'claimed' AND lease_until < now() AND attempts >= $2
+		             WHERE run_id = $1 AND open AND state = 'claimed' AND lease_until < now() AND attempts >= $2
 		             FOR UPDATE SKIP LOCKED)`, runID, maxAttempts)
 	if err != nil {
 		return fmt.Errorf("give up expired claims: %w", err)
@@ -247,7 +247,7 @@ func FinishRun(ctx context.Context, db postgres.Querier, runID int64) (bool, err
 	tag, err := db.Exec(ctx, `
 		UPDATE crawl_run SET status = 'done', finished_at = now()
 		WHERE id = $1 AND status = 'running'
-		  AND NOT EXISTS (SELECT 1 FROM crawl_queue WHERE run_id = $1 AND state IN ('queued', 'claimed'))`, runID)
+		  AND NOT EXISTS (SELECT 1 FROM crawl_queue WHERE run_id = $1 AND open)`, runID)
 	if err != nil {
 		return false, fmt.Errorf("finish run: %w", err)
 	}

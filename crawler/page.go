@@ -49,6 +49,7 @@ func headersOfInterest(h map[string][]string) map[string][]string {
 type pageValues struct {
 	headers, redirects []byte
 	gz                 []byte
+	hash               string // of the whole body, before the cap
 	truncated          bool
 }
 
@@ -59,7 +60,7 @@ type pageValues struct {
 // milliseconds.
 type gzipPool struct{ free chan *gzip.Writer }
 
-func newGzipPool() gzipPool { return gzipPool{free: make(chan *gzip.Writer, 4)} }
+func newGzipPool() gzipPool { return gzipPool{free: make(chan *gzip.Writer, 8)} }
 
 func (g *gzipPool) compress(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
@@ -87,7 +88,7 @@ func (g *gzipPool) compress(b []byte) ([]byte, error) {
 }
 
 func preparePage(r *fetch.Response, maxBody int, gz *gzipPool) (pageValues, error) {
-	var v pageValues
+	v := pageValues{hash: r.Hash()}
 	body := r.Body
 	v.truncated = r.Truncated
 	if len(body) > maxBody {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
 )
@@ -199,5 +201,46 @@ func TestFrontierPlansUseKeys(t *testing.T) {
 		if p := explain(name); strings.Contains(p, "Seq Scan") || strings.Contains(p, "Merge Join") {
 			t.Errorf("%s scans the frontier:\n%s", name, p)
 		}
+	}
+}
+
+// A claim changes no indexed column, so PostgreSQL updates the claimed
+// rows in place (HOT) instead of adding entries to the frontier's indexes.
+func TestClaimUpdatesInPlace(t *testing.T) {
+	ctx := context.Background()
+	run, err := CreateRun(ctx, db, RunDiscovery, "hot", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []Item
+	for i := range 50 {
+		items = append(items, Item{URL: fmt.Sprintf("https://hot.test/%d", i), Reason: "seed"})
+	}
+	if _, err := Enqueue(ctx, db, run.ID, items); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	b := &pgx.Batch{}
+	b.Queue(txSettings)
+	queueClaim(b, run.ID, "hot", 10, time.Minute, 3)
+	br := tx.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := readClaim(br, run.ID)
+	br.Close()
+	if err != nil || len(claimed) != 10 {
+		t.Fatalf("claimed %d: %v", len(claimed), err)
+	}
+	var updated, hot int
+	if err := tx.QueryRow(ctx, `SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'crawl_queue'`).Scan(&updated, &hot); err != nil {
+		t.Fatal(err)
+	}
+	if updated != 10 || hot != 10 {
+		t.Errorf("%d rows updated, %d in place; want 10 and 10", updated, hot)
 	}
 }
