@@ -190,11 +190,6 @@ func (c *Crawler) analyse(run *Run, a answer) pageOutcome {
 			o.next = append(o.next, Item{URL: cand.URL, Depth: 1, SiteID: it.SiteID, Reason: cand.Reason})
 		}
 	}
-	if resp != nil && resp.Status != 0 {
-		if pv, err := preparePage(resp, c.cfg.MaxStoredBody, &c.gzip); err == nil {
-			o.page = &pv
-		} // else the exchanger prepares it again and reports the error
-	}
 	return o
 }
 

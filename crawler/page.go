@@ -49,7 +49,6 @@ func headersOfInterest(h map[string][]string) map[string][]string {
 type pageValues struct {
 	headers, redirects []byte
 	gz                 []byte
-	hash               string // of the whole body, before the cap
 	truncated          bool
 }
 
@@ -60,7 +59,7 @@ type pageValues struct {
 // milliseconds.
 type gzipPool struct{ free chan *gzip.Writer }
 
-func newGzipPool() gzipPool { return gzipPool{free: make(chan *gzip.Writer, 8)} }
+func newGzipPool() gzipPool { return gzipPool{free: make(chan *gzip.Writer, 4)} }
 
 func (g *gzipPool) compress(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
@@ -88,7 +87,7 @@ func (g *gzipPool) compress(b []byte) ([]byte, error) {
 }
 
 func preparePage(r *fetch.Response, maxBody int, gz *gzipPool) (pageValues, error) {
-	v := pageValues{hash: r.Hash()}
+	var v pageValues
 	body := r.Body
 	v.truncated = r.Truncated
 	if len(body) > maxBody {

@@ -20,9 +20,6 @@ type pageOutcome struct {
 	next        []Item
 	findings    []Finding
 	territoryID int64
-	// page is resp prepared for storage, by the analyser that made the
-	// outcome, so that the exchanger's round trips do not wait for it.
-	page *pageValues
 }
 
 // recordStatement writes a batch of processed URLs in one statement:
@@ -196,17 +193,13 @@ func recordArgs(outs []pageOutcome, maxBody int, gz *gzipPool) ([]any, error) {
 		states[i], errs[i] = o.state, clipText(o.msg, 1000)
 		headers[i], redirects[i] = "{}", "[]"
 		if r := o.resp; r != nil && r.Status != 0 {
-			pv := o.page
-			if pv == nil {
-				v, err := preparePage(r, maxBody, gz)
-				if err != nil {
-					return nil, err
-				}
-				pv = &v
+			pv, err := preparePage(r, maxBody, gz)
+			if err != nil {
+				return nil, err
 			}
 			hasPage[i] = true
 			urls[i], finals[i], statuses[i], headers[i], redirects[i] = r.URL, r.FinalURL, int32(r.Status), string(pv.headers), string(pv.redirects)
-			ctypes[i], charsets[i], hashes[i], bodies[i], sizes[i] = r.ContentType, r.Charset, pv.hash, pv.gz, int32(len(r.Body))
+			ctypes[i], charsets[i], hashes[i], bodies[i], sizes[i] = r.ContentType, r.Charset, r.Hash(), pv.gz, int32(len(r.Body))
 			truncated[i], etags[i], lastMods[i] = pv.truncated, first(r.Header["Etag"]), first(r.Header["Last-Modified"])
 			fetchedAt[i], durations[i] = r.FetchedAt, int32(r.Duration.Milliseconds())
 		}
