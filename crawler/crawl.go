@@ -28,7 +28,8 @@ type Config struct {
 	// of pages analysed at once; the fetcher's own limits still apply per
 	// host and globally.
 	Workers int
-	// Batch is the smallest claim made on its own, without a write.
+	// Batch is how few URLs may wait for the fetchers before a claim is
+	// made on its own instead of riding along with the next write.
 	Batch int
 	// Lease is how long a claim holds without renewal; a killed process's
 	// URLs return to the frontier after it.

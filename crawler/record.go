@@ -33,7 +33,7 @@ const recordStatement = `
 WITH claim AS (
 	SELECT id FROM crawl_queue
 	WHERE id = ANY($2::bigint[]) AND attempts = ($3::int[])[array_position($2::bigint[], id)]
-	  AND lease_until IS NOT NULL -- claimed, by the table's CHECK
+	  AND state = 'claimed'
 	FOR UPDATE
 ), input AS MATERIALIZED (
 	SELECT i.*, CASE WHEN i.has_page THEN nextval('crawl_page_id_seq'::regclass) END AS page_id

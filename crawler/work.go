@@ -131,6 +131,10 @@ func (p *pipeline) counts() (held, unfetched int) {
 	return len(p.held), p.unfetched
 }
 
+// stocked tells whether the fetchers have at least a Batch of URLs
+// queued, enough that a claim can wait for the next write.
+func (p *pipeline) stocked() bool { return len(p.todo) >= p.c.cfg.Batch }
+
 // fetched is called by a fetcher once its URL is fetched.
 func (p *pipeline) fetched() {
 	p.mu.Lock()
@@ -163,7 +167,7 @@ func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error 
 		batch = drain(outs, batch[:0])
 		// A claim travels alone only when the fetchers are about to run
 		// out; otherwise it waits to ride along with the next write.
-		if len(batch) == 0 && (drained || len(p.todo) >= min(cfg.Batch, p.ahead)) {
+		if len(batch) == 0 && (drained || p.stocked()) {
 			if held, _ := p.counts(); drained && held == 0 {
 				done, err := p.finished(ctx)
 				if done || err != nil {
@@ -179,7 +183,7 @@ func (p *pipeline) exchange(ctx context.Context, outs <-chan pageOutcome) error 
 				return nil
 			}
 		}
-		if len(batch) < lingerWrite && len(p.todo) >= min(cfg.Batch, p.ahead) {
+		if len(batch) < lingerWrite && p.stocked() {
 			batch = linger(ctx, outs, batch)
 		}
 		p.dropKnownLinks(batch)
@@ -237,8 +241,8 @@ func (p *pipeline) rehearse(ctx context.Context, conn *pgxpool.Conn) error {
 		next: []Item{{URL: it.URL + "a", Depth: 1, Reason: "link"}},
 		findings: []Finding{{InstanceURL: it.URL, PageURL: it.URL,
 			Detection: detect.Detection{Platform: "rehearsal", Confidence: 1, Matches: []detect.Match{}}}}}
-	claim := claimRequest{runID: p.run.ID, worker: p.c.cfg.Worker, n: 1, lease: p.c.cfg.Lease, maxAttempts: p.c.cfg.MaxAttempts}
-	if _, err := roundTrip(ctx, tx, []pageOutcome{o}, claim, p.c.cfg.MaxStoredBody, &p.c.gzip); err != nil {
+	// No claim: the exchanger's first round trip, a claim, has readied it.
+	if _, err := roundTrip(ctx, tx, []pageOutcome{o}, claimRequest{}, p.c.cfg.MaxStoredBody, &p.c.gzip); err != nil {
 		return fmt.Errorf("rehearse: %w", err)
 	}
 	return nil
@@ -408,7 +412,7 @@ func (p *pipeline) keepLeases(ctx context.Context) {
 		}
 		_, err := p.c.db.Exec(ctx, `UPDATE crawl_queue SET lease_until = now() + $3 * interval '1 millisecond'
 			WHERE id = ANY($1::bigint[]) AND attempts = ($2::int[])[array_position($1::bigint[], id)]
-			  AND lease_until IS NOT NULL -- claimed, by the table's CHECK`, ids, tokens, lease.Milliseconds())
+			  AND state = 'claimed'`, ids, tokens, lease.Milliseconds())
 		if err != nil && ctx.Err() == nil {
 			p.c.log.Warn("lease renewal failed; claims may pass to another process", "err", err)
 		}
