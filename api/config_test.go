@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -27,23 +26,5 @@ func TestLoadConfig(t *testing.T) {
 	}
 	if def := LoadConfig(func(string) string { return "" }); def.CacheTTL != defaultCacheTTL || len(def.Warnings) != 0 {
 		t.Errorf("empty environment: %+v", def)
-	}
-}
-
-func TestClientIP(t *testing.T) {
-	r := httptest.NewRequest("GET", "/api/v1/categories", nil)
-	r.RemoteAddr = "198.51.100.7:4444"
-	r.Header.Set("X-Forwarded-For", "203.0.113.9, 192.0.2.44")
-	direct := &API{cfg: Config{}}
-	if ip := direct.clientIP(r); ip != "198.51.100.7" {
-		t.Errorf("without TrustProxy: %s", ip)
-	}
-	proxied := &API{cfg: Config{TrustProxy: true}}
-	if ip := proxied.clientIP(r); ip != "192.0.2.44" {
-		t.Errorf("behind a proxy: %s (the last hop is the one the proxy saw)", ip)
-	}
-	r.Header.Set("X-Forwarded-For", "not an ip")
-	if ip := proxied.clientIP(r); ip != "198.51.100.7" {
-		t.Errorf("garbage X-Forwarded-For: %s", ip)
 	}
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/api/token"
+	"github.com/civiscope/civiscope/server"
 )
 
 // cors lets any web page read the API: reads are public data. Writes are
@@ -56,7 +56,7 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		now := a.now()
 		header := r.Header.Get("Authorization")
 		if header == "" {
-			if !a.allow(w, r, &a.limits.ip, "ip:"+a.clientIP(r), now) {
+			if !a.allow(w, r, a.limits.ip, "ip:"+a.clientIP(r), now) {
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -64,20 +64,20 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		}
 		scheme, secret, _ := strings.Cut(header, " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-			if a.allow(w, r, &a.limits.ip, "ip:"+a.clientIP(r), now) {
+			if a.allow(w, r, a.limits.ip, "ip:"+a.clientIP(r), now) {
 				a.problem(w, r, civiscope.Errorf(civiscope.EUNAUTHORIZED, `the Authorization header must be "Bearer <token>"`))
 			}
 			return
 		}
 		t, err := token.Authenticate(r.Context(), a.db, strings.TrimSpace(secret))
 		if err != nil {
-			if civiscope.ErrorCode(err) == civiscope.EUNAUTHORIZED && !a.allow(w, r, &a.limits.ip, "ip:"+a.clientIP(r), now) {
+			if civiscope.ErrorCode(err) == civiscope.EUNAUTHORIZED && !a.allow(w, r, a.limits.ip, "ip:"+a.clientIP(r), now) {
 				return
 			}
 			a.problem(w, r, err)
 			return
 		}
-		if !a.allow(w, r, &a.limits.token, "token:"+strconv.FormatInt(t.ID, 10), now) {
+		if !a.allow(w, r, a.limits.token, "token:"+strconv.FormatInt(t.ID, 10), now) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, t)))
@@ -85,8 +85,8 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 }
 
 // allow charges one request to a bucket and answers 429 when it is empty.
-func (a *API) allow(w http.ResponseWriter, r *http.Request, set *bucketSet, key string, now time.Time) bool {
-	ok, wait := set.allow(key, now)
+func (a *API) allow(w http.ResponseWriter, r *http.Request, set *server.Limiter, key string, now time.Time) bool {
+	ok, wait := set.Allow(key, now)
 	if ok {
 		return true
 	}
@@ -94,28 +94,11 @@ func (a *API) allow(w http.ResponseWriter, r *http.Request, set *bucketSet, key 
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	a.problem(w, r, civiscope.Errorf(civiscope.ETOOMANY,
 		"too many requests: the limit is %g per second with bursts of %d; retry in %d s, or use an API token for a higher limit",
-		float64(set.rate), set.burst, secs))
+		set.Rate(), set.Burst(), secs))
 	return false
 }
 
-// clientIP is the peer address, or with TrustProxy the address the reverse
-// proxy appended last to X-Forwarded-For (earlier entries are the client's
-// own claims and can be forged).
-func (a *API) clientIP(r *http.Request) string {
-	if a.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func (a *API) clientIP(r *http.Request) string { return server.ClientIP(r, a.cfg.TrustProxy) }
 
 // require refuses callers whose token does not carry scope need.
 func (a *API) require(need token.Scope) func(http.Handler) http.Handler {

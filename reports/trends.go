@@ -184,14 +184,16 @@ func Adoptions(ctx context.Context, db postgres.Querier, d Dimension, f Filter) 
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
 	q += fmt.Sprintf(" GROUP BY %s ORDER BY %s", strings.Join(groupCols, ", "), strings.Join(groupCols, ", "))
+	// Names are read before the counts: while rows are open they hold the
+	// connection, and a second query would need another one from the pool,
+	// which a flood of these requests would never free (issue 18).
+	labels, err := labeller(ctx, db, d)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count adoptions by %s: %w", d, err)
-	}
-	labels, err := labeller(ctx, db, d)
-	if err != nil {
-		rows.Close()
-		return nil, err
 	}
 	b := &Breakdown{Dimension: d, Filter: f, Rows: []Count{}}
 	for rows.Next() {

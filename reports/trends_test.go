@@ -298,3 +298,27 @@ func TestDeclaredVsObserved(t *testing.T) {
 		t.Errorf("got %+v, want %+v", cs[0], want)
 	}
 }
+
+// A breakdown by place reads names while it counts: on a pool of one
+// connection it used to wait for a second connection forever (issue 18).
+func TestAdoptionsNeedOneConnection(t *testing.T) {
+	crafted(t)
+	cfg := db.Config().Copy()
+	cfg.MaxConns = 1
+	one, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	for _, d := range []reports.Dimension{reports.ByRegion, reports.ByDepartement} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		b, err := reports.Adoptions(ctx, one, d, reports.Filter{})
+		cancel()
+		if err != nil {
+			t.Fatalf("%s on a one-connection pool: %v", d, err)
+		}
+		if b.Total == 0 {
+			t.Errorf("%s: no adoptions counted", d)
+		}
+	}
+}

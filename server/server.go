@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,14 @@ import (
 type Deps struct {
 	Log  *slog.Logger
 	Pool *pgxpool.Pool
+	// PublicURL turns HSTS on when it is https.
+	PublicURL string
+	// Heavy lists path prefixes whose requests run long queries (reports);
+	// they share a gate of half the pool, so that a flood of them leaves
+	// connections for every other page and for /healthz.
+	Heavy []string
+	// RequestTimeout ends a request's database work; 0 means 30 s.
+	RequestTimeout time.Duration
 }
 
 // Mount adds a part of the site (api, web) to the router.
@@ -33,11 +42,19 @@ func NewRouter(d Deps, mounts ...Mount) http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(logRequests(d.Log))
 	r.Use(recoverPanics(d.Log))
-	r.Use(rejectNUL)
+	r.Use(SecurityHeaders, strictTransport(d.PublicURL))
+	r.Use(checkInput)
 	r.Get("/healthz", health(d.Pool))
-	for _, m := range mounts {
-		m(r)
-	}
+	r.Group(func(r chi.Router) {
+		r.Use(deadline(cmp.Or(d.RequestTimeout, 30*time.Second)))
+		if d.Pool != nil && len(d.Heavy) > 0 {
+			n := int(d.Pool.Config().MaxConns) / 2
+			r.Use(heavyGate(NewGate(n, 4*n, 2*time.Second), d.Heavy))
+		}
+		for _, m := range mounts {
+			m(r)
+		}
+	})
 	return r
 }
 
