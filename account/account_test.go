@@ -2,7 +2,9 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,28 +80,98 @@ func TestAuthenticateAndThrottle(t *testing.T) {
 	if _, err := account.Authenticate(ctx, db, "bob@example.org", "correct horse battery", "192.0.2.1"); err != nil {
 		t.Fatalf("right password: %v", err)
 	}
-	for i := 0; i < account.MaxEmailFailures; i++ {
+	for i := 0; i < account.MaxPairFailures; i++ {
 		_, err := account.Authenticate(ctx, db, "bob@example.org", "wrong password!", "192.0.2.1")
 		if civiscope.ErrorCode(err) != civiscope.EUNAUTHORIZED {
 			t.Fatalf("attempt %d: want unauthorized, got %v", i, err)
 		}
 	}
+	// The address that failed waits; each block in a row is twice as long.
 	_, err := account.Authenticate(ctx, db, "bob@example.org", "correct horse battery", "192.0.2.1")
-	wait, ok := account.RetryAfter(err)
-	if !ok || wait < 14*time.Minute || wait > account.LoginWindow {
-		t.Fatalf("after %d failures the right password must be throttled ~15 min, got %v (wait %v)", account.MaxEmailFailures, err, wait)
+	first, ok := account.RetryAfter(err)
+	if !ok || first < account.LoginBackoff-time.Second || first > account.LoginBackoff {
+		t.Fatalf("after %d failures this address must wait %v, got %v (wait %v)", account.MaxPairFailures, account.LoginBackoff, err, first)
 	}
-	// The window slides: once the failures are old enough, logins work again.
-	if _, err := db.Exec(ctx, `UPDATE login_failure SET failed_at = failed_at - interval '16 minutes' WHERE key = 'bob@example.org'`); err != nil {
+	if _, err := db.Exec(ctx, `UPDATE login_throttle SET blocked_until = now() - interval '1 second' WHERE key LIKE 'acct:bob@example.org|%'`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < account.MaxPairFailures; i++ {
+		_, _ = account.Authenticate(ctx, db, "bob@example.org", "wrong password!", "192.0.2.1")
+	}
+	_, err = account.Authenticate(ctx, db, "bob@example.org", "correct horse battery", "192.0.2.1")
+	if second, ok := account.RetryAfter(err); !ok || second < 2*first-2*time.Second {
+		t.Fatalf("a second block must last twice the first (%v): %v", first, err)
+	}
+	// Once the block is over, the right password works and clears it.
+	if _, err := db.Exec(ctx, `UPDATE login_throttle SET blocked_until = now() - interval '1 second' WHERE key LIKE 'acct:bob@example.org|%'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := account.Authenticate(ctx, db, "bob@example.org", "correct horse battery", "192.0.2.1"); err != nil {
-		t.Fatalf("after the window: %v", err)
+		t.Fatalf("after the block: %v", err)
 	}
 	// Unknown address: same answer as a wrong password.
 	_, err = account.Authenticate(ctx, db, "nobody@example.org", "whatever123", "192.0.2.9")
 	if civiscope.ErrorCode(err) != civiscope.EUNAUTHORIZED {
 		t.Fatalf("unknown address: %v", err)
+	}
+}
+
+// The lockout scenario of issue 18: an attacker hammering an account from
+// one address slows down only themselves; the owner, from their own
+// address, logs in at once. An attack from many addresses can block the
+// account, but never the owner's reset link, which lifts the block.
+func TestNobodyCanLockTheOwnerOut(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "mallory-target@example.org")
+	for i := 0; i < 50; i++ {
+		_, _ = account.Authenticate(ctx, db, "mallory-target@example.org", "guess "+strings.Repeat("x", i), "203.0.113.66")
+	}
+	if _, err := account.Authenticate(ctx, db, "mallory-target@example.org", "correct horse battery", "192.0.2.77"); err != nil {
+		t.Fatalf("the owner, from their own address, was refused after an attack from another: %v", err)
+	}
+	// A spread attack: a few guesses from each of many addresses.
+	for i := 0; i < account.MaxAccountFailures+5; i++ {
+		_, _ = account.Authenticate(ctx, db, "mallory-target@example.org", "guess", fmt.Sprintf("198.18.%d.%d", i/200, i%200))
+	}
+	_, err := account.Authenticate(ctx, db, "mallory-target@example.org", "correct horse battery", "192.0.2.77")
+	if _, ok := account.RetryAfter(err); !ok {
+		t.Fatalf("a spread attack of %d guesses must slow the account down: %v", account.MaxAccountFailures, err)
+	}
+	if !strings.Contains(civiscope.ErrorMessage(err), "reset your password") {
+		t.Errorf("the refusal must show the way in: %q", civiscope.ErrorMessage(err))
+	}
+	var link string
+	if err := account.RequestReset(ctx, db, &account.Mailer{}, "mallory-target@example.org", func(tok string) string { link = tok; return tok }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := account.ResetPassword(ctx, db, link, "the owner's new passphrase"); err != nil {
+		t.Fatalf("the reset link must work during an attack: %v", err)
+	}
+	if _, err := account.Authenticate(ctx, db, "mallory-target@example.org", "the owner's new passphrase", "192.0.2.77"); err != nil {
+		t.Fatalf("after the reset the owner logs in: %v", err)
+	}
+}
+
+// 20 wrong passwords at once against a limit of 5: only 5 are checked.
+func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "racer@example.org")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[string]int{}
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := account.Authenticate(ctx, db, "racer@example.org", "wrong password!", "192.0.2.200")
+			mu.Lock()
+			codes[civiscope.ErrorCode(err)]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[civiscope.EUNAUTHORIZED] != account.MaxPairFailures || codes[civiscope.ETOOMANY] != 20-account.MaxPairFailures {
+		t.Errorf("20 concurrent wrong passwords: %v; want %d checked and the rest refused", codes, account.MaxPairFailures)
 	}
 }
 

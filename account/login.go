@@ -9,37 +9,62 @@ import (
 	"github.com/civiscope/civiscope/postgres"
 )
 
-// Login throttling: failures are counted per address and per client IP over
-// a sliding window. Past the limit, logins are refused, even with the right
-// password, until the oldest failure leaves the window.
+// Login throttling slows a guesser down without locking the owner out. Each
+// attempt is counted, inside PostgreSQL and before the password is checked,
+// against three keys: the account from this address, the address, and the
+// account from anywhere. Past a key's limit within LoginWindow, the key is
+// blocked for LoginBackoff, then twice as long at each new block, up to
+// LoginBackoffCap. Someone hammering an account from their address blocks
+// only that pair; the owner elsewhere is not affected. Only a guess spread
+// over many addresses blocks the account itself, and then the owner's reset
+// link still works and lifts the block.
 const (
-	LoginWindow      = 15 * time.Minute
-	MaxEmailFailures = 5
-	MaxIPFailures    = 30
+	LoginWindow        = 15 * time.Minute
+	LoginBackoff       = time.Minute
+	LoginBackoffCap    = time.Hour
+	MaxPairFailures    = 5
+	MaxIPFailures      = 30
+	MaxAccountFailures = 100
 )
 
 // dummyHash is verified when the address is unknown, so that a login takes
 // as long whether or not the account exists.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3Xk2m5y9C2v8sS1u2ZrQwHn6v0kS0S1dJ2VwX1x7Kx8"
 
+// throttleKeys are the keys an attempt on account email from ip counts
+// against, with their limits.
+func throttleKeys(email, ip string) []struct {
+	key string
+	max int
+} {
+	return []struct {
+		key string
+		max int
+	}{
+		{"acct:" + email + "|ip:" + ip, MaxPairFailures},
+		{"ip:" + ip, MaxIPFailures},
+		{"acct:" + email, MaxAccountFailures},
+	}
+}
+
 // Authenticate checks an email and password from the client at ip and
 // returns the account. Wrong credentials are EUNAUTHORIZED with a message
-// that does not say which part was wrong; too many failures are ETOOMANY
+// that does not say which part was wrong; too many attempts are ETOOMANY
 // (see RetryAfter).
 func Authenticate(ctx context.Context, db postgres.Querier, email, password, ip string) (*User, error) {
 	key, err := NormalizeEmail(email)
 	if err != nil {
 		return nil, err
 	}
-	ipKey := "ip:" + ip
-	for _, k := range []struct {
-		key string
-		max int
-	}{{key, MaxEmailFailures}, {ipKey, MaxIPFailures}} {
-		if wait, err := throttled(ctx, db, k.key, k.max); err != nil {
-			return nil, err
-		} else if wait > 0 {
-			return nil, TooMany(wait, "too many failed logins; try again in %d minutes or reset your password", int(wait.Minutes())+1)
+	for _, k := range throttleKeys(key, ip) {
+		var wait float64
+		if err := db.QueryRow(ctx, `SELECT login_attempt($1, $2, $3::interval, $4::interval, $5::interval)`,
+			k.key, k.max, LoginWindow.String(), LoginBackoff.String(), LoginBackoffCap.String()).Scan(&wait); err != nil {
+			return nil, fmt.Errorf("count login attempt: %w", err)
+		}
+		if wait > 0 {
+			d := time.Duration(wait * float64(time.Second))
+			return nil, TooMany(d, "too many failed logins; try again in %d minutes, or reset your password: the reset link always works", int(d.Minutes())+1)
 		}
 	}
 	var u *User
@@ -52,35 +77,29 @@ func Authenticate(ctx context.Context, db postgres.Querier, email, password, ip 
 	if u == nil {
 		VerifyPassword(dummyHash, password)
 	} else if VerifyPassword(hash, password) {
-		if _, err := db.Exec(ctx, `DELETE FROM login_failure WHERE key = $1`, key); err != nil {
-			return nil, fmt.Errorf("clear login failures: %w", err)
+		// The address's count stays: logging into one's own account must
+		// not reset a spray over others.
+		if err := clearThrottle(ctx, db, key, ip); err != nil {
+			return nil, err
 		}
 		return u, nil
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO login_failure (key) VALUES ($1), ($2)`, key, ipKey); err != nil {
-		return nil, fmt.Errorf("record login failure: %w", err)
+	if _, err := db.Exec(ctx, `DELETE FROM login_throttle WHERE window_start < now() - interval '1 day'
+		AND (blocked_until IS NULL OR blocked_until < now() - interval '1 day') AND random() < 0.01`); err != nil {
+		return nil, fmt.Errorf("prune login throttle: %w", err)
 	}
 	return nil, civiscope.Errorf(civiscope.EUNAUTHORIZED, "wrong email address or password")
 }
 
-// throttled returns how long key must wait, 0 when it may try now. Rows
-// older than the window are pruned on the way.
-func throttled(ctx context.Context, db postgres.Querier, key string, limit int) (time.Duration, error) {
-	if _, err := db.Exec(ctx, `DELETE FROM login_failure WHERE key = $1 AND failed_at < now() - $2::interval`,
-		key, LoginWindow.String()); err != nil {
-		return 0, fmt.Errorf("prune login failures: %w", err)
+// clearThrottle forgets an account's attempts, from ip or, with ip "",
+// from every address (after a password reset).
+func clearThrottle(ctx context.Context, db postgres.Querier, email, ip string) error {
+	q, args := `DELETE FROM login_throttle WHERE key = $1 OR key = $2`, []any{"acct:" + email, "acct:" + email + "|ip:" + ip}
+	if ip == "" {
+		q, args = `DELETE FROM login_throttle WHERE key = $1 OR starts_with(key, $2)`, []any{"acct:" + email, "acct:" + email + "|ip:"}
 	}
-	var n int
-	var wait float64
-	err := db.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM
-			(SELECT failed_at FROM login_failure WHERE key = $1 ORDER BY failed_at DESC OFFSET $2 - 1 LIMIT 1)
-			+ $3::interval - now()), 0)
-		FROM login_failure WHERE key = $1`, key, limit, LoginWindow.String()).Scan(&n, &wait)
-	if err != nil {
-		return 0, fmt.Errorf("count login failures: %w", err)
+	if _, err := db.Exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("clear login throttle: %w", err)
 	}
-	if n < limit {
-		return 0, nil
-	}
-	return max(time.Duration(wait*float64(time.Second)), time.Second), nil
+	return nil
 }

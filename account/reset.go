@@ -104,6 +104,11 @@ func ResetPassword(ctx context.Context, db DB, token, password string) (*User, e
 	if u.Deleted() {
 		return nil, invalid("token", "this reset link is not valid; ask for a new one")
 	}
+	// The owner proved control of the mailbox: whatever guesses blocked the
+	// account's logins no longer apply.
+	if err := clearThrottle(ctx, tx, u.Email, ""); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("reset password: commit: %w", err)
 	}

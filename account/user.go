@@ -221,10 +221,11 @@ func Delete(ctx context.Context, db DB, id int64) error {
 			return fmt.Errorf("delete account %d: %w", id, err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM mail_outbox WHERE to_addr = $1`, `DELETE FROM login_failure WHERE key = $1`} {
-		if _, err := tx.Exec(ctx, q, email); err != nil {
-			return fmt.Errorf("delete account %d: %w", id, err)
-		}
+	if _, err := tx.Exec(ctx, `DELETE FROM mail_outbox WHERE to_addr = $1`, email); err != nil {
+		return fmt.Errorf("delete account %d: %w", id, err)
+	}
+	if err := clearThrottle(ctx, tx, email, ""); err != nil {
+		return fmt.Errorf("delete account %d: %w", id, err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("delete account %d: commit: %w", id, err)

@@ -35,6 +35,7 @@ func (a *App) contribMount(pool *pgxpool.Pool, names *territory.Index) (server.M
 		Claims:      &claim.Checker{Fetch: claim.CrawlerFetcher{F: f}, Resolver: net.DefaultResolver},
 		PublicURL:   a.Config.PublicURL,
 		Territories: names,
+		TrustProxy:  a.Config.API.TrustProxy,
 	})
 	if err != nil {
 		return nil, err

@@ -54,7 +54,8 @@ func serve(ctx context.Context, a *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool}, mounts...)
+	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool, PublicURL: a.Config.PublicURL,
+		Heavy: []string{"/api/v1/reports/", "/rapports/"}}, mounts...)
 	return server.Run(ctx, a.Config.ListenAddr, h, a.Log, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "Civiscope is serving on http://%s\n", displayAddr(addr))
 	})

@@ -25,7 +25,7 @@ func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	if isHoneypot(r) {
-		h.log.Warn("honeypot filled on sign-up", "ip", clientIP(r))
+		h.log.Warn("honeypot filled on sign-up", "ip", h.clientIP(r))
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f.withError(errHoneypot)})
 		return
 	}
@@ -70,7 +70,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
-	u, err := account.Authenticate(r.Context(), h.db, f.V("email"), f.V("password"), clientIP(r))
+	u, err := account.Authenticate(r.Context(), h.db, f.V("email"), f.V("password"), h.clientIP(r))
 	if err != nil {
 		f.Values.Del("password")
 		h.formFail(w, r, "contrib-login", accountForm{view: base(r), Form: f.withError(err), Return: f.V("retour")}, err)

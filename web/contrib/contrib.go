@@ -52,6 +52,9 @@ type Deps struct {
 	// may send (per second, and at once); zero takes the defaults.
 	IPLimit float64
 	IPBurst int
+	// TrustProxy (API_TRUST_PROXY) counts requests against the address a
+	// reverse proxy saw, as the API does.
+	TrustProxy bool
 }
 
 // Handler serves the pages.
@@ -64,7 +67,9 @@ type Handler struct {
 	territories *territory.Index
 	public      string
 	secure      bool
-	limiter     *ipLimiter
+	limiter     *server.Limiter
+	moderators  *server.Limiter
+	trustProxy  bool
 }
 
 // New parses the templates and builds the handler.
@@ -94,7 +99,8 @@ func New(d Deps) (*Handler, error) {
 	}
 	return &Handler{log: d.Log, db: d.Pool, rd: rd, mail: d.Mailer, claims: d.Claims, territories: d.Territories,
 		public: strings.TrimRight(d.PublicURL, "/"), secure: strings.HasPrefix(d.PublicURL, "https://"),
-		limiter: newIPLimiter(d.IPLimit, d.IPBurst)}, nil
+		limiter: server.NewLimiter(d.IPLimit, d.IPBurst, 0), moderators: server.NewLimiter(2, 120, 0),
+		trustProxy: d.TrustProxy}, nil
 }
 
 // Mount attaches the pages to the root router.

@@ -48,7 +48,7 @@ func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm(r)
 	if isHoneypot(r) {
-		h.log.Warn("honeypot filled on tool proposal", "ip", clientIP(r), "user", u.ID)
+		h.log.Warn("honeypot filled on tool proposal", "ip", h.clientIP(r), "user", u.ID)
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-toolform", h.toolForm(r, f.withError(errHoneypot), nil))
 		return
 	}

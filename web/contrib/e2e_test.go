@@ -294,7 +294,7 @@ func TestLoginThrottledWith429(t *testing.T) {
 	email := uniq("thr") + "@example.org"
 	v.signup(email)
 	w := s.visitor(t)
-	for i := 0; i < account.MaxEmailFailures; i++ {
+	for i := 0; i < account.MaxPairFailures; i++ {
 		if p := w.login(email, "wrong password!"); p.Status != 401 || !strings.Contains(p.Body, "wrong email address or password") {
 			t.Fatalf("failure %d: %d", i, p.Status)
 		}
@@ -400,26 +400,46 @@ func TestRateLimitPerIP(t *testing.T) {
 	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
 		t.Fatalf("4th POST with a burst of 3: %d, Retry-After %q", last.Status, last.Header.Get("Retry-After"))
 	}
-	// A moderator on the same address is not throttled: decisions are
-	// audited instead. (Logging in is a POST like any other, so the session
-	// is opened directly.)
-	email := uniq("ratemod") + "@example.org"
-	u, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := account.NewSession(context.Background(), db, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := s.visitor(t)
-	su, _ := url.Parse(s.URL)
-	m.http.Jar.SetCookies(su, []*http.Cookie{{Name: "session", Value: tok, Path: "/"}})
+	// A moderator on the same address is checked by a bucket of their own,
+	// more generous (decisions come in bursts, and are audited), and does
+	// not use up the address's. (Logging in is a POST like any other, so
+	// the session is opened directly.)
+	s = startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3})
+	m := newModerator(t, s)
 	for i := 0; i < 5; i++ {
 		// An agent decision naming nobody: refused as invalid, never as 429.
 		if p := m.post("/moderation/agents", url.Values{"decision": {"approve"}}); p.Status != 400 {
-			t.Fatalf("moderator's POST %d on a throttled address: %d", i, p.Status)
+			t.Fatalf("moderator's POST %d: %d", i, p.Status)
 		}
+	}
+	if p := s.visitor(t).post("/compte/connexion", url.Values{"email": {"x@example.org"}, "password": {"whatever123"}}); p.Status == 429 {
+		t.Fatalf("a moderator's requests used up the address's bucket: %d", p.Status)
+	}
+}
+
+// Behind a reverse proxy (API_TRUST_PROXY) every visitor arrives from the
+// proxy's address: the form throttle must count the address the proxy saw,
+// as the API does, or one visitor's mistakes block everyone.
+func TestFormThrottleTrustsTheProxy(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3, TrustProxy: true})
+	from := func(ip string) page {
+		v := s.visitor(t)
+		v.get("/compte/connexion")
+		form := url.Values{"email": {"x@example.org"}, "password": {"whatever123"}, "csrf": {v.csrf()}}
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/compte/connexion", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		return v.do(req)
+	}
+	for i := 0; i < 4; i++ {
+		from("203.0.113.10")
+	}
+	if p := from("203.0.113.10"); p.Status != 429 {
+		t.Errorf("the noisy client behind the proxy: %d, want 429", p.Status)
+	}
+	if p := from("198.51.100.20"); p.Status == 429 {
+		t.Errorf("another client behind the same proxy was throttled: %d", p.Status)
 	}
 }
 

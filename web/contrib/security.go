@@ -5,16 +5,14 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/server"
 )
 
 // maxForm bounds a form body: the longest field is a 5,000-character
@@ -68,9 +66,7 @@ func (h *Handler) protect(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		// Moderators work through the queue in bursts; their decisions are
-		// audited instead of throttled.
-		if ok, wait := h.limiter.allow(clientIP(r), time.Now()); !ok && !currentUser(r).CanModerate() {
+		if ok, wait := h.allow(r); !ok {
 			h.fail(w, r, account.TooMany(wait, "too many requests from your address; wait a moment"))
 			return
 		}
@@ -118,60 +114,19 @@ func csrfToken(r *http.Request) string {
 	return s
 }
 
-// clientIP is the address of the peer. Forwarded headers are not trusted:
-// behind a proxy, put the limit on the proxy.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientIP is the address the limits count, proxy-aware like the API's.
+func (h *Handler) clientIP(r *http.Request) string { return server.ClientIP(r, h.trustProxy) }
+
+// allow charges a state-changing request to its bucket and checks it
+// there. Moderators work through the queue in bursts (their decisions are
+// audited), so they have a more generous bucket of their own account
+// rather than the address's, which they must not use up for the visitors
+// behind the same address.
+func (h *Handler) allow(r *http.Request) (bool, time.Duration) {
+	if u := currentUser(r); u.CanModerate() {
+		return h.moderators.Allow("user:"+strconv.FormatInt(u.ID, 10), time.Now())
 	}
-	return host
-}
-
-// ipLimiter is a token bucket per client address. Buckets idle for ten
-// minutes are dropped during requests, so memory follows active clients.
-type ipLimiter struct {
-	mu        sync.Mutex
-	limit     rate.Limit
-	burst     int
-	buckets   map[string]*ipBucket
-	lastSweep time.Time
-}
-
-type ipBucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-const ipIdle = 10 * time.Minute
-
-func newIPLimiter(perSecond float64, burst int) *ipLimiter {
-	return &ipLimiter{limit: rate.Limit(perSecond), burst: burst, buckets: map[string]*ipBucket{}}
-}
-
-func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > ipIdle {
-		for k, b := range l.buckets {
-			if now.Sub(b.seen) > ipIdle {
-				delete(l.buckets, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	b := l.buckets[ip]
-	if b == nil {
-		b = &ipBucket{lim: rate.NewLimiter(l.limit, l.burst)}
-		l.buckets[ip] = b
-	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return h.limiter.Allow(h.clientIP(r), time.Now())
 }
 
 // requireUser answers with the login page when nobody is logged in.
