@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/api/token"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/moderation"
 )
 
 // newContributor makes a user account and a write token acting for it.
@@ -215,5 +217,33 @@ func TestNULCharacters(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(p["errors"]), "field:"+tc.field+" ") {
 			t.Errorf("%s %s: errors %v do not name %s", tc.method, tc.path, p["errors"], tc.field)
 		}
+	}
+}
+
+// 30 proposals at once with one token against a cap of 10 an hour: the cap
+// is decided in the database, so exactly 10 get in (issue 18).
+func TestContributionCapHoldsUnderConcurrency(t *testing.T) {
+	c, _ := newClient(t, Config{})
+	secret, _ := newContributor(t, "racer")
+	codes := make(chan int, 30)
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Names and domains far apart, so that none is a duplicate.
+			name := strings.Map(func(r rune) rune { return 'a' + (r-'a'+rune(7*i))%26 }, "kestrelmarble")
+			body := fmt.Sprintf(`{"name":"%s","website":"https://%s.example","categories":["consultation"]}`, name, name)
+			codes <- c.do("POST", "/api/v1/tools", body, bearer(secret)...).status
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n := map[int]int{}
+	for code := range codes {
+		n[code]++
+	}
+	if n[202] != moderation.MaxPerHour || n[429] != 30-moderation.MaxPerHour {
+		t.Errorf("30 concurrent proposals: %v; want %d accepted and the rest 429", n, moderation.MaxPerHour)
 	}
 }

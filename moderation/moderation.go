@@ -21,10 +21,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
@@ -256,9 +258,17 @@ func insert(ctx context.Context, db postgres.Querier, p *Proposal) error {
 	if p.Status == "" {
 		p.Status = StatusPending
 	}
-	return db.QueryRow(ctx, `INSERT INTO proposal (kind, status, submitter_id, entity, entity_id, title, payload, base, note, confidence)
+	err = db.QueryRow(ctx, `INSERT INTO proposal (kind, status, submitter_id, entity, entity_id, title, payload, base, note, confidence)
 		VALUES ($1, $2, $3, $4, $5, left($6, 300), $7, $8, $9, $10) RETURNING id, created_at`,
 		p.Kind, p.Status, submitter, entity, entityID, p.Title, payload, base, p.Note, p.Confidence).Scan(&p.ID, &p.CreatedAt)
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "CV429" {
+		// Another submission of the same account got in first (canSubmit
+		// checked before both); the trigger says how long to wait.
+		secs, _ := strconv.Atoi(pg.Detail)
+		return account.TooMany(time.Duration(secs)*time.Second, "you reached the limit of contributions (%d an hour, %d a day); please wait a little", MaxPerHour, MaxPerDay)
+	}
+	return err
 }
 
 // by is the revision author of a change coming from proposal p.
