@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -233,7 +234,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	box, _, err := account.Outbox(ctx, db, 10, 0)
-	if err != nil || len(box) == 0 || box[0].Message.To != "erin@example.org" || !strings.Contains(box[0].Message.Body, link) || box[0].SentAt != nil {
+	if err != nil || len(box) == 0 || box[0].Message.To != "erin@example.org" || !strings.Contains(box[0].Message.Body, "masqué") || box[0].SentAt != nil {
 		t.Fatalf("the reset mail must be in the outbox, unsent without SMTP: %+v %v", box, err)
 	}
 	// Unknown address: nothing happens, nothing is revealed.
@@ -268,11 +269,13 @@ func TestPasswordReset(t *testing.T) {
 	if _, err := account.ResetPassword(ctx, db, "forged", "yet another password"); civiscope.ErrorCode(err) != civiscope.EINVALID {
 		t.Fatalf("forged token: %v", err)
 	}
-	// Flood protection.
+	// Flood protection: past 3 an hour, no more mail (and no other answer,
+	// see TestResetRevealsNoAccount).
 	_ = account.RequestReset(ctx, db, ml, "erin@example.org", func(string) string { return "" })
-	err = account.RequestReset(ctx, db, ml, "erin@example.org", func(string) string { return "" })
-	if _, ok := account.RetryAfter(err); !ok {
-		t.Fatalf("4th reset in an hour must be throttled: %v", err)
+	_ = account.RequestReset(ctx, db, ml, "erin@example.org", func(string) string { return "" })
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'erin@example.org'`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("4 resets in an hour sent %d mails, want 3 (%v)", n, err)
 	}
 }
 
@@ -345,5 +348,65 @@ func TestAgentAutoApprovalByDomain(t *testing.T) {
 	}
 	if _, err := account.NormalizeDomain("javascript:alert(1)"); err == nil {
 		t.Error("a non-domain accepted")
+	}
+}
+
+// A live reset link is a password: it never reaches the log, and the
+// outbox shows admins that it was sent, not the link itself (issue 18).
+func TestResetLinksStaySecret(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "secretive@example.org")
+	var logs strings.Builder
+	ml := &account.Mailer{Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	var token string
+	if err := account.RequestReset(ctx, db, ml, "secretive@example.org", func(tok string) string { token = tok; return "https://x/compte/reinitialiser?jeton=" + tok }); err != nil {
+		t.Fatal(err)
+	}
+	if token == "" || strings.Contains(logs.String(), token) || !strings.Contains(logs.String(), "outbox") {
+		t.Errorf("the reset token reached the log:\n%s", logs.String())
+	}
+	box, _, err := account.Outbox(ctx, db, 50, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range box {
+		if strings.Contains(e.Message.Body, token) {
+			t.Errorf("the outbox shows the live link: %q", e.Message.Body)
+		}
+		if e.Message.To == "secretive@example.org" {
+			found = true
+			if !strings.Contains(e.Message.Body, "masqué") {
+				t.Errorf("the outbox must say a link was sent and hidden: %q", e.Message.Body)
+			}
+		}
+	}
+	if !found {
+		t.Error("the reset mail is not in the outbox")
+	}
+}
+
+// Asking for a reset answers the same, in the same time, whether or not
+// the address has an account and however often it was asked (issue 18).
+func TestResetRevealsNoAccount(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "known-reset@example.org")
+	ml := &account.Mailer{}
+	link := func(tok string) string { return tok }
+	for _, email := range []string{"known-reset@example.org", "unknown-reset@example.org"} {
+		for i := 0; i < 6; i++ {
+			start := time.Now()
+			err := account.RequestReset(ctx, db, ml, email, link)
+			if err != nil {
+				t.Fatalf("%s, request %d: %v (the same answer for everyone)", email, i+1, err)
+			}
+			if took := time.Since(start); took < account.ResetFloor {
+				t.Errorf("%s, request %d answered in %v, under the floor of %v that hides the work done", email, i+1, took, account.ResetFloor)
+			}
+		}
+	}
+	var sent int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'known-reset@example.org'`).Scan(&sent); err != nil || sent != 3 {
+		t.Errorf("%d reset mails sent for 6 requests, want the 3 an hour allows (%v)", sent, err)
 	}
 }

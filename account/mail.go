@@ -34,6 +34,21 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// Secret is the part of Body that grants access (a reset token): it is
+	// never logged, admins see it masked, and it is masked in the stored
+	// body once delivered.
+	Secret string
+}
+
+// secretMask replaces a message's secret wherever people read the outbox.
+const secretMask = "[lien secret masqué : seul le destinataire le reçoit / secret link hidden: only the recipient gets it]"
+
+// masked is m's body as admins may read it.
+func (m Message) masked() string {
+	if m.Secret == "" {
+		return m.Body
+	}
+	return strings.ReplaceAll(m.Body, m.Secret, secretMask)
 }
 
 // OutboxEntry is a message as the outbox keeps it.
@@ -50,8 +65,8 @@ type OutboxEntry struct {
 // returned.
 func (ml *Mailer) Send(ctx context.Context, db postgres.Querier, m Message) error {
 	var id int64
-	if err := db.QueryRow(ctx, `INSERT INTO mail_outbox (to_addr, subject, body) VALUES ($1, $2, $3) RETURNING id`,
-		m.To, m.Subject, m.Body).Scan(&id); err != nil {
+	if err := db.QueryRow(ctx, `INSERT INTO mail_outbox (to_addr, subject, body, secret) VALUES ($1, $2, $3, $4) RETURNING id`,
+		m.To, m.Subject, m.Body, m.Secret).Scan(&id); err != nil {
 		return fmt.Errorf("queue message to %s: %w", m.To, err)
 	}
 	log := ml.Log
@@ -59,7 +74,7 @@ func (ml *Mailer) Send(ctx context.Context, db postgres.Querier, m Message) erro
 		log = slog.New(slog.DiscardHandler)
 	}
 	if ml.SMTP.Addr == "" {
-		log.Info("mail kept in outbox (no SMTP configured)", "outbox_id", id, "to", m.To, "subject", m.Subject, "body", m.Body)
+		log.Info("mail kept in outbox (no SMTP configured)", "outbox_id", id, "to", m.To, "subject", m.Subject, "body", m.masked())
 		return nil
 	}
 	err := ml.deliver(m)
@@ -68,7 +83,10 @@ func (ml *Mailer) Send(ctx context.Context, db postgres.Querier, m Message) erro
 		errText = err.Error()
 		log.Error("mail delivery failed", "outbox_id", id, "to", m.To, "err", err)
 	}
-	if _, uerr := db.Exec(ctx, `UPDATE mail_outbox SET sent_at = CASE WHEN $2 = '' THEN now() END, error = left($2, 500) WHERE id = $1`, id, errText); uerr != nil {
+	if _, uerr := db.Exec(ctx, `UPDATE mail_outbox SET sent_at = CASE WHEN $2 = '' THEN now() END, error = left($2, 500),
+			body = CASE WHEN $2 = '' AND secret <> '' THEN replace(body, secret, $3) ELSE body END,
+			secret = CASE WHEN $2 = '' THEN '' ELSE secret END
+		WHERE id = $1`, id, errText, secretMask); uerr != nil {
 		return fmt.Errorf("mark message %d: %w", id, uerr)
 	}
 	if err != nil {
@@ -124,13 +142,14 @@ func qEncode(s string) string {
 	return b.String()
 }
 
-// Outbox lists the newest messages first, for the admin page.
+// Outbox lists the newest messages first, for the admin page, with their
+// secrets masked.
 func Outbox(ctx context.Context, db postgres.Querier, limit, offset int) ([]OutboxEntry, int, error) {
 	var total int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox`).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count outbox: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT id, to_addr, subject, body, created_at, sent_at, error
+	rows, err := db.Query(ctx, `SELECT id, to_addr, subject, body, secret, created_at, sent_at, error
 		FROM mail_outbox ORDER BY id DESC LIMIT $1 OFFSET $2`, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read outbox: %w", err)
@@ -139,9 +158,10 @@ func Outbox(ctx context.Context, db postgres.Querier, limit, offset int) ([]Outb
 	var out []OutboxEntry
 	for rows.Next() {
 		var e OutboxEntry
-		if err := rows.Scan(&e.ID, &e.Message.To, &e.Message.Subject, &e.Message.Body, &e.CreatedAt, &e.SentAt, &e.Error); err != nil {
+		if err := rows.Scan(&e.ID, &e.Message.To, &e.Message.Subject, &e.Message.Body, &e.Message.Secret, &e.CreatedAt, &e.SentAt, &e.Error); err != nil {
 			return nil, 0, fmt.Errorf("read outbox: %w", err)
 		}
+		e.Message.Body, e.Message.Secret = e.Message.masked(), ""
 		out = append(out, e)
 	}
 	return out, total, rows.Err()

@@ -12,18 +12,41 @@ import (
 // ResetTTL is how long an emailed reset link works.
 const ResetTTL = time.Hour
 
+// ResetFloor is the least time a reset request takes, whatever the
+// address: without it, the work done for an existing account (a token, a
+// mail) would tell who has one.
+const ResetFloor = 250 * time.Millisecond
+
 // maxResetsPerHour bounds the reset emails one account can be sent, so the
 // form cannot be used to flood someone's mailbox.
 const maxResetsPerHour = 3
 
 // RequestReset emails a single-use reset link to the account with this
-// address. link builds the URL from the token. An unknown address does
-// nothing and returns nil, so the form does not reveal who has an account.
+// address. link builds the URL from the token. An unknown address, or one
+// already sent maxResetsPerHour links, does nothing and returns nil, and
+// every call lasts at least ResetFloor, so that neither the answer nor its
+// timing reveals who has an account.
 func RequestReset(ctx context.Context, db DB, ml *Mailer, email string, link func(token string) string) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return err
 	}
+	defer waitUntil(ctx, time.Now().Add(ResetFloor))
+	return requestReset(ctx, db, ml, email, link)
+}
+
+// waitUntil sleeps until t or until ctx ends.
+func waitUntil(ctx context.Context, t time.Time) {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
+
+func requestReset(ctx context.Context, db DB, ml *Mailer, email string, link func(token string) string) error {
+	var err error
 	var id int64
 	var recent int
 	err = db.QueryRow(ctx, `SELECT u.id, (SELECT count(*) FROM password_reset r
@@ -36,7 +59,7 @@ func RequestReset(ctx context.Context, db DB, ml *Mailer, email string, link fun
 		return fmt.Errorf("reset for %s: %w", email, err)
 	}
 	if recent >= maxResetsPerHour {
-		return TooMany(time.Hour, "a reset link was already sent several times in the last hour; check your mailbox")
+		return nil // the mailbox already has links; a 429 here would say the account exists
 	}
 	token, hash, err := newToken()
 	if err != nil {
@@ -65,6 +88,7 @@ To choose a new password, open this link within the hour:
 
 If you did not ask for this, ignore this message.
 `, link(token)),
+		Secret: token,
 	})
 }
 
