@@ -69,14 +69,18 @@ func Authenticate(ctx context.Context, db postgres.Querier, email, password, ip 
 	}
 	var u *User
 	var hash string
-	row := db.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM app_user WHERE email = $1`, key)
+	var confirmed bool
+	row := db.QueryRow(ctx, `SELECT `+userColumns+`, password_hash, confirmed_at IS NOT NULL FROM app_user WHERE email = $1`, key)
 	var tmp User
-	if err := row.Scan(&tmp.ID, &tmp.Email, &tmp.DisplayName, &tmp.Role, &tmp.CreatedAt, &tmp.DeletedAt, &hash); err == nil {
+	if err := row.Scan(&tmp.ID, &tmp.Email, &tmp.DisplayName, &tmp.Role, &tmp.CreatedAt, &tmp.DeletedAt, &hash, &confirmed); err == nil {
 		u = &tmp
 	}
+	// An unconfirmed account answers like a wrong password: whoever signed
+	// up an address they do not own must not learn whether it had an
+	// account already.
 	if u == nil {
 		VerifyPassword(dummyHash, password)
-	} else if VerifyPassword(hash, password) {
+	} else if VerifyPassword(hash, password) && confirmed {
 		// The address's count stays: logging into one's own account must
 		// not reset a spray over others.
 		if err := clearThrottle(ctx, db, key, ip); err != nil {

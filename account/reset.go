@@ -104,7 +104,7 @@ func ResetPassword(ctx context.Context, db DB, token, password string) (*User, e
 	var userID int64
 	var expired, used bool
 	err = tx.QueryRow(ctx, `SELECT user_id, expires_at <= now(), used_at IS NOT NULL
-		FROM password_reset WHERE token_hash = $1 FOR UPDATE`, hashToken(token)).Scan(&userID, &expired, &used)
+		FROM password_reset WHERE token_hash = $1 AND purpose = 'reset' FOR UPDATE`, hashToken(token)).Scan(&userID, &expired, &used)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, invalid("token", "this reset link is not valid; ask for a new one")
@@ -127,6 +127,9 @@ func ResetPassword(ctx context.Context, db DB, token, password string) (*User, e
 	}
 	if u.Deleted() {
 		return nil, invalid("token", "this reset link is not valid; ask for a new one")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE app_user SET confirmed_at = coalesce(confirmed_at, now()) WHERE id = $1`, userID); err != nil {
+		return nil, fmt.Errorf("confirm account: %w", err)
 	}
 	// The owner proved control of the mailbox: whatever guesses blocked the
 	// account's logins no longer apply.

@@ -50,6 +50,9 @@ type NewUser struct {
 	DisplayName string
 	Password    string
 	Role        Role
+	// Unconfirmed accounts cannot log in until their confirmation link is
+	// opened (see SignUp); `users create` makes confirmed ones.
+	Unconfirmed bool
 }
 
 // Create validates nu and stores the account with the password hashed. An
@@ -81,8 +84,9 @@ func Create(ctx context.Context, db postgres.Querier, nu NewUser) (*User, error)
 		return nil, err
 	}
 	u := &User{Email: email, DisplayName: name, Role: nu.Role}
-	err = db.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash, role)
-		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, email, name, hash, nu.Role).Scan(&u.ID, &u.CreatedAt)
+	err = db.QueryRow(ctx, `INSERT INTO app_user (email, display_name, password_hash, role, confirmed_at)
+		VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN NULL ELSE now() END) RETURNING id, created_at`,
+		email, name, hash, nu.Role, nu.Unconfirmed).Scan(&u.ID, &u.CreatedAt)
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) && pg.Code == "23505" {
 		return nil, &civiscope.Error{Code: civiscope.ECONFLICT, Message: "an account already exists for this email address",

@@ -35,9 +35,30 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f})
 		return
 	}
-	u, err := account.Create(r.Context(), h.db, account.NewUser{Email: f.V("email"), DisplayName: f.V("display_name"), Password: f.V("password")})
+	err := account.SignUp(r.Context(), h.db, h.mail, account.NewUser{Email: f.V("email"), DisplayName: f.V("display_name"), Password: f.V("password")},
+		account.SignUpLinks{
+			Confirm: func(tok string) string { return h.public + "/compte/confirmer?jeton=" + tok },
+			Login:   h.public + "/compte/connexion",
+			Reset:   h.public + "/compte/mot-de-passe-oublie",
+		})
+	if err != nil && civiscope.ErrorCode(err) == civiscope.EINTERNAL && strings.Contains(err.Error(), "send message") {
+		h.log.Error("sign-up mail not delivered", "err", err) // kept in the outbox
+		err = nil
+	}
 	if err != nil {
 		h.formFail(w, r, "contrib-signup", accountForm{view: base(r), Form: f.withError(err)}, err)
+		return
+	}
+	f.Values.Del("password")
+	f.Values.Del("password2")
+	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: base(r), Form: f, Done: true})
+}
+
+// confirm opens a new account from the link mailed at sign-up.
+func (h *Handler) confirm(w http.ResponseWriter, r *http.Request) {
+	u, err := account.Confirm(r.Context(), h.db, r.URL.Query().Get("jeton"))
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	h.startSession(w, r, u, "/compte")

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -204,8 +205,13 @@ func signUpProposeApproveVisible(t *testing.T, b *tab) {
 	b.fill("#password", "correct horse battery")
 	b.fill("#password2", "correct horse battery")
 	b.submit("main form button[type=submit]")
-	if !strings.Contains(b.main(), email) {
+	if !strings.Contains(b.main(), "boîte aux lettres") {
 		t.Fatalf("after sign-up: %s", b.main())
+	}
+	confirmURL, _ := url.Parse(confirmationLink(t, email))
+	b.open(confirmURL.RequestURI())
+	if !strings.Contains(b.main(), email) {
+		t.Fatalf("after the confirmation link: %s", b.main())
 	}
 	name := uniq("Browser Agora ")
 	slug := strings.ReplaceAll(strings.ToLower(name), " ", "-")

@@ -116,6 +116,7 @@ func (h *Handler) Mount() server.Mount {
 func (h *Handler) routes(r chi.Router) {
 	r.Get("/compte/inscription", h.signupForm)
 	r.Post("/compte/inscription", h.signup)
+	r.Get("/compte/confirmer", h.confirm)
 	r.Get("/compte/connexion", h.loginForm)
 	r.Post("/compte/connexion", h.login)
 	r.Post("/compte/deconnexion", h.logout)

@@ -140,9 +140,34 @@ func (c *client) signup(email string) {
 	c.t.Helper()
 	c.email = email
 	p := c.post("/compte/inscription", url.Values{"email": {email}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}})
-	if p.Status != 200 || !strings.Contains(p.URL, "/compte") || !strings.Contains(p.Body, email) {
+	if p.Status != 200 {
 		c.t.Fatalf("sign-up of %s: %d at %s\n%s", email, p.Status, p.URL, p.Body)
 	}
+	c.confirm(email)
+}
+
+// confirm opens the confirmation link mailed to email.
+func (c *client) confirm(email string) {
+	c.t.Helper()
+	link := confirmationLink(c.t, email)
+	u, _ := url.Parse(link)
+	if p := c.get(u.RequestURI()); p.Status != 200 || !strings.Contains(p.URL, "/compte") || !strings.Contains(p.Body, email) {
+		c.t.Fatalf("confirmation of %s: %d at %s\n%s", email, p.Status, p.URL, p.Body)
+	}
+}
+
+// confirmationLink reads the link of the last confirmation mail to email.
+func confirmationLink(t *testing.T, email string) string {
+	t.Helper()
+	var body string
+	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
+		t.Fatalf("no mail to %s: %v", email, err)
+	}
+	m := regexp.MustCompile(`\S*/compte/confirmer\?jeton=\S+`).FindString(body)
+	if m == "" {
+		t.Fatalf("no confirmation link in the mail to %s:\n%s", email, body)
+	}
+	return m
 }
 
 func (c *client) login(email, password string) page {
@@ -629,5 +654,46 @@ func TestRateLimitPerAccount(t *testing.T) {
 	}
 	if last.Status != 429 || last.Header.Get("Retry-After") == "" || !strings.Contains(last.Body, "the limit") {
 		t.Fatalf("proposal %d within the hour: %d, Retry-After %q", moderation.MaxPerHour+1, last.Status, last.Header.Get("Retry-After"))
+	}
+}
+
+// Signing up with an address that has an account answers exactly as with a
+// new one, so the form does not tell who is registered (issue 18): both get
+// the same page and no session; the mailbox gets either a confirmation link
+// or a notice for the owner.
+func TestSignUpRevealsNoAccount(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, contrib.Deps{})
+	taken := uniq("taken") + "@example.org"
+	s.visitor(t).signup(taken)
+	answer := func(email string) page {
+		v := s.visitor(t)
+		p := v.post("/compte/inscription", url.Values{"email": {email}, "password": {"another horse battery"}, "password2": {"another horse battery"}})
+		if cookie := p.Header.Get("Set-Cookie"); strings.Contains(cookie, "session=") {
+			t.Errorf("sign-up of %s opened a session before the address was confirmed", email)
+		}
+		return p
+	}
+	fresh := uniq("fresh") + "@example.org"
+	a, b := answer(taken), answer(fresh)
+	norm := func(p page, email string) string { return strings.ReplaceAll(p.Body, email, "EMAIL") }
+	if a.Status != b.Status || a.URL != b.URL || norm(a, taken) != norm(b, fresh) {
+		t.Fatalf("sign-up answers differ: taken %d at %s, fresh %d at %s", a.Status, a.URL, b.Status, b.URL)
+	}
+	var notice string
+	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, taken).Scan(&notice); err != nil || !strings.Contains(notice, "/compte/mot-de-passe-oublie") {
+		t.Errorf("the owner of the taken address must be told, with the way to reset: %q %v", notice, err)
+	}
+	// The new address logs in only through its confirmation link.
+	if p := s.visitor(t).login(fresh, "another horse battery"); p.Status != 401 {
+		t.Errorf("login before confirmation: %d", p.Status)
+	}
+	v := s.visitor(t)
+	v.confirm(fresh)
+	if p := v.get("/compte"); p.Status != 200 || !strings.Contains(p.Body, fresh) {
+		t.Errorf("after the confirmation link: %d", p.Status)
+	}
+	if p := s.visitor(t).login(fresh, "another horse battery"); p.Status != 200 {
+		t.Errorf("login after confirmation: %d", p.Status)
 	}
 }
