@@ -11,6 +11,7 @@ import (
 	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/reports/export"
+	"github.com/civiscope/civiscope/server"
 )
 
 // reportRoutes serves the published figures under /v1/reports: adoption
@@ -146,11 +147,7 @@ func (a *API) reportDeclared(w http.ResponseWriter, r *http.Request) {
 
 func reportYear(r *http.Request) (int, error) {
 	s := chi.URLParam(r, "year")
-	y, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a barometer year", s)
-	}
-	return y, nil
+	return server.Year(s)
 }
 
 // reportBarometer returns an edition's protected tables: ?by= picks the

@@ -76,7 +76,7 @@ func (q *Query) Normalize() error {
 	if q.PerPage < 1 || q.PerPage > MaxPerPage {
 		bad("per_page", "must be between 1 and %d", MaxPerPage)
 	}
-	if q.Page >= 1 && q.PerPage >= 1 && q.Page*q.PerPage > MaxResultWindow {
+	if q.Page >= 1 && q.PerPage >= 1 && q.Page > MaxResultWindow/q.PerPage { // no product: it could overflow
 		bad("page", "only the first %d results can be paged through; add words or filters to narrow the search", MaxResultWindow)
 	}
 	return civiscope.Invalid(errs)

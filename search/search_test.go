@@ -146,3 +146,12 @@ func TestFacetTermsAndBuild(t *testing.T) {
 		t.Error("brackets")
 	}
 }
+
+// A page number whose offset overflows an int is refused, not wrapped
+// around into a negative offset (issue 18).
+func TestHugePageIsRefused(t *testing.T) {
+	_, err := ParseQuery(map[string][]string{"q": {"budget"}, "page": {"922337203685477580"}})
+	if civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Fatalf("page 922337203685477580: %v, want invalid", err)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/civiscope/civiscope"
 )
 
 func TestClientIP(t *testing.T) {
@@ -47,5 +49,14 @@ func TestLimiterEviction(t *testing.T) {
 	}
 	if ok, _ := s.Allow("ip:0", t0.Add(2*time.Minute)); !ok {
 		t.Error("ip:0, idle for 2 minutes, did not start again full")
+	}
+}
+
+func TestYearBeyondInt32IsA400(t *testing.T) {
+	for s, want := range map[string]string{"2026": "", "2147483648": "invalid", "99999999999": "invalid", "abc": "not_found", "-1": "not_found"} {
+		_, err := Year(s)
+		if got := civiscope.ErrorCode(err); got != want {
+			t.Errorf("Year(%q): %q, want %q", s, got, want)
+		}
 	}
 }

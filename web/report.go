@@ -256,9 +256,9 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := server.Year(chi.URLParam(r, "year"))
 	if err != nil {
-		s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a barometer year", chi.URLParam(r, "year")))
+		s.rd.Error(w, r, err)
 		return
 	}
 	dim, err := barometer.ParseDimension(r.URL.Query().Get("par"))

@@ -2,12 +2,11 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/reports/barometer"
+	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 )
 
@@ -19,9 +18,9 @@ import (
 // moderators' dashboard at /moderation/barometre/{year} (web/contrib) and
 // `civiscope survey rates`.
 func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
+	year, err := server.Year(chi.URLParam(r, "year"))
 	if err != nil {
-		s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%q n'est pas une année", chi.URLParam(r, "year")))
+		s.rd.Error(w, r, err)
 		return
 	}
 	e, err := survey.GetEdition(r.Context(), s.db, year)

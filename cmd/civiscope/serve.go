@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -50,15 +51,23 @@ func serve(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer waitSearch()
-	mounts, err := a.mounts(ctx, pool, engine, bg)
+	h, err := a.handler(ctx, pool, engine, bg)
 	if err != nil {
 		return err
 	}
-	h := server.NewRouter(server.Deps{Log: a.Log, Pool: pool, PublicURL: a.Config.PublicURL,
-		Heavy: []string{"/api/v1/reports/", "/rapports/"}}, mounts...)
 	return server.Run(ctx, a.Config.ListenAddr, h, a.Log, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "Civiscope is serving on http://%s\n", displayAddr(addr))
 	})
+}
+
+// handler is the whole site: every mount on the root router.
+func (a *App) handler(ctx context.Context, pool *pgxpool.Pool, engine search.Engine, bg *background) (http.Handler, error) {
+	mounts, err := a.mounts(ctx, pool, engine, bg)
+	if err != nil {
+		return nil, err
+	}
+	return server.NewRouter(server.Deps{Log: a.Log, Pool: pool, PublicURL: a.Config.PublicURL,
+		Heavy: []string{"/api/v1/reports/", "/rapports/"}}, mounts...), nil
 }
 
 // mounts lists the parts of the site that serve attaches to the router.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/web"
 )
@@ -65,9 +65,9 @@ func (h *Handler) barometerParticipation(w http.ResponseWriter, r *http.Request)
 	if h.requireModerator(w, r) == nil {
 		return
 	}
-	year, err := strconv.Atoi(chi.URLParam(r, "year"))
-	if err != nil || year <= 0 {
-		h.fail(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a year", chi.URLParam(r, "year")))
+	year, err := server.Year(chi.URLParam(r, "year"))
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
