@@ -17,6 +17,7 @@ import (
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
@@ -72,7 +73,28 @@ func setup(t *testing.T, website string) (*account.User, *directory.Tool) {
 }
 
 func crawlerFetcher() claim.Fetcher {
-	return claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Timeout: 5 * time.Second, Retries: 0}, nil)}
+	return claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Timeout: 5 * time.Second, Retries: 0,
+		Outbound: outbound.New(outbound.AllowLoopback())}, nil)} // the test site is on loopback
+}
+
+// A claim is a URL anyone can submit: in production the check refuses to
+// fetch it from a non-public address, the server's own included.
+func TestClaimRefusesPrivateAddresses(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	u, tool := setup(t, s.srv.URL+"/produit/outil")
+	c, err := claim.Start(ctx, db, u, tool.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.meta.Store(c.MetaTag())
+	production := &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Timeout: 5 * time.Second, Retries: 0}, nil)}}
+	if got, err := production.Verify(ctx, db, u, c.ID); err == nil && got.Status == "verified" {
+		t.Fatal("a claim was verified by fetching a loopback address")
+	}
+	if s.hits.Load() != 0 {
+		t.Errorf("the loopback site was fetched %d times", s.hits.Load())
+	}
 }
 
 type txt map[string][]string

@@ -12,6 +12,7 @@ import (
 
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/outbound"
 )
 
 func TestConfirmDecidimVersion(t *testing.T) {
@@ -29,7 +30,7 @@ func TestConfirmDecidimVersion(t *testing.T) {
 		fmt.Fprint(w, `{"data":{"decidim":{"version":"0.28.1"}}}`)
 	}))
 	defer s.Close()
-	f := fetch.New(fetch.Config{Timeout: time.Second}, nil)
+	f := fetch.New(fetch.Config{Timeout: time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)
 	d := detect.Detection{Platform: "Decidim", Confidence: 75}
 	ok, err := Confirm(context.Background(), f, s.URL+"/processes/x", &d)
 	if err != nil || !ok || d.Version != "0.28.1" || d.Confidence != 100 || d.Matches[len(d.Matches)-1].Kind != "probe" {

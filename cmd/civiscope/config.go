@@ -21,6 +21,10 @@ type Config struct {
 	// CrawlSchedule (CRAWL_SCHEDULE=on) lets serve crawl real sites on a
 	// schedule; off by default so that `make run` and tests contact no one.
 	CrawlSchedule bool
+	// CrawlLoopback (CRAWL_ALLOW_LOOPBACK=true) lets the crawler and claim
+	// checks reach this machine, to crawl a local copy of a site; every
+	// other non-public address stays refused.
+	CrawlLoopback bool
 }
 
 // DefaultDatabaseURL is the project-local cluster that `make run` starts.
@@ -41,6 +45,7 @@ func LoadConfig(getenv func(string) string) Config {
 	case "on", "1", "true", "yes":
 		c.CrawlSchedule = true
 	}
+	c.CrawlLoopback = getenv("CRAWL_ALLOW_LOOPBACK") == "true"
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL
 	}

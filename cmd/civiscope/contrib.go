@@ -27,7 +27,8 @@ func (a *App) contribMount(pool *pgxpool.Pool, names *territory.Index) (server.M
 	// Claims fetch one home page at a person's request, with the crawler's
 	// politeness (robots.txt, per-host delay, identified User-Agent), but
 	// fail fast: the person is waiting for the answer.
-	f := fetch.New(fetch.Config{UserAgent: fetch.UserAgent(a.Config.PublicURL), Timeout: 15 * time.Second, Retries: 1}, nil)
+	f := fetch.New(fetch.Config{UserAgent: fetch.UserAgent(a.Config.PublicURL), Timeout: 15 * time.Second, Retries: 1,
+		Outbound: a.outbound()}, nil)
 	h, err := contrib.New(contrib.Deps{
 		Log:         a.Log,
 		Pool:        pool,

@@ -21,6 +21,7 @@ import (
 	"github.com/civiscope/civiscope/crawler/catalogue"
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/outbound"
 )
 
 func crawlCommands() []command {
@@ -58,7 +59,17 @@ func (a *App) crawlFetcher(delay time.Duration) *fetch.Fetcher {
 	cfg := fetch.DefaultConfig()
 	cfg.UserAgent = fetch.UserAgent(a.Config.PublicURL)
 	cfg.HostDelay = delay
+	cfg.Outbound = a.outbound()
 	return fetch.New(cfg, nil)
+}
+
+// outbound is the guard of every request made for someone else: public
+// addresses only, and this machine too with CRAWL_ALLOW_LOOPBACK.
+func (a *App) outbound() *outbound.Guard {
+	if a.Config.CrawlLoopback {
+		return outbound.New(outbound.AllowLoopback())
+	}
+	return outbound.New()
 }
 
 // progressFunc adapts the App's progress reporter to the crawler's.

@@ -50,6 +50,8 @@ func testApp(addr string) (*App, *syncBuffer, *syncBuffer) {
 			return db.Config().ConnString()
 		case "LISTEN_ADDR":
 			return addr
+		case "CRAWL_ALLOW_LOOPBACK":
+			return "true" // the crawl tests' sites are httptest servers
 		}
 		return ""
 	})

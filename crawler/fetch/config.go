@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/civiscope/civiscope/outbound"
 )
 
 // Config sets the politeness and safety limits. Zero fields take the
@@ -47,6 +49,10 @@ type Config struct {
 	// Types lists the media types whose bodies are read; others get
 	// ErrUnsupportedType with their status and headers only.
 	Types []string
+	// Outbound checks every address dialled, after DNS and on every
+	// redirect; nil refuses every non-public address. Tests against
+	// httptest servers pass outbound.New(outbound.AllowLoopback()).
+	Outbound *outbound.Guard
 }
 
 // DefaultConfig is what the crawler uses in production: one request per
@@ -117,6 +123,9 @@ func (c Config) withDefaults() Config {
 	}
 	if len(c.Types) == 0 {
 		c.Types = d.Types
+	}
+	if c.Outbound == nil {
+		c.Outbound = outbound.New()
 	}
 	return c
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -87,7 +86,7 @@ func New(cfg Config, transport http.RoundTripper) *Fetcher {
 	if transport == nil {
 		transport = &http.Transport{
 			Proxy:                 nil, // a crawler must not leak through an ambient proxy
-			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:           cfg.Outbound.Dialer(10*time.Second, 30*time.Second).DialContext,
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: cfg.Timeout,
 			MaxIdleConns:          100,

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/civiscope/civiscope/outbound"
 )
 
 // testConfig is fast: no host delay, tiny backoff, short timeouts.
@@ -23,6 +25,20 @@ func testConfig() Config {
 		Retries:     2,
 		BackoffBase: time.Millisecond,
 		BackoffMax:  5 * time.Millisecond,
+		Outbound:    outbound.New(outbound.AllowLoopback()), // httptest servers live on loopback
+	}
+}
+
+// Without an explicit allowance the fetcher refuses loopback, as it does
+// every non-public address (issue 18: claims and the crawler are reachable
+// from user input).
+func TestRefusesPrivateAddressesByDefault(t *testing.T) {
+	s := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "intranet") }))
+	cfg := testConfig()
+	cfg.Outbound = nil
+	_, err := New(cfg, nil).Fetch(context.Background(), Request{URL: s.URL + "/"})
+	if !errors.Is(err, outbound.ErrForbidden) {
+		t.Fatalf("fetching %s: %v, want a refusal", s.URL, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/outbound"
 )
 
 func TestClassifyResponses(t *testing.T) {
@@ -59,7 +60,7 @@ func TestClassifyLiveServers(t *testing.T) {
 	closed := httptest.NewServer(mux)
 	closedURL := closed.URL
 	closed.Close()
-	f := fetch.New(fetch.Config{Timeout: 100 * time.Millisecond, Retries: 0}, nil)
+	f := fetch.New(fetch.Config{Timeout: 100 * time.Millisecond, Retries: 0, Outbound: outbound.New(outbound.AllowLoopback())}, nil)
 	for path, want := range map[string]Class{s.URL + "/": Alive, s.URL + "/disparu": Gone, s.URL + "/lent": Unreachable, closedURL + "/": Unreachable} {
 		resp, err := f.Fetch(context.Background(), fetch.Request{URL: path})
 		if got := Classify(path, resp, err); got.Class != want {

@@ -24,6 +24,7 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/moderation"
+	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -56,7 +57,7 @@ func startSite(t *testing.T, d contrib.Deps) *site {
 		t.Fatal(err)
 	}
 	if d.Claims == nil {
-		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second}, nil)}}
+		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
 	}
 	c, err := contrib.New(d)
 	if err != nil {

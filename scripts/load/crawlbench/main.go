@@ -24,6 +24,7 @@ import (
 	"github.com/civiscope/civiscope/crawler"
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
@@ -63,6 +64,7 @@ func main() {
 	f := fetch.New(fetch.Config{
 		UserAgent: fetch.UserAgent("http://127.0.0.1"), HostDelay: *delay,
 		HostConcurrency: *parallel, GlobalConcurrency: *parallel, Timeout: 10 * time.Second,
+		Outbound: outbound.New(outbound.AllowLoopback()), // the synthetic site is local
 	}, nil)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	c := crawler.New(pool, f, rules, nil, crawler.Config{
