@@ -60,3 +60,26 @@ func TestYearBeyondInt32IsA400(t *testing.T) {
 		}
 	}
 }
+
+// Browsers drop tabs and line breaks from URLs and read "\" as "/": a
+// return address carrying them would leave the site (issue 18).
+func TestLocalPath(t *testing.T) {
+	for raw, want := range map[string]string{
+		"/outils/decidim?x=1#a": "/outils/decidim?x=1#a",
+		"/compte":               "/compte",
+		"":                      "",
+		"https://evil.example/": "",
+		"//evil.example":        "",
+		"/\\evil.example":       "",
+		"/\t/evil.example":      "",
+		"/\r\n/evil.example":    "",
+		"/%09/evil.example":     "/%09/evil.example",
+		"javascript:alert(1)":   "",
+		"/a\x00b":               "",
+	} {
+		got, ok := LocalPath(raw)
+		if ok != (want != "") || got != want {
+			t.Errorf("LocalPath(%q) = %q, %v; want %q", raw, got, ok, want)
+		}
+	}
+}

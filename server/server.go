@@ -128,10 +128,25 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 // to 15 seconds. ready, if not nil, receives the bound address once the
 // listener is open (tests listen on port 0).
 func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return Serve(ctx, ln, h, log, ready)
+}
+
+// Listen opens addr, so that a command can fail on a taken port before it
+// starts anything else.
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return ln, nil
+}
+
+// Serve is Run on an open listener, which it closes.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,

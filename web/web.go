@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -151,11 +150,12 @@ func (s *Site) switchLang(w http.ResponseWriter, r *http.Request) {
 // browser would read as another site), and drops ?lang= so the new cookie
 // wins.
 func safeReturn(raw string) string {
-	if raw == "" || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.HasPrefix(raw, "/\\") {
+	raw, ok := server.LocalPath(raw)
+	if !ok {
 		return "/"
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "" || u.Host != "" {
+	if err != nil {
 		return "/"
 	}
 	q := u.Query()

@@ -131,7 +131,7 @@ func TestLanguageSwitchWithoutJavaScript(t *testing.T) {
 	// An explicit ?lang= wins over the cookie, so shared links keep theirs.
 	mustContain(t, "?lang=fr", get(t, srv, "/territoires?lang=fr", cookie).body, `<html lang="fr">`)
 	// The return address cannot leave the site.
-	for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+	for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/%09/evil.example", "/%0D%0A/evil.example", "%2F%2Fevil.example"} {
 		r := get(t, srv, "/langue/fr?retour="+evil)
 		if loc := r.header.Get("Location"); loc != "/" {
 			t.Errorf("retour %q redirected to %q", evil, loc)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -163,5 +164,26 @@ func TestServeHealthAndShutdown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not shut down within 20 s")
+	}
+}
+
+// serve on an address already taken exits at once with a clear error
+// instead of waiting for background jobs that never stop (issue 18).
+func TestServeExitsWhenItCannotListen(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	a, _, errb := testApp(ln.Addr().String())
+	done := make(chan int, 1)
+	go func() { done <- a.Main(context.Background(), []string{"serve"}) }()
+	select {
+	case code := <-done:
+		if code == 0 || !strings.Contains(errb.String(), "listen on "+ln.Addr().String()) || !strings.Contains(errb.String(), "address already in use") {
+			t.Errorf("exit %d, stderr %q", code, errb)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve on a taken address did not exit within 60 s")
 	}
 }

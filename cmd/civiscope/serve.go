@@ -27,6 +27,15 @@ func serve(ctx context.Context, a *App, args []string) error {
 	if _, err := parseFlags(newFlags(a, "serve"), args); err != nil {
 		return err
 	}
+	// Listen first: a taken port is an error at once, before migrations
+	// and background jobs.
+	ln, err := server.Listen(a.Config.ListenAddr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	pool, err := a.openMigrated(ctx)
 	if err != nil {
 		return err
@@ -38,6 +47,7 @@ func serve(ctx context.Context, a *App, args []string) error {
 	// Deferred after pool.Close, so it runs first: jobs stop before the pool.
 	bg := newBackground(ctx, a.Log)
 	defer bg.Wait()
+	defer cancel() // runs before bg.Wait, whatever ends serve
 	if a.Config.CrawlSchedule {
 		sched, err := a.crawlScheduler(pool)
 		if err != nil {
@@ -51,11 +61,12 @@ func serve(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer waitSearch()
+	defer cancel() // and before waitSearch
 	h, err := a.handler(ctx, pool, engine, bg)
 	if err != nil {
 		return err
 	}
-	return server.Run(ctx, a.Config.ListenAddr, h, a.Log, func(addr net.Addr) {
+	return server.Serve(ctx, ln, h, a.Log, func(addr net.Addr) {
 		fmt.Fprintf(a.Stdout, "Civiscope is serving on http://%s\n", displayAddr(addr))
 	})
 }

@@ -698,3 +698,20 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 		t.Errorf("login after confirmation: %d", p.Status)
 	}
 }
+
+// After login, ?retour= may only lead to a page of this site (issue 18:
+// "/%09/evil.example" reached the Location header, and browsers drop tabs).
+func TestLoginReturnStaysOnSite(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, contrib.Deps{})
+	email := uniq("retour") + "@example.org"
+	s.visitor(t).signup(email)
+	for _, evil := range []string{"/\t/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {
+		v := s.visitor(t)
+		v.http.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		p := v.post("/compte/connexion", url.Values{"email": {email}, "password": {"correct horse battery"}, "retour": {evil}})
+		if loc := p.Header.Get("Location"); p.Status != http.StatusSeeOther || loc != "/compte" {
+			t.Errorf("retour %q: %d to %q, want /compte", evil, p.Status, loc)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/civiscope/civiscope"
@@ -157,8 +156,8 @@ func (h *Handler) requireModerator(w http.ResponseWriter, r *http.Request) *acco
 
 // localPath keeps only a path on this site, for ?retour=.
 func localPath(raw string) string {
-	if raw == "" || !strings.HasPrefix(raw, "/") || strings.HasPrefix(raw, "//") || strings.HasPrefix(raw, "/\\") {
-		return "/compte"
+	if p, ok := server.LocalPath(raw); ok {
+		return p
 	}
-	return raw
+	return "/compte"
 }
