@@ -45,6 +45,20 @@ start_server() {
 		{ echo "$tag: the server did not start:" >&2; cat "$server_log" >&2; exit 1; }
 }
 
+# wrk_latencies is the awk that reads wrk's summary into rps, p50 and p99
+# (milliseconds).
+wrk_latencies='
+	function ms(v) {
+		if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+		if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+		if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
+		return v
+	}
+	/^ +50%/ { p50 = ms($2) }
+	/^ +99%/ { p99 = ms($2) }
+	/^Requests\/sec:/ { rps = $2 }
+'
+
 # measure TAG NAME URL runs wrk (THREADS, CONNECTIONS, DURATION) and prints
 #   NAME <n> req/s <p50> p50-ms <p99> p99-ms
 # failing when any answer was not 2xx or 3xx.
@@ -52,16 +66,7 @@ measure() {
 	local tag=$1 name=$2 target=$3 out
 	out=$(wrk -t"${THREADS:-1}" -c"${CONNECTIONS:-32}" -d"${DURATION:-15s}" --latency "$target")
 	echo "$out" >&2
-	echo "$out" | awk -v name="$name" -v tag="$tag" '
-		function ms(v) {
-			if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
-			if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
-			if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
-			return v
-		}
-		/^ +50%/ { p50 = ms($2) }
-		/^ +99%/ { p99 = ms($2) }
-		/^Requests\/sec:/ { rps = $2 }
+	echo "$out" | awk -v name="$name" -v tag="$tag" "$wrk_latencies"'
 		/Non-2xx or 3xx responses:/ { bad = $NF }
 		END {
 			if (bad > 0) { printf "%s: %s had %d non-2xx answers\n", tag, name, bad > "/dev/stderr"; exit 1 }

@@ -55,16 +55,7 @@ for page in "LoadFloodHealthz /healthz" "LoadFloodToolPage /outils/$tool"; do
 done
 wait "$flood_pid" || true
 cat "$flood_out" >&2
-awk '
-	function ms(v) {
-		if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
-		if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
-		if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
-		return v
-	}
-	/^ +50%/ { p50 = ms($2) }
-	/^ +99%/ { p99 = ms($2) }
-	/^Requests\/sec:/ { rps = $2 }
+awk "$wrk_latencies"'
 	/^statuses:/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); all += kv[2]; if (kv[1] == 429 || kv[1] == 503) shed += kv[2]; if (kv[1] >= 500 && kv[1] != 503) bad += kv[2] } }
 	END {
 		if (bad > 0) { printf "flood load: %d answers were 5xx other than 503\n", bad > "/dev/stderr"; exit 1 }
