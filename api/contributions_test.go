@@ -232,7 +232,7 @@ func TestContributionCapHoldsUnderConcurrency(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Names and domains far apart, so that none is a duplicate.
-			name := strings.Map(func(r rune) rune { return 'a' + (r-'a'+rune(7*i))%26 }, "kestrelmarble")
+			name := strings.Map(func(r rune) rune { return 'a' + (r-'a'+rune(7*i))%26 }, []string{"kestrelmarble", "quokkavelvet"}[i/26])
 			body := fmt.Sprintf(`{"name":"%s","website":"https://%s.example","categories":["consultation"]}`, name, name)
 			codes <- c.do("POST", "/api/v1/tools", body, bearer(secret)...).status
 		}()

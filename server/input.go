@@ -9,6 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/civiscope/civiscope"
 )
 
 // maxFormBody bounds the urlencoded bodies this guard reads; handlers apply
@@ -27,9 +31,18 @@ const maxDigits = 18
 // longer than any integer the site parses. Anything else is a 400 that says
 // what is wrong, before a handler runs. JSON bodies are checked by the
 // API's decoder; multipart bodies (file uploads) may carry any byte.
-func checkInput(next http.Handler) http.Handler {
+func checkInput(routes chi.Routes) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return guardInput(routes, next)
+	}
+}
+
+func guardInput(routes chi.Routes, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if msg := checkURL(r.URL); msg != nil {
+			if msg.field == "" {
+				msg.field = pathParam(routes, r)
+			}
 			refuseInput(w, r, msg)
 			return
 		}
@@ -55,11 +68,37 @@ func checkInput(next http.Handler) http.Handler {
 	})
 }
 
-// inputProblem says what is wrong with a request, in both languages.
-type inputProblem struct{ fr, en string }
+// inputProblem says what is wrong with a request, in both languages, and
+// in which field (a parameter's name) when it is known.
+type inputProblem struct{ fr, en, field string }
 
 func refuseInput(w http.ResponseWriter, r *http.Request, p *inputProblem) {
-	Refuse(w, r, http.StatusBadRequest, "Requête refusée : "+p.fr+".", "Request refused: "+p.en+".")
+	var fields []civiscope.FieldError
+	if p.field != "" {
+		fields = []civiscope.FieldError{{Field: p.field, Message: p.en}}
+	}
+	refuse(w, r, http.StatusBadRequest, "Requête refusée : "+p.fr+".", "Request refused: "+p.en+".", fields)
+}
+
+// pathParam names the route parameter that holds the bad part of the
+// path ("slug" in /api/v1/tools/{slug}), "path" when no route matches.
+func pathParam(routes chi.Routes, r *http.Request) string {
+	if routes == nil {
+		return "path"
+	}
+	rctx := chi.NewRouteContext()
+	if !routes.Match(rctx, r.Method, r.URL.Path) {
+		return "path"
+	}
+	// Mounted routers add a "*" holding the rest of the path: the named
+	// parameter is the innermost one.
+	for i := len(rctx.URLParams.Keys) - 1; i >= 0; i-- {
+		k, v := rctx.URLParams.Keys[i], rctx.URLParams.Values[i]
+		if k != "*" && (checkText(v, "", "") != nil || isLongNumber(v)) {
+			return k
+		}
+	}
+	return "path"
 }
 
 func checkURL(u *url.URL) *inputProblem {
@@ -87,11 +126,16 @@ func checkValues(encoded, whereFR, whereEN string) *inputProblem {
 			if err != nil {
 				continue
 			}
-			if p := checkText(d, whereFR, whereEN); p != nil {
-				return p
+			p := checkText(d, whereFR, whereEN)
+			if p == nil && isLongNumber(d) {
+				p = longNumber(whereFR, whereEN)
 			}
-			if isLongNumber(d) {
-				return longNumber(whereFR, whereEN)
+			if p != nil {
+				p.field, _ = url.QueryUnescape(k)
+				if !utf8.ValidString(p.field) || strings.IndexByte(p.field, 0) >= 0 {
+					p.field = "" // the name itself is the problem: do not echo it
+				}
+				return p
 			}
 		}
 	}

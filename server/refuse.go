@@ -15,14 +15,22 @@ import (
 // (bad encoding, overload): RFC 9457 problem+json under /api/, a small page
 // in French then English elsewhere. fr and en say the same thing.
 func Refuse(w http.ResponseWriter, r *http.Request, status int, fr, en string) {
+	refuse(w, r, status, fr, en, nil)
+}
+
+func refuse(w http.ResponseWriter, r *http.Request, status int, fr, en string, fields []civiscope.FieldError) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		body, _ := json.Marshal(map[string]any{
+		p := map[string]any{
 			"type": "/api/docs#problem-" + problemCode(status), "title": http.StatusText(status),
 			"status": status, "detail": en, "code": problemCode(status),
 			"request_id": middleware.GetReqID(r.Context()),
-		})
+		}
+		if len(fields) > 0 {
+			p["errors"] = fields
+		}
+		body, _ := json.Marshal(p)
 		h.Set("Content-Type", "application/problem+json")
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
@@ -33,17 +41,12 @@ func Refuse(w http.ResponseWriter, r *http.Request, status int, fr, en string) {
 	_ = refusalPage.Execute(w, map[string]any{"Status": status, "Text": http.StatusText(status), "FR": fr, "EN": en})
 }
 
-// problemCode is the API's error code for the statuses Refuse sends.
+// problemCode is the error code HTTPStatus maps to status.
 func problemCode(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return civiscope.EINVALID
-	case http.StatusRequestEntityTooLarge:
-		return civiscope.ETOOLARGE
-	case http.StatusTooManyRequests:
-		return civiscope.ETOOMANY
-	case http.StatusServiceUnavailable:
-		return civiscope.EUNAVAILABLE
+	for _, code := range []string{civiscope.EINVALID, civiscope.ETOOLARGE, civiscope.ETOOMANY, civiscope.EUNAVAILABLE} {
+		if HTTPStatus(&civiscope.Error{Code: code}) == status {
+			return code
+		}
 	}
 	return civiscope.EINTERNAL
 }

@@ -43,7 +43,7 @@ func NewRouter(d Deps, mounts ...Mount) http.Handler {
 	r.Use(logRequests(d.Log))
 	r.Use(recoverPanics(d.Log))
 	r.Use(SecurityHeaders, strictTransport(d.PublicURL))
-	r.Use(checkInput)
+	r.Use(checkInput(r))
 	r.Get("/healthz", health(d.Pool))
 	r.Group(func(r chi.Router) {
 		r.Use(deadline(cmp.Or(d.RequestTimeout, 30*time.Second)))
