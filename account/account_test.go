@@ -410,3 +410,25 @@ func TestResetRevealsNoAccount(t *testing.T) {
 		t.Errorf("%d reset mails sent for 6 requests, want the 3 an hour allows (%v)", sent, err)
 	}
 }
+
+// Ten reset requests at once for one account: the limit of three an hour
+// holds, decided under the account's row lock.
+func TestResetLimitHoldsUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "reset-racer@example.org")
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := account.RequestReset(ctx, db, &account.Mailer{}, "reset-racer@example.org", func(tok string) string { return tok }); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var sent int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'reset-racer@example.org'`).Scan(&sent); err != nil || sent != 3 {
+		t.Errorf("10 concurrent reset requests sent %d mails, want 3 (%v)", sent, err)
+	}
+}

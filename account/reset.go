@@ -45,13 +45,21 @@ func waitUntil(ctx context.Context, t time.Time) {
 	}
 }
 
-func requestReset(ctx context.Context, db DB, ml *Mailer, email string, link func(token string) string) error {
-	var err error
+// requestReset counts, stores and queues under the account's row lock, so
+// that concurrent requests cannot all read "under the limit".
+func requestReset(ctx context.Context, pool DB, ml *Mailer, email string, link func(token string) string) error {
+	db, err := pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer db.Rollback(ctx) //nolint:errcheck // no-op after commit
 	var id int64
 	var recent int
-	err = db.QueryRow(ctx, `SELECT u.id, (SELECT count(*) FROM password_reset r
-			WHERE r.user_id = u.id AND r.created_at > now() - interval '1 hour')
-		FROM app_user u WHERE u.email = $1`, email).Scan(&id, &recent)
+	err = db.QueryRow(ctx, `SELECT u.id FROM app_user u WHERE u.email = $1 FOR NO KEY UPDATE`, email).Scan(&id)
+	if err == nil {
+		err = db.QueryRow(ctx, `SELECT count(*) FROM password_reset WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,
+			id).Scan(&recent)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -69,7 +77,7 @@ func requestReset(ctx context.Context, db DB, ml *Mailer, email string, link fun
 		VALUES ($1, $2, now() + $3::interval)`, hash, id, ResetTTL.String()); err != nil {
 		return fmt.Errorf("store reset token: %w", err)
 	}
-	return ml.Send(ctx, db, Message{
+	err = ml.Send(ctx, db, Message{
 		To:      email,
 		Subject: "Civiscope : réinitialiser votre mot de passe / reset your password",
 		Body: fmt.Sprintf(`Bonjour,
@@ -90,6 +98,12 @@ If you did not ask for this, ignore this message.
 `, link(token)),
 		Secret: token,
 	})
+	// A failed delivery is recorded on the outbox entry: keep it, and the
+	// token, so that the link can still be read and used.
+	if cerr := db.Commit(ctx); cerr != nil {
+		return fmt.Errorf("reset for %s: commit: %w", email, cerr)
+	}
+	return err
 }
 
 // ResetPassword sets a new password with an emailed token. The token works
