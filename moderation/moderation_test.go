@@ -79,7 +79,7 @@ func TestProposeToolValidatesLikeTheDirectory(t *testing.T) {
 		t.Errorf("oversize message: %q", f["tagline_fr"])
 	}
 	var n int
-	_ = db.QueryRow(ctx, `SELECT count(*) FROM proposal WHERE submitter_id = $1`, u.ID).Scan(&n)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE submitter_id = $1`, u.ID).Scan(&n)
 	if n != 0 {
 		t.Fatalf("an invalid proposal was stored")
 	}

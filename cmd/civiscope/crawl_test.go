@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 const cliDecidimPage = `<!DOCTYPE html><html><head><script src="/decidim-packs/js/decidim_core-1.js"></script></head>
@@ -80,7 +82,7 @@ func TestCrawlDetectTerritories(t *testing.T) {
 		t.Fatalf("bad CSV: exit %d, %s", code, errb)
 	}
 	var n int
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_site`).Scan(&n)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_site`).Scan(&n)
 	if n != 0 {
 		t.Errorf("a bad file wrote %d sites", n)
 	}

@@ -374,7 +374,7 @@ func TestBadInputIsExplained(t *testing.T) {
 		t.Fatalf("honeypot: %d", p.Status)
 	}
 	var n int
-	_ = db.QueryRow(context.Background(), `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("a bot's proposal was stored")
 	}
@@ -455,7 +455,9 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 		t.Fatalf("check without the tag: %d\n%s", f.Status, f.Body)
 	}
 	meta.Store(`<meta name="civiscope-verification" content="` + code[1] + `">`)
-	_, _ = db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`)
+	if _, err := db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
 	ok := v.post(action[1], url.Values{})
 	if ok.Status != 200 || !strings.Contains(ok.Body, "Fiche revendiquée") {
 		t.Fatalf("check with the tag: %d\n%s", ok.Status, ok.Body)
