@@ -49,10 +49,10 @@ with open(f"{out}/datagouv_organisations_2026-01-16.csv", "w", newline="") as f:
 # Decidim census: the instance list and the last run's versions as they are,
 # and per instance history file and year the first and last day the API
 # answered, the days it answered, and the counts of the year's last answer.
-shutil.copyfile(f"{src}/decidim_census/instances.csv", f"{out}/decidim_census_instances.csv")
-shutil.copyfile(f"{src}/decidim_census/platforms.csv", f"{out}/decidim_census_platforms.csv")
+shutil.copyfile(f"{src}/decidim_census/instances.csv", f"{out}/decidim_census/instances.csv")
+shutil.copyfile(f"{src}/decidim_census/platforms.csv", f"{out}/decidim_census/platforms.csv")
 COUNTS = ["users_count", "processes_count", "proposals", "comments_count"]
-with open(f"{out}/decidim_census_activity.csv", "w", newline="") as f:
+with open(f"{out}/decidim_census/activity.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["instance_id", "host", "year", "first_day", "last_day", "days_answered"] + COUNTS)
     files = []
