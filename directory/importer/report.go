@@ -26,7 +26,7 @@ type Report struct {
 	Records int
 	// Linked counts records tied to a collectivité; Organisations and
 	// Foreign those tied to other adopters.
-	Linked, Organisations, Foreign                           int
+	Linked, Organisations, Foreign                                            int
 	AdoptionsCreated, AdoptionsUpdated, EvidenceAdded, EvidenceUpdated, Ended int
 	// Review lists records that were not imported, with the reason.
 	Review []Line
