@@ -52,7 +52,7 @@ func Run(ctx context.Context, db directory.DB, r *resolve.Resolver, src Source, 
 // importOne imports one record; tools and orgs cache ids by slug, since
 // a list names the same few tools and organisations many times.
 func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, by directory.By, tools, orgs map[string]int64, rep *Report) error {
-	res := resolveRecord(ctx, r, rec)
+	res := ResolveRecord(ctx, r, rec)
 	line := Line{Record: rec, Result: res, Note: rec.Note}
 	if rec.Skip != "" {
 		line.Skipped = rec.Skip
@@ -106,10 +106,10 @@ func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, 
 	return nil
 }
 
-// resolveRecord links a record by its SIREN when it has one, else by its
+// ResolveRecord links a record by its SIREN when it has one, else by its
 // name, falling back on the instance's host for sources that know little
 // more than the address.
-func resolveRecord(ctx context.Context, r *resolve.Resolver, rec Record) resolve.Result {
+func ResolveRecord(ctx context.Context, r *resolve.Resolver, rec Record) resolve.Result {
 	switch {
 	case rec.SIREN != "":
 		return r.ResolveSIREN(rec.SIREN, rec.Adopter.Name)

@@ -80,7 +80,8 @@ func (r *Resolver) ResolveSIREN(siren, name string) Result {
 // ("Ile et Vilaine" for Ille-et-Vilaine).
 func namesAgree(norm string, p *Place) bool {
 	n := territory.Normalize(p.Name)
-	return norm == n || levenshtein(norm, n) <= 2
+	core := parseName(norm).core // "Département du Loiret"
+	return norm == n || levenshtein(norm, n) <= 2 || core == n || levenshtein(core, n) <= 2
 }
 
 // regionNamed finds the région a name ends with ("Sud Provence Alpes Côte
