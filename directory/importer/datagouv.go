@@ -66,7 +66,10 @@ func readDatagouv(r io.Reader, name string, odf map[string][]odfRow) ([]Record, 
 		}
 		switch rows := odf[id]; {
 		case len(rows) == 1:
+			// Linked by the observatory's SIREN, checked against its name
+			// for the body, not the organisation's display name.
 			rec.SIREN = rows[0].siren
+			rec.Adopter.Name = rows[0].name
 		case len(rows) > 1:
 			var who []string
 			for _, r := range rows {

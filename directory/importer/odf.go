@@ -21,7 +21,7 @@ const (
 	odfLicence = "Licence Ouverte 2.0"
 )
 
-// odfSnapshot is the date of the observatory's indicators
+// odfSnapshot is the date the observatory measured its indicators on
 // (indicateurs-odater-organisations-2022-12-31).
 func odfSnapshot() time.Time { return time.Date(2022, 12, 31, 0, 0, 0, 0, time.UTC) }
 
@@ -127,7 +127,7 @@ func readODF(r io.Reader, name string) ([]Record, error) {
 			}
 			rec.Evidence = directory.Evidence{
 				SourceKind: directory.SourcePublicCatalogue, SourceName: odfName, SourceURL: odfURL, SourceLicence: odfLicence,
-				ObservedAt: odfSnapshot(), DateMeaning: directory.DateSourceSnapshot, Fingerprint: rec.Fingerprint,
+				ObservedAt: odfSnapshot(), DateMeaning: directory.DateObservation, Fingerprint: rec.Fingerprint,
 				Excerpt: clip(fmt.Sprintf("OpenDataFrance's 2022 observatory lists %q (SIREN %s) as publishing open data on %s (portal %s)",
 					row.name, row.siren, p, rec.InstanceURL), directory.MaxExcerptLen),
 			}
