@@ -40,10 +40,12 @@ func readDatagouv(r io.Reader, name string, odf map[string][]odfRow) ([]Record, 
 		if !datagouvID.MatchString(id) {
 			f.fail("organization_id %q is not a data.gouv.fr id (24 hex digits)", id)
 		}
-		if prev, dup := seen[id]; dup {
-			f.fail("organisation %s already on %s", id, prev)
+		dup := ""
+		if prev, ok := seen[id]; ok {
+			dup = "duplicated: organisation " + id + " is also on " + prev
+		} else {
+			seen[id] = f.where()
 		}
-		seen[id] = f.where()
 		if org == "" {
 			f.fail("organization is empty")
 		}
@@ -76,6 +78,9 @@ func readDatagouv(r io.Reader, name string, odf map[string][]odfRow) ([]Record, 
 				who = append(who, fmt.Sprintf("%s (SIREN %s)", r.name, r.siren))
 			}
 			rec.Skip = "ambiguous: OpenDataFrance gives this data.gouv.fr organisation to several bodies: " + strings.Join(who, ", ")
+		}
+		if dup != "" {
+			rec.Skip = dup
 		}
 		if first == nil {
 			if rec.Skip == "" {

@@ -142,3 +142,25 @@ func TestShippedDirectoryIsDated(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDuplicatesAreNotGuessed: two rows for one SIREN are both left for
+// review, neither imported.
+func TestDuplicatesAreNotGuessed(t *testing.T) {
+	odf := "siren,nom,url_platform,id_datagouv,techno_platform\n" +
+		"211401187,CAEN,https://data.caen.fr,,OpenDataSoft\n" +
+		"211401187,CAEN LA MER,https://data.caenlamer.fr,,CKAN\n" +
+		"211202023,RODEZ,,,DataGouv\n"
+	recs, err := importer.ReadPath(importer.OpenDataFr, fstest.MapFS{"odf.csv": {Data: []byte(odf)}}, "odf.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped []string
+	for _, r := range recs {
+		if r.Skip != "" {
+			skipped = append(skipped, r.Skip)
+		}
+	}
+	if len(skipped) != 2 || !strings.Contains(skipped[0], "odf.csv:3") || !strings.Contains(skipped[1], "odf.csv:2") {
+		t.Fatalf("duplicates: %q", skipped)
+	}
+}

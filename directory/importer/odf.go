@@ -49,7 +49,7 @@ func datagouvOrgURL(id string) string {
 type odfRow struct {
 	where, siren, name, portal, datagouvID string
 	platforms                              []string
-	note                                   string
+	note, dup                              string
 }
 
 func readODFRows(r io.Reader, name string) ([]odfRow, error) {
@@ -81,9 +81,16 @@ func readODFRows(r io.Reader, name string) ([]odfRow, error) {
 			row.platforms = append(row.platforms, p)
 		}
 		if prev, dup := seen[row.siren]; dup && row.siren != "" {
-			f.fail("SIREN %s already on %s", row.siren, prev)
+			// Two rows for one body: neither is guessed to be the right one.
+			row.dup = "duplicated: SIREN " + row.siren + " is also on " + prev
+			for i := range out {
+				if out[i].siren == row.siren && out[i].dup == "" {
+					out[i].dup = "duplicated: SIREN " + row.siren + " is also on " + row.where
+				}
+			}
+		} else {
+			seen[row.siren] = row.where
 		}
-		seen[row.siren] = row.where
 		out = append(out, row)
 	}
 	if len(out) == 0 && len(f.errs) == 0 {
@@ -110,6 +117,9 @@ func readODF(r io.Reader, name string) ([]Record, error) {
 			rec.Fingerprint = row.where
 			rec.InstanceURL = row.portal
 			rec.Skip = "the observatory names no platform for this portal"
+			if row.dup != "" {
+				rec.Skip = row.dup
+			}
 			out = append(out, rec)
 			continue
 		}
@@ -117,6 +127,9 @@ func readODF(r io.Reader, name string) ([]Record, error) {
 			rec := base
 			rec.Fingerprint = fmt.Sprintf("odf.csv#%s/%s", row.siren, p)
 			rec.Note = row.note
+			if row.dup != "" {
+				rec.Skip = row.dup
+			}
 			rec.ToolName, rec.ToolSlug = p, tools[p]
 			rec.InstanceURL = row.portal
 			if p == "DataGouv" {
