@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -97,7 +98,8 @@ func readCensus(fsys fs.FS, dir string) ([]Record, error) {
 			excerpt += fmt.Sprintf(". Decidim %s at the last run", v)
 		}
 		rec.Evidence = directory.Evidence{
-			SourceKind: directory.SourcePublicCatalogue, SourceName: censusName, SourceURL: censusRepo + "_data/historical",
+			SourceKind: directory.SourcePublicCatalogue, SourceName: censusName,
+			SourceURL:     censusRepo + "_data/historical/" + url.PathEscape(in.id+" - "+in.years[0].host+".csv"),
 			SourceLicence: censusLicence, ObservedAt: first, ObservedUntil: &last, DateMeaning: directory.DateObservation,
 			Fingerprint: rec.Fingerprint, Excerpt: clip(excerpt, directory.MaxExcerptLen),
 		}
