@@ -185,6 +185,27 @@ func SourceKinds() []Option {
 func (v SourceKind) Valid() bool  { _, ok := lookup(SourceKinds(), string(v)); return ok }
 func (v SourceKind) Label() Label { l, _ := lookup(SourceKinds(), string(v)); return l }
 
+// DateMeaning says what the date of a piece of evidence stands for.
+type DateMeaning string
+
+const (
+	DateObservation    DateMeaning = "observation"     // someone or something saw it that day
+	DateConsultation   DateMeaning = "consultation"    // the day of a consultation the source reports
+	DateSourceSnapshot DateMeaning = "source-snapshot" // the date of the copy of the source that lists it
+)
+
+// DateMeanings lists the allowed date meanings.
+func DateMeanings() []Option {
+	return []Option{
+		{"observation", Label{"date d'observation", "observation date"}},
+		{"consultation", Label{"date de la consultation", "consultation date"}},
+		{"source-snapshot", Label{"date de la version de la source", "source snapshot date"}},
+	}
+}
+
+func (v DateMeaning) Valid() bool  { _, ok := lookup(DateMeanings(), string(v)); return ok }
+func (v DateMeaning) Label() Label { l, _ := lookup(DateMeanings(), string(v)); return l }
+
 // AdoptionStatus says whether an adoption is still in use.
 type AdoptionStatus string
 
