@@ -27,7 +27,7 @@ func crawlCommands() []command {
 	return []command{
 		{
 			name:    "crawl detect",
-			args:    "URL… | --territories FILE | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
+			args:    "URL… [--depth N] | --territories FILE | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
 			summary: "recognise the civic-tech platform of pages, or discover the platforms of collectivités from their websites",
 			run:     crawlDetect,
 		},
@@ -112,13 +112,28 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	return discover(ctx, a, rules, o)
 }
 
-// urlResult is one page of `crawl detect URL…`.
+// urlResult is one start URL of `crawl detect URL…`: its own page, and
+// the platforms found on the pages its participation links led to.
 type urlResult struct {
 	URL        string             `json:"url"`
 	FinalURL   string             `json:"final_url,omitempty"`
 	Status     int                `json:"status,omitempty"`
 	Error      string             `json:"error,omitempty"`
 	Detections []detect.Detection `json:"detections"`
+	// Pages is how many pages were read, the start page included.
+	Pages int          `json:"pages"`
+	Found []foundPlace `json:"found"`
+}
+
+// foundPlace is a platform and the page it was found on.
+type foundPlace struct {
+	Platform   string `json:"platform"`
+	Confidence int    `json:"confidence"`
+	Instance   string `json:"instance"`
+	Page       string `json:"page"`
+	Depth      int    `json:"depth"`
+	Reason     string `json:"reason"`
+	From       string `json:"from,omitempty"`
 }
 
 func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, o detectFlags) error {
@@ -139,42 +154,46 @@ func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, 
 		return err
 	}
 	f := a.crawlFetcher(o.delay)
+	cfg := crawler.DefaultConfig()
+	cfg.Workers = o.workers
+	c := crawler.New(nil, f, rules, nil, cfg, a.Log)
 	results := make([]urlResult, 0, len(urls))
 	failed := 0
 	progress := a.progress("crawl detect")
 	for i, u := range urls {
 		if len(urls) > 1 && !o.json {
-			progress("fetch", i, len(urls))
+			progress("explore", i, len(urls))
 		}
-		r := urlResult{URL: u, Detections: []detect.Detection{}}
-		resp, err := f.Fetch(ctx, fetch.Request{URL: u})
-		if ctx.Err() != nil {
-			return ctx.Err()
+		pages, err := c.Explore(ctx, u, o.depth)
+		if err != nil {
+			return err
 		}
-		if resp != nil {
-			r.FinalURL, r.Status = resp.FinalURL, resp.Status
-		}
-		switch {
-		case err != nil:
-			r.Error = err.Error()
-			failed++
-		case resp.Status != 200:
-			r.Error = fmt.Sprintf("the server answered HTTP %d", resp.Status)
-			failed++
-		default:
-			r.Detections = rules.Detect(detect.Page{URL: resp.FinalURL, Header: resp.Header, Body: resp.Body})
-			if o.active {
-				for j := range r.Detections {
-					if _, err := crawler.Confirm(ctx, f, resp.FinalURL, &r.Detections[j]); err != nil {
-						a.Log.Warn("active confirmation failed", "url", resp.FinalURL, "platform", r.Detections[j].Platform, "err", err)
+		r := urlResult{URL: u, Detections: []detect.Detection{}, Found: []foundPlace{}, Pages: len(pages)}
+		for j, p := range pages {
+			if j == 0 {
+				r.FinalURL, r.Status, r.Error = p.FinalURL, p.Status, p.Error
+			}
+			for k := range p.Findings {
+				fd := &p.Findings[k]
+				if o.active {
+					if _, err := crawler.Confirm(ctx, f, fd.PageURL, &fd.Detection); err != nil {
+						a.Log.Warn("active confirmation failed", "url", fd.PageURL, "platform", fd.Detection.Platform, "err", err)
 					}
 				}
+				if j == 0 {
+					r.Detections = append(r.Detections, fd.Detection)
+				}
+				r.Found = append(r.Found, foundPlace{Platform: fd.Detection.Platform, Confidence: fd.Detection.Confidence,
+					Instance: fd.InstanceURL, Page: fd.PageURL, Depth: p.Depth, Reason: p.Reason, From: p.From})
 			}
+		}
+		if r.Error != "" {
+			failed++
 		}
 		results = append(results, r)
 	}
 	if len(urls) > 1 && !o.json {
-		progress("fetch", len(urls), len(urls))
+		progress("explore", len(urls), len(urls))
 	}
 	if o.json {
 		enc := jsonOut(a.Stdout)
@@ -184,12 +203,27 @@ func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, 
 	} else {
 		printDetections(a.Stdout, results)
 	}
-	// Nothing detected is an answer (exit 0); pages that could not be
-	// read at all are a failure.
+	// Nothing detected is an answer (exit 0); start pages that could not
+	// be read at all are a failure.
 	if failed == len(urls) {
 		return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page could be read")
 	}
 	return nil
+}
+
+// printFound says where each platform was found, for start pages whose
+// links led somewhere.
+func printFound(w io.Writer, r urlResult) {
+	if r.Pages > 1 {
+		fmt.Fprintf(w, "  %d pages read by following participation links and subdomains\n", r.Pages)
+	}
+	for _, f := range r.Found {
+		if f.Depth == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s (confidence %d%%) at %s, found on %s — %d link(s) away, %s, from %s\n",
+			f.Platform, f.Confidence, f.Instance, f.Page, f.Depth, f.Reason, f.From)
+	}
 }
 
 func printDetections(w io.Writer, results []urlResult) {
@@ -209,8 +243,11 @@ func printDetections(w io.Writer, results []urlResult) {
 			fmt.Fprintf(w, "  not read: %s\n", r.Error)
 			continue
 		}
+		printFound(w, r)
 		if len(r.Detections) == 0 {
-			fmt.Fprintln(w, "  no known platform detected / aucune plateforme connue détectée")
+			if len(r.Found) == 0 {
+				fmt.Fprintln(w, "  no known platform detected / aucune plateforme connue détectée")
+			}
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -35,7 +35,7 @@ func crawlSite(t *testing.T) *httptest.Server {
 func TestCrawlDetectURLs(t *testing.T) {
 	s := crawlSite(t)
 	a, out, _ := testApp("")
-	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/participez", s.URL + "/", "--delay", "0"}); code != 0 {
+	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/participez", s.URL + "/", "--delay", "0", "--depth", "0"}); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	o := out.String()
@@ -63,6 +63,61 @@ func TestCrawlDetectURLs(t *testing.T) {
 	a, out, _ = testApp("")
 	if code := a.Main(context.Background(), []string{"crawl", "detect", s.URL + "/prive/x", "--delay", "0"}); code != 1 || !strings.Contains(out.String(), "robots.txt") {
 		t.Errorf("disallowed page: exit %d, %s", code, out)
+	}
+}
+
+// A town's homepage that only links to its platform, on another host:
+// the single-URL form follows the link as a discovery run does and says
+// where the platform was found.
+func TestCrawlDetectFollowsLinksFromHomepage(t *testing.T) {
+	platform := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, cliDecidimPage)
+	}))
+	t.Cleanup(platform.Close)
+	town := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<html><body><nav><a href="/actualites">Actualités</a><a href="%s/">Je participe</a></nav></body></html>`, platform.URL)
+		case "/actualites":
+			fmt.Fprint(w, `<html><body>rien</body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(town.Close)
+
+	a, out, _ := testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", town.URL + "/", "--delay", "0"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	var res []urlResult
+	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || len(res) != 1 {
+		t.Fatalf("json %v: %s", err, out)
+	}
+	r := res[0]
+	if len(r.Detections) != 0 || len(r.Found) != 1 || r.Found[0].Platform != "Decidim" || r.Found[0].Page != platform.URL+"/" ||
+		r.Found[0].Depth != 1 || r.Found[0].From != town.URL+"/" {
+		t.Errorf("want Decidim found one link away on %s/, got %+v", platform.URL, r)
+	}
+
+	a, out, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", town.URL + "/", "--delay", "0"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if o := out.String(); !strings.Contains(o, "Decidim") || !strings.Contains(o, "found on "+platform.URL+"/") {
+		t.Errorf("the text output does not say where Decidim was found:\n%s", o)
+	}
+
+	a, out, _ = testApp("")
+	if code := a.Main(context.Background(), []string{"crawl", "detect", "--depth", "0", "--json", town.URL + "/", "--delay", "0"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || len(res[0].Found) != 0 || res[0].Pages != 1 {
+		t.Errorf("--depth 0 reads only the page itself: %s", out)
 	}
 }
 
