@@ -27,7 +27,7 @@ func crawlCommands() []command {
 	return []command{
 		{
 			name:    "crawl detect",
-			args:    "URL… [--depth N] | --territories FILE | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
+			args:    "URL… [--depth N] | --territories FILE | --all [--kind K] [--min-population N] | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
 			summary: "recognise the civic-tech platform of pages, or discover the platforms of collectivités from their websites",
 			run:     crawlDetect,
 		},
@@ -68,10 +68,13 @@ func (a *App) progressFunc(job, stage string) crawler.ProgressFunc {
 }
 
 type detectFlags struct {
-	json, active, resume, fromAdoptions bool
-	territories                         string
-	depth, workers, threshold           int
-	delay                               time.Duration
+	json, active, resume, fromAdoptions, all bool
+	territories, kind                        string
+	depth, workers, threshold, minPop        int
+	delay                                    time.Duration
+	// allowPrivate lets the crawl fetch loopback and private addresses
+	// (tests, the simulated-France benchmark); see crawler.Config.
+	allowPrivate bool
 }
 
 func crawlDetect(ctx context.Context, a *App, args []string) error {
@@ -81,7 +84,11 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	fs.BoolVar(&o.active, "active", false, "confirm with the platform's own API when it has one (one more request)")
 	fs.StringVar(&o.territories, "territories", "", "CSV of collectivités' websites: INSEE code or SIREN, URL")
 	fs.BoolVar(&o.fromAdoptions, "from-adoptions", false, "crawl every known site, including those derived from adoptions' instance URLs")
-	fs.BoolVar(&o.resume, "resume", false, "resume the unfinished discovery run")
+	fs.BoolVar(&o.resume, "resume", false, "resume the unfinished discovery run, or join it from another process")
+	fs.BoolVar(&o.all, "all", false, "crawl every collectivité with a known official website (the websites register)")
+	fs.StringVar(&o.kind, "kind", "", "with --all: only commune, epci, departement or region")
+	fs.IntVar(&o.minPop, "min-population", 0, "with --all: only collectivités of at least N inhabitants")
+	fs.BoolVar(&o.allowPrivate, "allow-private-addresses", false, "let the crawl fetch loopback and private addresses (tests and benchmarks only)")
 	fs.IntVar(&o.depth, "depth", 2, "how many links away from a collectivité's site to look (0–5)")
 	fs.IntVar(&o.workers, "workers", 8, "pages processed at once")
 	fs.IntVar(&o.threshold, "threshold", crawler.DefaultThreshold, "confidence (0–100) from which a finding is published without moderation")
@@ -91,12 +98,12 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	modes := 0
-	for _, on := range []bool{len(pos) > 0, o.territories != "", o.fromAdoptions, o.resume} {
+	for _, on := range []bool{len(pos) > 0, o.territories != "", o.fromAdoptions, o.resume, o.all} {
 		if on {
 			modes++
 		}
 	}
-	if modes != 1 {
+	if modes != 1 || (!o.all && (o.kind != "" || o.minPop != 0)) {
 		return errUsage
 	}
 	if o.threshold < 0 || o.threshold > 100 || o.depth < 0 || o.depth > 5 || o.workers < 1 || o.delay < 0 {
@@ -308,8 +315,11 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 			return err
 		}
 		label := "all known sites"
-		if o.territories != "" {
+		switch {
+		case o.territories != "":
 			label = o.territories
+		case o.all:
+			label = crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop}.Label()
 		}
 		if run, err = crawler.StartDiscovery(ctx, pool, sites, label, o.depth); err != nil {
 			return err
@@ -319,8 +329,10 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 	cfg := crawler.DefaultConfig()
 	cfg.Workers = o.workers
 	cfg.Publish.Threshold = o.threshold
+	cfg.SharedHostDelay = o.delay
+	cfg.AllowPrivateAddresses = o.allowPrivate
 	c := crawler.New(pool, a.crawlFetcher(o.delay), rules, adopt.New(pool, rules), cfg, a.Log)
-	st, err := c.Work(ctx, run.ID, a.progressFunc("crawl detect", "pages"))
+	st, err := c.Work(ctx, run.ID, a.etaProgress("crawl detect"))
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(a.Stderr, "\nstopped: run %d keeps its frontier; `civiscope crawl detect --resume` goes on without fetching anything twice\n", run.ID)
@@ -349,6 +361,13 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 }
 
 func sitesToCrawl(ctx context.Context, a *App, pool *pgxpool.Pool, rows []crawler.SiteRow, o detectFlags) ([]crawler.Site, error) {
+	if o.all {
+		sites, err := crawler.SyncRegisterSites(ctx, pool, crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop})
+		if err == nil && len(sites) == 0 {
+			err = civiscope.Errorf(civiscope.EINVALID, "no collectivité with a known website matches: load the register with `civiscope import sites`")
+		}
+		return sites, err
+	}
 	if o.fromAdoptions {
 		n, err := crawler.DeriveSitesFromAdoptions(ctx, pool)
 		if err != nil {
@@ -590,7 +609,8 @@ func crawlProfile(ctx context.Context, a *App, args []string) error {
 
 // crawlScheduler builds the recurring crawl jobs for serve: liveness every
 // 6 hours for the URLs that are due (each is checked weekly), discovery
-// over every known collectivité site weekly (an interrupted run is resumed
+// over every known collectivité site weekly (the websites register
+// included, so this is `crawl detect --all`) (an interrupted run is resumed
 // first), and the catalogue harvests weekly. serve runs it with
 // `go sched.Run(ctx)` and waits for Run to return on shutdown.
 func (a *App) crawlScheduler(pool *pgxpool.Pool) (*crawler.Scheduler, error) {
@@ -598,6 +618,8 @@ func (a *App) crawlScheduler(pool *pgxpool.Pool) (*crawler.Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := a.crawlFetcher(fetch.DefaultConfig().HostDelay)
-	return crawler.NewDefaultScheduler(pool, f, rules, adopt.New(pool, rules), crawler.ScheduleConfig{}, a.Log), nil
+	delay := fetch.DefaultConfig().HostDelay
+	f := a.crawlFetcher(delay)
+	cfg := crawler.ScheduleConfig{Crawl: crawler.Config{SharedHostDelay: delay}}
+	return crawler.NewDefaultScheduler(pool, f, rules, adopt.New(pool, rules), cfg, a.Log), nil
 }

@@ -157,6 +157,49 @@ func TestCrawlDetectTerritories(t *testing.T) {
 	}
 }
 
+// --all crawls the websites register, filtered by kind and population.
+func TestCrawlDetectAll(t *testing.T) {
+	ctx := context.Background()
+	big, small := crawlSite(t), crawlSite(t)
+	// Only the sites inserted here: no test fetches a real address.
+	if _, err := db.Exec(ctx, `DELETE FROM territory_website`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		code, name, url string
+		pop             int
+	}{
+		{"99911", "Grandeville-Test", big.URL + "/", 50000},
+		{"99912", "Petiteville-Test", small.URL + "/", 120},
+	} {
+		if _, err := db.Exec(ctx, `WITH t AS (INSERT INTO territory (kind, code, name, name_norm, population, source)
+				VALUES ('commune', $1, $2, lower($2), $3, 'test') RETURNING id)
+			INSERT INTO territory_website (territory_id, url, host, status, source, source_title, licence, first_listed, last_listed)
+			SELECT id, $4, 'test', 'current', 'test', 'test', 'test', '2019-10-22', '2019-10-22' FROM t`, c.code, c.name, c.pop, c.url); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _, _ := testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--kind", "commune"}); code != 2 {
+		t.Errorf("--kind without --all: exit %d, want usage", code)
+	}
+	a, _, errb := testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--all", "--kind", "canton"}); code != 1 || !strings.Contains(errb.String(), "--kind") {
+		t.Errorf("bad kind: exit %d, %s", code, errb)
+	}
+	a, out, errb := testApp("")
+	if code := a.Main(ctx, []string{"crawl", "detect", "--all", "--kind", "commune", "--min-population", "1000", "--delay", "10ms"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	if o := out.String(); !strings.Contains(o, "Grandeville-Test") || !strings.Contains(o, "Decidim") || strings.Contains(o, "Petiteville-Test") {
+		t.Errorf("output:\n%s\nstderr:\n%s", o, errb)
+	}
+	var hosts int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM crawl_host`).Scan(&hosts); err != nil || hosts == 0 {
+		t.Errorf("the run kept no shared host slots (%d, %v)", hosts, err)
+	}
+}
+
 func TestCrawlSourcesList(t *testing.T) {
 	a, out, _ := testApp("")
 	if code := a.Main(context.Background(), []string{"crawl", "sources"}); code != 0 || !strings.Contains(out.String(), "decidim-installations") {
