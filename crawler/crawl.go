@@ -111,6 +111,7 @@ type Crawler struct {
 	fetcher  *fetch.Fetcher
 	rules    *detect.Rules
 	discover *Discoverer
+	live     *LivenessChecker // records site checks; nil without a database
 	sink     FindingSink
 	cfg      Config
 	log      *slog.Logger
@@ -123,7 +124,11 @@ func New(db *pgxpool.Pool, f *fetch.Fetcher, rules *detect.Rules, sink FindingSi
 	if cfg.Publish.Rules == nil {
 		cfg.Publish.Rules = rules
 	}
-	return &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log, gzip: newGzipPool()}
+	c := &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log, gzip: newGzipPool()}
+	if db != nil {
+		c.live = NewLivenessChecker(db, f, nil, LivenessConfig{}, log)
+	}
+	return c
 }
 
 // Stats sums what one process did on a run.

@@ -63,6 +63,9 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 		})
 		analysers.Go(func() {
 			for a := range answers {
+				if err := c.recordSiteLiveness(ctx, a); err != nil && ctx.Err() == nil {
+					c.log.Warn("website liveness not recorded", "url", a.item.URL, "err", err)
+				}
 				select {
 				case outs <- c.analyse(run, a):
 				case <-ctx.Done():

@@ -160,7 +160,8 @@ func TestCrawlDetectTerritories(t *testing.T) {
 // --all crawls the websites register, filtered by kind and population.
 func TestCrawlDetectAll(t *testing.T) {
 	ctx := context.Background()
-	big, small := crawlSite(t), crawlSite(t)
+	big, small, gone := crawlSite(t), crawlSite(t), crawlSite(t)
+	gone.Close() // a site that stopped answering
 	// Only the sites inserted here: no test fetches a real address.
 	if _, err := db.Exec(ctx, `DELETE FROM territory_website`); err != nil {
 		t.Fatal(err)
@@ -171,6 +172,7 @@ func TestCrawlDetectAll(t *testing.T) {
 	}{
 		{"99911", "Grandeville-Test", big.URL + "/", 50000},
 		{"99912", "Petiteville-Test", small.URL + "/", 120},
+		{"99913", "Muetteville-Test", gone.URL + "/", 60000},
 	} {
 		if _, err := db.Exec(ctx, `WITH t AS (INSERT INTO territory (kind, code, name, name_norm, population, source)
 				VALUES ('commune', $1, $2, lower($2), $3, 'test') RETURNING id)
@@ -197,6 +199,17 @@ func TestCrawlDetectAll(t *testing.T) {
 	var hosts int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM crawl_host`).Scan(&hosts); err != nil || hosts == 0 {
 		t.Errorf("the run kept no shared host slots (%d, %v)", hosts, err)
+	}
+	// The same crawl is the websites' liveness check: a dead site fails
+	// once and stays alive (14-day rule); a live one is alive.
+	for _, c := range []struct{ name, class string }{{"Grandeville-Test", "alive"}, {"Muetteville-Test", "unreachable"}} {
+		var state, class string
+		var failures int
+		err := db.QueryRow(ctx, `SELECT state, last_class, failures FROM liveness_target WHERE kind = 'website' AND label = $1`, c.name).
+			Scan(&state, &class, &failures)
+		if err != nil || state != "alive" || class != c.class {
+			t.Errorf("%s: liveness %s/%s after one check (%v), want alive/%s", c.name, state, class, err, c.class)
+		}
 	}
 }
 
