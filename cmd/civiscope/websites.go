@@ -6,12 +6,16 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/data"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/website"
+	"github.com/civiscope/civiscope/moderation"
+	"github.com/civiscope/civiscope/postgres"
 )
 
 func websiteCommands() []command {
@@ -20,6 +24,11 @@ func websiteCommands() []command {
 		args:    "[--annuaire-2019 FILE] [--annuaire-2016 FILE] [--report]",
 		summary: "load collectivités' official websites from the service-public.fr annuaire (2016, 2019) and Etalab's domain lists (default: the shipped copies); idempotent",
 		run:     importSites,
+	}, {
+		name:    "sites correct",
+		args:    "CODE URL --by MODERATOR-EMAIL --reason TEXT [--kind commune|epci|departement|region]",
+		summary: "a moderator sets a collectivité's official website (audited; the previous one is kept as former)",
+		run:     correctSite,
 	}}
 }
 
@@ -147,5 +156,48 @@ func (a *App) bootstrapWebsites(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("load the shipped websites: %w", err)
 	}
 	a.Log.Info("websites loaded", "current", st.Current, "former", st.Former, "unlinked", st.Unlinked)
+	return nil
+}
+
+// correctSite applies a moderator's correction of a collectivité's
+// official website, audited in the same transaction.
+func correctSite(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "sites correct")
+	kind := fs.String("kind", "commune", "commune, epci, departement or region")
+	by := fs.String("by", "", "e-mail of the moderator deciding (required)")
+	reason := fs.String("reason", "", "why (required): kept with the former site and in the audit log")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || *by == "" {
+		return errUsage
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	u, err := account.ByEmail(ctx, pool, *by)
+	if err != nil {
+		return err
+	}
+	if u.Role != account.RoleModerator && u.Role != account.RoleAdmin {
+		return civiscope.Errorf(civiscope.EFORBIDDEN, "%s is not a moderator", *by)
+	}
+	t, err := territory.Get(ctx, pool, territory.Kind(*kind), pos[0])
+	if err != nil {
+		return err
+	}
+	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if err := website.Correct(ctx, tx, website.Correction{TerritoryID: t.ID, URL: pos[1], Reason: *reason}); err != nil {
+			return err
+		}
+		return moderation.Audit(ctx, tx, u.ID, "website-correct", "territory", t.ID, *reason+" → "+pos[1])
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%s: official website is now %s (the previous one is kept as former)\n", t.Name, pos[1])
 	return nil
 }

@@ -184,3 +184,36 @@ func TestDomainsAttachOnlyWhenUnambiguous(t *testing.T) {
 		}
 	}
 }
+
+func TestCorrectionOutlivesImports(t *testing.T) {
+	ctx := context.Background()
+	importShipped(t)
+	var id int64
+	if err := db.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '13055'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := website.Correct(ctx, tx, website.Correction{TerritoryID: id, URL: "not a url", Reason: "x"}); err == nil {
+		t.Error("a bad address and no reason were accepted")
+	}
+	tx.Rollback(ctx)
+	tx, _ = db.Begin(ctx)
+	if err := website.Correct(ctx, tx, website.Correction{TerritoryID: id, URL: "https://www.marseille.fr/", Reason: "the city moved to https"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		cur := current(sitesOf(t, "commune", "13055"))
+		if cur == nil || cur.URL != "https://www.marseille.fr/" || cur.Source != "contribution" {
+			t.Errorf("%s: current %+v, want the correction", when, cur)
+		}
+	}
+	check("after the correction")
+	importShipped(t)
+	check("after a new import")
+}

@@ -45,6 +45,8 @@ done
 PGOPTIONS="-c client_min_messages=warning" psql "$base" -qAtc "DROP DATABASE IF EXISTS $dbname" -c "CREATE DATABASE $dbname" >/dev/null
 export DATABASE_URL=$db LOG_LEVEL=warn
 "$tmp/civiscope" import territories >/dev/null
+# The shipped tools, so that findings are published as in production.
+"$tmp/civiscope" import seed >/dev/null
 # Site i is the website of the i-th commune by code.
 psql "$db" -qAt >/dev/null <<SQL
 CREATE TEMP TABLE m (i int, url text, platform text, instance text);
