@@ -121,8 +121,19 @@ func TestCrawlDetectFollowsLinksFromHomepage(t *testing.T) {
 	}
 }
 
+// forgetWebsiteLiveness drops the website liveness targets a discovery
+// run left, so that other tests see an empty watch list.
+func forgetWebsiteLiveness(t *testing.T) {
+	t.Cleanup(func() {
+		if _, err := db.Exec(context.Background(), `DELETE FROM liveness_target WHERE kind = 'website'`); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 func TestCrawlDetectTerritories(t *testing.T) {
 	ctx := context.Background()
+	forgetWebsiteLiveness(t)
 	if _, err := db.Exec(ctx, `INSERT INTO territory (kind, code, name, name_norm, source) VALUES ('commune', '99901', 'Testville-Crawler', 'testville crawler', 'test')`); err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +171,7 @@ func TestCrawlDetectTerritories(t *testing.T) {
 // --all crawls the websites register, filtered by kind and population.
 func TestCrawlDetectAll(t *testing.T) {
 	ctx := context.Background()
+	forgetWebsiteLiveness(t)
 	big, small, gone := crawlSite(t), crawlSite(t), crawlSite(t)
 	gone.Close() // a site that stopped answering
 	// Only the sites inserted here: no test fetches a real address.
