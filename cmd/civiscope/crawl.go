@@ -88,7 +88,7 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	fs.BoolVar(&o.all, "all", false, "crawl every collectivité with a known official website (the websites register)")
 	fs.StringVar(&o.kind, "kind", "", "with --all: only commune, epci, departement or region")
 	fs.IntVar(&o.minPop, "min-population", 0, "with --all: only collectivités of at least N inhabitants")
-	fs.BoolVar(&o.allowPrivate, "allow-private-addresses", false, "let the crawl fetch loopback and private addresses (tests and benchmarks only)")
+	fs.BoolVar(&o.allowPrivate, "allow-private-addresses", false, "let the crawl fetch loopback and private addresses (tests and benchmarks only); carried in crawler.Config for the outbound address guard, which the fetcher does not have yet")
 	fs.IntVar(&o.depth, "depth", 2, "how many links away from a collectivité's site to look (0–5)")
 	fs.IntVar(&o.workers, "workers", 8, "pages processed at once")
 	fs.IntVar(&o.threshold, "threshold", crawler.DefaultThreshold, "confidence (0–100) from which a finding is published without moderation")
