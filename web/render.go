@@ -61,7 +61,7 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cat, err := NewCatalogue(messages(), directoryMessages(), opt.Messages)
+	cat, err := NewCatalogue(messages(), directoryMessages(), websiteMessages(), opt.Messages)
 	if err != nil {
 		return nil, err
 	}
