@@ -27,9 +27,9 @@ func Decide(ctx context.Context, db DB, moderator *account.User, id int64, appro
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case !approve && n == 0:
-		return nil, invalid("reason", "say why the proposal is rejected; the submitter will read it")
+		return nil, invalid("reason", "reject_reason", nil, "say why the proposal is rejected; the submitter will read it")
 	case n > MaxReasonLen:
-		return nil, invalid("reason", "is too long (%d characters, at most %d)", n, MaxReasonLen)
+		return nil, invalid("reason", "too_long", civiscope.Params{"length": n, "max": MaxReasonLen}, "is too long (%d characters, at most %d)", n, MaxReasonLen)
 	}
 	var out *Proposal
 	err := inTx(ctx, db, func(tx pgx.Tx) error {
@@ -46,10 +46,10 @@ func Decide(ctx context.Context, db DB, moderator *account.User, id int64, appro
 			// A published edit is already applied: approving confirms it,
 			// rejecting undoes it.
 		default:
-			return civiscope.Errorf(civiscope.ECONFLICT, "proposal #%d was already %s", id, p.Status)
+			return civiscope.Ruled(civiscope.ECONFLICT, "already_decided", civiscope.Params{"id": id, "status": string(p.Status)}, "proposal #%d was already %s", id, p.Status)
 		}
 		if p.SubmitterID == moderator.ID && !moderator.IsAdmin() {
-			return civiscope.Errorf(civiscope.EFORBIDDEN, "another moderator must review your own proposal")
+			return civiscope.Ruled(civiscope.EFORBIDDEN, "own_proposal", nil, "another moderator must review your own proposal")
 		}
 		status, action := StatusApproved, "approve"
 		if !approve {
@@ -96,8 +96,9 @@ func nullID(n int64) any {
 	return n
 }
 
-func invalid(field, format string, args ...any) error {
-	return civiscope.Invalid([]civiscope.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}})
+// invalid is an EINVALID error on one field, with the rule pages translate.
+func invalid(field, rule string, params civiscope.Params, format string, args ...any) error {
+	return civiscope.Invalid([]civiscope.FieldError{civiscope.Field(field, rule, params, format, args...)})
 }
 
 // apply writes an approved proposal to the directory and records on p what

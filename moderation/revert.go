@@ -39,17 +39,17 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, invalid("reason", "say why the change is reverted")
+		return nil, invalid("reason", "revert_reason", nil, "say why the change is reverted")
 	}
-	if len([]rune(reason)) > MaxReasonLen {
-		return nil, invalid("reason", "is too long (at most %d characters)", MaxReasonLen)
+	if n := len([]rune(reason)); n > MaxReasonLen {
+		return nil, invalid("reason", "too_long", civiscope.Params{"length": n, "max": MaxReasonLen}, "is too long (at most %d characters)", MaxReasonLen)
 	}
 	r, err := Revision(ctx, db, revisionID)
 	if err != nil {
 		return nil, err
 	}
 	if r.Action != "update" {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "only updates can be reverted; revision #%d is a %s", r.ID, r.Action)
+		return nil, civiscope.Ruled(civiscope.EINVALID, "revert_creation", civiscope.Params{"revision": r.ID}, "only updates can be reverted; revision #%d is a %s", r.ID, r.Action)
 	}
 	who := directory.By{Actor: moderator.Actor(), Source: clip(fmt.Sprintf("revert of revision #%d: %s", r.ID, reason), 1000)}
 	var fields []string
@@ -71,7 +71,7 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 			}
 			for _, f := range fields {
 				if !sameJSON(normal(toolField(t, f)), normal(r.Changes[f].New)) {
-					return civiscope.Errorf(civiscope.ECONFLICT, "%s was changed again after revision #%d; revert the later change first", f, r.ID)
+					return revertConflict(f, r.ID)
 				}
 				if err := setToolField(t, f, normal(r.Changes[f].Old)); err != nil {
 					return civiscope.Errorf(civiscope.EINVALID, "revision #%d: %v", r.ID, err)
@@ -87,7 +87,7 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 			}
 			for _, f := range fields {
 				if !sameJSON(normal(adoptionField(a, f)), normal(r.Changes[f].New)) {
-					return civiscope.Errorf(civiscope.ECONFLICT, "%s was changed again after revision #%d; revert the later change first", f, r.ID)
+					return revertConflict(f, r.ID)
 				}
 				if err := setAdoptionField(a, f, normal(r.Changes[f].Old)); err != nil {
 					return civiscope.Errorf(civiscope.EINVALID, "revision #%d: %v", r.ID, err)
@@ -190,4 +190,9 @@ func setAdoptionField(a *directory.Adoption, f string, v any) error {
 		return fmt.Errorf("the %s of an adoption cannot change", f)
 	}
 	return err
+}
+
+func revertConflict(field string, revision int64) error {
+	return civiscope.Ruled(civiscope.ECONFLICT, "revert_conflict", civiscope.Params{"field": field, "revision": revision},
+		"%s was changed again after revision #%d; revert the later change first", field, revision)
 }

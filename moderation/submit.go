@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -86,12 +87,12 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 			if strings.TrimSpace(d.Name) == "" {
 				continue // "name is required" says it already
 			}
-			f = civiscope.FieldError{Field: "name", Message: "must contain letters or digits"}
+			f = civiscope.Field("name", "letters", nil, "must contain letters or digits")
 		}
 		fields = append(fields, f)
 	}
 	if strings.TrimSpace(d.Website) == "" {
-		fields = append(fields, civiscope.FieldError{Field: "website", Message: "is required: it identifies the tool and lets its vendor claim the listing"})
+		fields = append(fields, civiscope.Field("website", "website_required", nil, "is required: it identifies the tool and lets its vendor claim the listing"))
 	}
 	fields = append(fields, checkNote(d.Note)...)
 	payload := map[string]any{"slug": t.Slug}
@@ -104,7 +105,7 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 	case strings.TrimSpace(d.VendorSlug) != "":
 		v, err := directory.GetVendor(ctx, db, strings.TrimSpace(d.VendorSlug))
 		if err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "vendor", Message: "no vendor with this identifier in the directory"})
+			fields = append(fields, civiscope.Field("vendor", "no_such_vendor", nil, "no vendor with this identifier in the directory"))
 		} else {
 			payload["vendor_id"] = float64(v.ID)
 			payload["vendor_name"] = v.Name
@@ -115,7 +116,8 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 			if f.Field == "slug" {
 				continue
 			}
-			fields = append(fields, civiscope.FieldError{Field: "vendor_" + f.Field, Message: f.Message})
+			f.Field = "vendor_" + f.Field
+			fields = append(fields, f)
 		}
 		payload["vendor_name"] = v.Name
 		if v.Website != "" {
@@ -130,7 +132,7 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 		return nil, err
 	}
 	if len(matches) > 0 && !d.NotDuplicate {
-		return nil, &civiscope.Error{Code: civiscope.ECONFLICT,
+		return nil, &civiscope.Error{Code: civiscope.ECONFLICT, Rule: "duplicate",
 			Message: "this tool looks already listed; open the existing listing, or confirm that yours is a different tool",
 			Err:     &DuplicateError{Matches: matches}}
 	}
@@ -170,7 +172,7 @@ func empty(v any) bool {
 
 func checkNote(note string) []civiscope.FieldError {
 	if n := utf8.RuneCountInString(strings.TrimSpace(note)); n > MaxNoteLen {
-		return []civiscope.FieldError{{Field: "note", Message: fmt.Sprintf("is too long (%d characters, at most %d)", n, MaxNoteLen)}}
+		return []civiscope.FieldError{civiscope.Field("note", "too_long", civiscope.Params{"length": n, "max": MaxNoteLen}, "is too long (%d characters, at most %d)", n, MaxNoteLen)}
 	}
 	return nil
 }
@@ -205,7 +207,7 @@ func ProposeEdit(ctx context.Context, db DB, u *account.User, toolID int64, edit
 		}
 	}
 	if len(payload) == 0 {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "nothing changed: edit at least one field")
+		return nil, civiscope.Ruled(civiscope.EINVALID, "nothing_changed", nil, "nothing changed: edit at least one field")
 	}
 	p := &Proposal{Kind: KindToolEdit, SubmitterID: u.ID, Entity: directory.EntityTool, EntityID: cur.ID,
 		Title: cur.Name, Payload: payload, Base: base, Note: strings.TrimSpace(note)}
@@ -272,13 +274,13 @@ func DeclareAdoption(ctx context.Context, db DB, u *account.User, d AdoptionDraf
 	if s := strings.TrimSpace(d.Since); s != "" {
 		m, err := time.Parse("2006-01", s)
 		if err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "since", Message: "must be a month such as 2023-09"})
+			fields = append(fields, civiscope.Field("since", "month", nil, "must be a month such as 2023-09"))
 		} else {
 			a.StartedOn = &m
 		}
 	}
 	if strings.TrimSpace(d.InstanceURL) == "" {
-		fields = append(fields, civiscope.FieldError{Field: "instance_url", Message: "is required: the address where citizens use the tool"})
+		fields = append(fields, civiscope.Field("instance_url", "instance_url_required", nil, "is required: the address where citizens use the tool"))
 	}
 	for _, f := range civiscope.ErrorFields(directory.ValidateAdoption(&a)) {
 		if f.Field == "started_on" {
@@ -293,14 +295,14 @@ func DeclareAdoption(ctx context.Context, db DB, u *account.User, d AdoptionDraf
 	}
 	if d.ToolID != 0 {
 		if t, err := directory.GetToolByID(ctx, db, d.ToolID); err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "tool", Message: "no such tool in the directory"})
+			fields = append(fields, civiscope.Field("tool", "no_such_tool", nil, "no such tool in the directory"))
 		} else {
 			payload["tool_id"], payload["tool"] = float64(t.ID), t.Name
 		}
 	}
 	if d.TerritoryID != 0 {
 		if t, err := territory.GetByID(ctx, db, d.TerritoryID); err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "territory", Message: "no such collectivité"})
+			fields = append(fields, civiscope.Field("territory", "no_such_territory", nil, "no such collectivité"))
 		} else {
 			payload["territory_id"], payload["territory"] = float64(t.ID), t.Name
 		}
@@ -408,9 +410,11 @@ func canSubmit(ctx context.Context, db DB, u *account.User) error {
 	}
 	switch {
 	case day >= MaxPerDay && oldestDay != nil:
-		return account.TooMany(time.Until(oldestDay.Add(rateWindowPerDay)), "you sent %d contributions today, the daily limit; please come back tomorrow", day)
+		return withRule(account.TooMany(time.Until(oldestDay.Add(rateWindowPerDay)), "you sent %d contributions today, the daily limit; please come back tomorrow", day),
+			"contributions_per_day", civiscope.Params{"count": day})
 	case hour >= MaxPerHour && oldestHour != nil:
-		return account.TooMany(time.Until(oldestHour.Add(rateWindowHour)), "you sent %d contributions in the last hour, the limit; please wait a little", hour)
+		return withRule(account.TooMany(time.Until(oldestHour.Add(rateWindowHour)), "you sent %d contributions in the last hour, the limit; please wait a little", hour),
+			"contributions_per_hour", civiscope.Params{"count": hour})
 	}
 	return nil
 }
@@ -440,4 +444,13 @@ func inTx(ctx context.Context, db DB, fn func(pgx.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// withRule names the rule of an error built elsewhere (account.TooMany).
+func withRule(err error, rule string, params civiscope.Params) error {
+	var e *civiscope.Error
+	if errors.As(err, &e) {
+		e.Rule, e.Params = rule, params
+	}
+	return err
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/server"
 )
 
@@ -61,7 +60,7 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cat, err := NewCatalogue(messages(), directoryMessages(), opt.Messages)
+	cat, err := NewCatalogue(messages(), directoryMessages(), problemMessages(), opt.Messages)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +232,7 @@ func writePage(w http.ResponseWriter, lang Lang, status int, body []byte) {
 type errorView struct {
 	Status  int
 	Message string // the user-facing detail, empty for internal errors
-	Fields  []civiscope.FieldError
+	Fields  []FieldProblem
 }
 
 // Error renders the error page for err with the status server.HTTPStatus
@@ -244,8 +243,8 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	if status >= 500 {
 		r.log.Error("request failed", "route", server.RouteOf(req), "err", err, "request_id", middleware.GetReqID(req.Context()))
 	} else {
-		v.Message = civiscope.ErrorMessage(err)
-		v.Fields = civiscope.ErrorFields(err)
+		p := r.cat.Explain(RequestLang(req), err)
+		v.Message, v.Fields = p.Message, p.Fields
 	}
 	r.Render(w, req, status, "error", v)
 }

@@ -179,7 +179,7 @@ func formError(err error) bool {
 	return false
 }
 
-var errHoneypot = civiscope.Errorf(civiscope.EINVALID, "the form could not be processed")
+var errHoneypot = civiscope.Ruled(civiscope.EINVALID, "honeypot", nil, "the form could not be processed")
 
 // isHoneypot reports a filled trap field, which people never see.
 func isHoneypot(r *http.Request) bool { return r.PostFormValue("site_web") != "" }

@@ -38,7 +38,7 @@ func (h *Handler) proposeToolForm(w http.ResponseWriter, r *http.Request) {
 	if h.requireUser(w, r) == nil {
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, newForm(r), nil))
+	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, h.newForm(r), nil))
 }
 
 func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +46,7 @@ func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.log.Warn("honeypot filled on tool proposal", "ip", clientIP(r), "user", u.ID)
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-toolform", h.toolForm(r, f.withError(errHoneypot), nil))
@@ -83,7 +83,7 @@ func optionalInt(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "founded_year", Message: "must be a year such as 2016"}})
+		return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("founded_year", "year", nil, "must be a year such as 2016")})
 	}
 	return n, nil
 }
@@ -132,7 +132,9 @@ func (h *Handler) editForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, toolValues(t), t))
+	f := toolValues(t)
+	f.explain = h.explainer(r)
+	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, f, t))
 }
 
 func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +148,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-toolform", h.toolForm(r, f.withError(errHoneypot), t))
 		return
@@ -163,7 +165,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 	if s := strings.TrimSpace(f.V("lifecycle_since")); s != "" {
 		d, perr := parseDate(s)
 		if perr != nil {
-			fields = append(fields, civiscope.FieldError{Field: "lifecycle_since", Message: "must be a date YYYY-MM-DD"})
+			fields = append(fields, civiscope.Field("lifecycle_since", "date", nil, "must be a date YYYY-MM-DD"))
 		}
 		edited.LifecycleSince = d
 	}
@@ -195,7 +197,7 @@ func (h *Handler) declareForm(w http.ResponseWriter, r *http.Request) {
 	if h.requireUser(w, r) == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	f.Values.Set("tool", r.URL.Query().Get("outil"))
 	h.rd.Render(w, r, http.StatusOK, "contrib-declare", declareView{view: base(r), Form: f})
 }
@@ -206,7 +208,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := newForm(r)
+	f := h.newForm(r)
 	v := declareView{view: base(r), Form: f}
 	if isHoneypot(r) {
 		v.Form = f.withError(errHoneypot)
@@ -222,7 +224,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 	terrID, matches, err := h.pickTerritory(ctx, f.V("territory_id"), f.V("territory"))
 	if err == nil && terrID == 0 {
 		v.Territories = matches
-		v.Form.Errors["territory"] = "several collectivités have this name; choose one"
+		v.Form = f.fieldError("territory", "territory_choose", "several collectivités have this name; choose one")
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-declare", v)
 		return
 	}
@@ -245,7 +247,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) pickTool(ctx context.Context, q string) (int64, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "tool", Message: "is required"}})
+		return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("tool", "required", nil, "is required")})
 	}
 	if t, err := directory.GetTool(ctx, h.db, q); err == nil {
 		return t.ID, nil
@@ -259,7 +261,7 @@ func (h *Handler) pickTool(ctx context.Context, q string) (int64, error) {
 			return m.ToolID, nil
 		}
 	}
-	return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "tool", Message: "no listed tool has this name; propose the tool first"}})
+	return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("tool", "no_such_tool", nil, "no listed tool has this name; propose the tool first")})
 }
 
 // pickTerritory resolves a collectivité typed by name, or chosen among
@@ -273,13 +275,13 @@ func (h *Handler) pickTerritory(ctx context.Context, idText, name string) (int64
 				return t.ID, nil, nil
 			}
 		}
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "no such collectivité"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "no_such_territory", nil, "no such collectivité")})
 	}
 	if strings.TrimSpace(name) == "" {
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "is required"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "required", nil, "is required")})
 	}
 	if len(name) > 200 {
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "is too long"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "too_long", civiscope.Params{"length": len([]rune(name)), "max": 200}, "is too long")})
 	}
 	ms, err := h.territories.Find(name, territory.FindOptions{Limit: 10})
 	if err != nil {
@@ -295,7 +297,7 @@ func (h *Handler) pickTerritory(ctx context.Context, idText, name string) (int64
 	case len(exact) == 1:
 		return exact[0].ID, nil, nil
 	case len(ms) == 0:
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "no collectivité has this name"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "no_such_territory", nil, "no collectivité has this name")})
 	case len(exact) > 1:
 		return 0, exact, nil
 	}

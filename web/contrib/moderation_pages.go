@@ -37,13 +37,13 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	switch moderation.Status(status) {
 	case "", moderation.StatusPending, moderation.StatusPublished, moderation.StatusApproved, moderation.StatusRejected:
 	default:
-		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "statut", Message: "unknown status"}}))
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("statut", "unknown_value", civiscope.Params{"value": status}, "unknown status")}))
 		return
 	}
 	switch moderation.Kind(kind) {
 	case "", moderation.KindNewTool, moderation.KindToolEdit, moderation.KindAdoption, moderation.KindCrawlerFinding:
 	default:
-		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown kind"}}))
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": kind}, "unknown kind")}))
 		return
 	}
 	pager, err := web.ParsePager(r.URL.Path, q, queuePerPage)
@@ -93,7 +93,7 @@ func (h *Handler) proposal(w http.ResponseWriter, r *http.Request) {
 	if h.requireModerator(w, r) == nil {
 		return
 	}
-	h.renderProposal(w, r, http.StatusOK, newForm(r))
+	h.renderProposal(w, r, http.StatusOK, h.newForm(r))
 }
 
 func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status int, f form) {
@@ -129,11 +129,10 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	approve := f.V("decision") == "approve"
 	if !approve && f.V("decision") != "reject" {
-		f.Errors["decision"] = "choose approve or reject"
-		h.renderProposal(w, r, http.StatusBadRequest, f)
+		h.renderProposal(w, r, http.StatusBadRequest, f.fieldError("decision", "decision", "choose approve or reject"))
 		return
 	}
 	p, err := moderation.Decide(r.Context(), h.db, u, id, approve, f.V("reason"))
@@ -209,7 +208,7 @@ func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	userID, err1 := strconv.ParseInt(f.V("user_id"), 10, 64)
 	terrID, err2 := strconv.ParseInt(f.V("territory_id"), 10, 64)
 	if err1 != nil || err2 != nil {
@@ -301,7 +300,7 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request) {
 		h.rd.NotFound(w, r)
 		return
 	}
-	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, newForm(r), 0)
+	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, h.newForm(r), 0)
 }
 
 func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind string, id int64, status int, f form, failed int64) {
@@ -402,7 +401,7 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 			kind = k
 		}
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if _, err := moderation.Revert(ctx, h.db, u, id, f.V("reason")); err != nil {
 		if !formError(err) {
 			h.fail(w, r, err)
