@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	
+
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/moderation"
