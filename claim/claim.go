@@ -93,6 +93,16 @@ func homeAndDomain(website string) (string, string, error) {
 	return u.Scheme + "://" + u.Host + "/", strings.TrimPrefix(strings.ToLower(u.Hostname()), "www."), nil
 }
 
+// Website returns the home page a listing's website would be verified on,
+// "" when it has none that can be.
+func Website(website string) string {
+	home, _, err := homeAndDomain(website)
+	if err != nil {
+		return ""
+	}
+	return home
+}
+
 func newToken() (string, error) {
 	b := make([]byte, 18)
 	if _, err := rand.Read(b); err != nil {

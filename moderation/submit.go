@@ -234,6 +234,7 @@ func ProposeEdit(ctx context.Context, db DB, u *account.User, toolID int64, edit
 		if err := insert(ctx, tx, p); err != nil {
 			return fmt.Errorf("record edit: %w", err)
 		}
+		next.Sources = append(append([]directory.Source(nil), cur.Sources...), editSource(p, directory.SourceVendor))
 		return directory.UpdateTool(ctx, tx, &next, by(p, nil, "published directly by a verified vendor"))
 	})
 	if err != nil {
@@ -422,12 +423,62 @@ func canSubmit(ctx context.Context, db DB, u *account.User) error {
 // isTrusted reports whether user is past the contributions that are always
 // moderated.
 func isTrusted(ctx context.Context, db DB, userID int64) (bool, error) {
+	n, err := Approved(ctx, db, userID)
+	return n >= TrustedAfter, err
+}
+
+// Approved counts a user's proposals of any kind that a moderator approved
+// and nobody reverted since: TrustedAfter of them make a verified vendor's
+// descriptive edits publish at once.
+func Approved(ctx context.Context, db DB, userID int64) (int, error) {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM proposal WHERE submitter_id = $1 AND status = 'approved'`,
 		userID).Scan(&n); err != nil {
-		return false, fmt.Errorf("count approved contributions: %w", err)
+		return 0, fmt.Errorf("count approved contributions: %w", err)
 	}
-	return n >= TrustedAfter, nil
+	return n, nil
+}
+
+// NameVendor proposes the vendor of a listing that names none, so that its
+// vendor can then claim it. It always waits for a moderator, who sees it as
+// an edit of the listing; approving it finds the vendor by name or creates it.
+func NameVendor(ctx context.Context, db DB, u *account.User, toolID int64, name, website, note string) (*Proposal, error) {
+	if err := canSubmit(ctx, db, u); err != nil {
+		return nil, err
+	}
+	cur, err := directory.GetToolByID(ctx, db, toolID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.VendorID != 0 {
+		return nil, civiscope.Ruled(civiscope.ECONFLICT, "vendor_taken", nil, "this listing already names a vendor")
+	}
+	name, website = strings.TrimSpace(name), strings.TrimSpace(website)
+	v := directory.Vendor{Slug: Slugify(name), Name: name, Website: website}
+	var fields []civiscope.FieldError
+	for _, f := range civiscope.ErrorFields(directory.ValidateVendor(&v)) {
+		if f.Field == "slug" && name != "" {
+			f = civiscope.Field("name", "letters", nil, "must contain letters or digits")
+		} else if f.Field == "slug" {
+			continue // "name is required" says it already
+		}
+		f.Field = "vendor_" + f.Field
+		fields = append(fields, f)
+	}
+	fields = append(fields, checkNote(note)...)
+	if err := civiscope.Invalid(fields); err != nil {
+		return nil, err
+	}
+	payload := map[string]any{"vendor_name": name}
+	if website != "" {
+		payload["vendor_website"] = website
+	}
+	p := &Proposal{Kind: KindToolEdit, SubmitterID: u.ID, Entity: directory.EntityTool, EntityID: cur.ID,
+		Title: cur.Name, Payload: payload, Base: map[string]any{"vendor_name": nil}, Note: strings.TrimSpace(note)}
+	if err := insert(ctx, db, p); err != nil {
+		return nil, fmt.Errorf("queue vendor proposal: %w", err)
+	}
+	return p, nil
 }
 
 // inTx runs fn in a transaction (a savepoint inside one).

@@ -203,7 +203,7 @@ func (h *Handler) requestAgent(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/compte#agents", http.StatusSeeOther)
+	http.Redirect(w, r, "/compte?demande=envoyee#agents", http.StatusSeeOther)
 }
 
 // loginProblem names the rule of a refused login, whose wording the account
@@ -221,7 +221,9 @@ func loginProblem(err error) error {
 func resetProblem(err error) error {
 	for _, f := range civiscope.ErrorFields(err) {
 		if f.Field == "token" && f.Rule == "" {
-			return civiscope.Ruled(civiscope.EINVALID, "reset_link", nil, "%s", f.Message)
+			e := civiscope.Ruled(civiscope.EINVALID, "reset_link", nil, "%s", f.Message)
+			e.Fields = []civiscope.FieldError{civiscope.Field("token", "reset_link", nil, "%s", f.Message)}
+			return e
 		}
 	}
 	return err

@@ -130,6 +130,7 @@ func (h *Handler) routes(r chi.Router) {
 	r.Post("/contribuer/outils/{slug}/modifier", h.proposeEdit)
 	r.Get("/contribuer/outils/{slug}/revendiquer", h.claimPage)
 	r.Post("/contribuer/outils/{slug}/revendiquer", h.startClaim)
+	r.Post("/contribuer/outils/{slug}/editeur", h.nameVendor)
 	r.Post("/revendications/{id}/verifier", h.verifyClaim)
 
 	r.Get("/moderation", h.queue)

@@ -15,6 +15,7 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
 )
 
 type toolFormView struct {
@@ -27,11 +28,13 @@ type toolFormView struct {
 	Lifecycles  []directory.Option
 	Duplicates  []moderation.Match
 	NeedConfirm bool
+	Licences    []string
 }
 
 func (h *Handler) toolForm(r *http.Request, f form, t *directory.Tool) toolFormView {
 	return toolFormView{view: base(r), Form: f, Tool: t, Categories: directory.Categories(),
-		Models: directory.BusinessModels(), Hostings: directory.Hostings(), Lifecycles: directory.Lifecycles()}
+		Models: unknownFirst(directory.BusinessModels()), Hostings: unknownFirst(directory.Hostings()),
+		Lifecycles: unknownFirst(directory.Lifecycles()), Licences: licenceChoices()}
 }
 
 func (h *Handler) proposeToolForm(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +58,7 @@ func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
 	year, yerr := optionalInt(f.V("founded_year"))
 	d := moderation.ToolDraft{Name: f.V("name"), TaglineFR: f.V("tagline_fr"), TaglineEN: f.V("tagline_en"),
 		DescriptionFR: f.V("description_fr"), DescriptionEN: f.V("description_en"), Website: f.V("website"),
-		SourceRepo: f.V("source_repo"), Licence: f.V("licence"), Categories: f.Values["categories"],
+		SourceRepo: f.V("source_repo"), Licence: licenceValue(f), Categories: f.Values["categories"],
 		Languages: splitList(f.V("languages")), BusinessModel: f.V("business_model"), Hosting: f.V("hosting"),
 		FoundedYear: year, VendorName: f.V("vendor_name"), VendorWebsite: f.V("vendor_website"),
 		Note: f.V("note"), NotDuplicate: f.V("not_duplicate") == "1"}
@@ -107,7 +110,9 @@ func toolValues(t *directory.Tool) form {
 	set("description_en", t.DescriptionEN)
 	set("website", t.Website)
 	set("source_repo", t.SourceRepo)
-	set("licence", t.Licence)
+	if t.Licence != "" {
+		setLicence(f, t.Licence)
+	}
 	set("business_model", string(t.BusinessModel))
 	set("hosting", string(t.Hosting))
 	set("languages", strings.Join(t.Languages, ", "))
@@ -156,7 +161,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 	edited := *t
 	edited.Name, edited.TaglineFR, edited.TaglineEN = f.V("name"), f.V("tagline_fr"), f.V("tagline_en")
 	edited.DescriptionFR, edited.DescriptionEN = f.V("description_fr"), f.V("description_en")
-	edited.Website, edited.SourceRepo, edited.Licence = f.V("website"), f.V("source_repo"), f.V("licence")
+	edited.Website, edited.SourceRepo, edited.Licence = f.V("website"), f.V("source_repo"), licenceValue(f)
 	edited.Categories, edited.Languages = f.Values["categories"], splitList(f.V("languages"))
 	edited.BusinessModel, edited.Hosting = directory.BusinessModel(f.V("business_model")), directory.Hosting(f.V("hosting"))
 	edited.Lifecycle, edited.LifecycleReason = directory.Lifecycle(f.V("lifecycle")), f.V("lifecycle_reason")
@@ -334,8 +339,17 @@ type claimView struct {
 	view
 	Tool    *directory.Tool
 	Claim   *claim.Claim
-	Message string
+	Problem web.Problem
 	Member  bool
+	// The rule the page states: how many approved contributions the user
+	// has, and how many make a verified vendor's edits publish at once.
+	Approved     int
+	TrustedAfter int
+	// A listing without a vendor or a website cannot be claimed yet: the
+	// page says so before any click, and offers to name the vendor.
+	NoVendor  bool
+	NoWebsite bool
+	Form      form
 }
 
 func (h *Handler) claimPage(w http.ResponseWriter, r *http.Request) {
@@ -343,10 +357,10 @@ func (h *Handler) claimPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	h.renderClaim(w, r, u, chi.URLParam(r, "slug"), http.StatusOK, nil, "")
+	h.renderClaim(w, r, u, chi.URLParam(r, "slug"), http.StatusOK, nil, nil, h.newForm(r))
 }
 
-func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account.User, slug string, status int, c *claim.Claim, msg string) {
+func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account.User, slug string, status int, c *claim.Claim, problem error, f form) {
 	ctx := r.Context()
 	t, err := directory.GetTool(ctx, h.db, slug)
 	if err != nil {
@@ -362,11 +376,52 @@ func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account
 			}
 		}
 	}
-	member := false
-	if t.VendorID != 0 {
-		member, _ = account.IsVendorMember(ctx, h.db, u.ID, t.VendorID)
+	v := claimView{view: base(r), Tool: t, Claim: c, TrustedAfter: moderation.TrustedAfter, Form: f,
+		NoVendor: t.VendorID == 0, NoWebsite: claim.Website(t.Website) == ""}
+	if problem != nil {
+		v.Problem = h.explainer(r)(problem)
 	}
-	h.rd.Render(w, r, status, "contrib-claim", claimView{view: base(r), Tool: t, Claim: c, Message: msg, Member: member})
+	if t.VendorID != 0 {
+		if v.Member, err = account.IsVendorMember(ctx, h.db, u.ID, t.VendorID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if v.Approved, err = moderation.Approved(ctx, h.db, u.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.rd.Render(w, r, status, "contrib-claim", v)
+}
+
+// nameVendor proposes the vendor of a listing that names none, the step
+// before claiming it.
+func (h *Handler) nameVendor(w http.ResponseWriter, r *http.Request) {
+	u := h.requireUser(w, r)
+	if u == nil {
+		return
+	}
+	t, err := directory.GetTool(r.Context(), h.db, chi.URLParam(r, "slug"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f := h.newForm(r)
+	if isHoneypot(r) {
+		h.renderClaim(w, r, u, t.Slug, http.StatusBadRequest, nil, nil, f.withError(errHoneypot))
+		return
+	}
+	p, err := moderation.NameVendor(r.Context(), h.db, u, t.ID, f.V("vendor_name"), f.V("vendor_website"), f.V("note"))
+	if err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		setRetryAfter(w, err)
+		h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, nil, f.withError(err))
+		return
+	}
+	http.Redirect(w, r, "/contribuer/mes-propositions?envoye="+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
 }
 
 func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
@@ -382,13 +437,13 @@ func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
 	c, err := claim.Start(r.Context(), h.db, u, t.ID)
 	if err != nil {
 		if formError(err) {
-			h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, civiscope.ErrorMessage(err))
+			h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, err, h.newForm(r))
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
-	h.renderClaim(w, r, u, t.Slug, http.StatusOK, c, "")
+	h.renderClaim(w, r, u, t.Slug, http.StatusOK, c, nil, h.newForm(r))
 }
 
 func (h *Handler) verifyClaim(w http.ResponseWriter, r *http.Request) {
@@ -410,12 +465,10 @@ func (h *Handler) verifyClaim(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	msg := ""
 	status := http.StatusOK
 	if err != nil {
-		msg = civiscope.ErrorMessage(err)
 		setRetryAfter(w, err)
 		status = server.HTTPStatus(err)
 	}
-	h.renderClaim(w, r, u, c.ToolSlug, status, c, msg)
+	h.renderClaim(w, r, u, c.ToolSlug, status, c, err, h.newForm(r))
 }

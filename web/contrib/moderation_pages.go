@@ -26,6 +26,9 @@ type queueView struct {
 	Statuses  []string
 	Kinds     []string
 	Pager     web.Pager
+	// Decided and Decision confirm the decision just recorded.
+	Decided  int64
+	Decision string
 }
 
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -66,10 +69,16 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	if status == "" {
 		status = string(moderation.StatusPending)
 	}
+	decided, _ := strconv.ParseInt(q.Get("proposition"), 10, 64)
+	decision := q.Get("decision")
+	if decision != string(moderation.StatusApproved) && decision != string(moderation.StatusRejected) {
+		decided = 0
+	}
 	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: names,
 		Status: status, Kind: kind, Pager: pager,
 		Statuses: []string{"pending", "published", "approved", "rejected"},
-		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"}})
+		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"},
+		Decided:  decided, Decision: decision})
 }
 
 func (h *Handler) names(r *http.Request, ps []moderation.Proposal) (map[int64]string, error) {
@@ -146,7 +155,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.notifySubmitter(r, p)
-	http.Redirect(w, r, "/moderation?decide="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/moderation?decision=%s&proposition=%d", p.Status, id), http.StatusSeeOther)
 }
 
 type auditView struct {
@@ -188,7 +197,8 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 
 type agentsView struct {
 	view
-	Agents []account.Agent
+	Agents   []account.Agent
+	Decision string // the decision just recorded, to confirm it
 }
 
 func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
@@ -200,7 +210,11 @@ func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as})
+	decision := r.URL.Query().Get("decision")
+	if decision != "approve-agent" && decision != "reject-agent" {
+		decision = ""
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as, Decision: decision})
 }
 
 func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
@@ -239,7 +253,7 @@ func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/moderation/agents", http.StatusSeeOther)
+	http.Redirect(w, r, "/moderation/agents?decision="+action, http.StatusSeeOther)
 }
 
 type outboxView struct {
@@ -280,6 +294,10 @@ type historyView struct {
 	Revisions []revisionRow
 	Form      form
 	Failed    int64
+	// Reverted and Notified confirm the revert just made: the revision it
+	// undid, and the proposal whose author was told (0 when none).
+	Reverted int64
+	Notified int64
 }
 
 type revisionRow struct {
@@ -303,6 +321,13 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request) {
 	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, h.newForm(r), 0)
 }
 
+// revertConfirmation reads the revert a redirect confirms.
+func revertConfirmation(r *http.Request) (revision, proposal int64) {
+	revision, _ = strconv.ParseInt(r.URL.Query().Get("annulee"), 10, 64)
+	proposal, _ = strconv.ParseInt(r.URL.Query().Get("proposition"), 10, 64)
+	return revision, proposal
+}
+
 func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind string, id int64, status int, f form, failed int64) {
 	ctx := r.Context()
 	e, ok := historyEntities[kind]
@@ -311,6 +336,9 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 		return
 	}
 	v := historyView{view: base(r), Entity: kind, ID: id, Form: f, Failed: failed}
+	if failed == 0 {
+		v.Reverted, v.Notified = revertConfirmation(r)
+	}
 	switch e {
 	case directory.EntityTool:
 		t, err := directory.GetToolByID(ctx, h.db, id)
@@ -402,7 +430,8 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f := h.newForm(r)
-	if _, err := moderation.Revert(ctx, h.db, u, id, f.V("reason")); err != nil {
+	done, err := moderation.Revert(ctx, h.db, u, id, f.V("reason"))
+	if err != nil {
 		if !formError(err) {
 			h.fail(w, r, err)
 			return
@@ -410,7 +439,12 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 		h.renderHistory(w, r, kind, rev.EntityID, server.HTTPStatus(err), f.withError(err), id)
 		return
 	}
-	http.Redirect(w, r, "/historique/"+kind+"/"+strconv.FormatInt(rev.EntityID, 10), http.StatusSeeOther)
+	next := fmt.Sprintf("/historique/%s/%d?annulee=%d", kind, rev.EntityID, id)
+	if done.Proposal != nil {
+		h.notifyReverted(r, done.Proposal)
+		next += fmt.Sprintf("&proposition=%d", done.Proposal.ID)
+	}
+	http.Redirect(w, r, next+"#confirmation", http.StatusSeeOther)
 }
 
 // notifySubmitter emails the decision to the proposal's author. The page
@@ -432,6 +466,24 @@ func (h *Handler) notifySubmitter(r *http.Request, p *moderation.Proposal) {
 	if err := h.mail.Send(r.Context(), h.db, account.Message{To: sub.Email,
 		Subject: fmt.Sprintf("Civiscope : proposition n° %d %s / proposal #%d %s", p.ID, fr, p.ID, en), Body: body}); err != nil {
 		h.log.Error("decision mail not sent", "proposal", p.ID, "err", err)
+	}
+}
+
+// notifyReverted tells a proposal's author that a moderator reverted the
+// change it made, and why; "my proposals" shows it too.
+func (h *Handler) notifyReverted(r *http.Request, p *moderation.Proposal) {
+	if p.SubmitterID == 0 {
+		return
+	}
+	sub, err := account.Get(r.Context(), h.db, p.SubmitterID)
+	if err != nil || sub.Deleted() {
+		return
+	}
+	body := fmt.Sprintf("Bonjour,\n\nLa modification apportée par votre proposition n° %[1]d « %[2]s » a été annulée par un modérateur.\n%[3]s\nSuivez vos propositions : %[4]s/contribuer/mes-propositions\n\n---\n\nHello,\n\nThe change made by your proposal #%[1]d \"%[2]s\" was reverted by a moderator.\n%[3]s\nYour proposals: %[4]s/contribuer/mes-propositions\n",
+		p.ID, p.Title, reasonLine(p.RevertReason), h.public)
+	if err := h.mail.Send(r.Context(), h.db, account.Message{To: sub.Email,
+		Subject: fmt.Sprintf("Civiscope : proposition n° %d annulée / proposal #%d reverted", p.ID, p.ID), Body: body}); err != nil {
+		h.log.Error("revert mail not sent", "proposal", p.ID, "err", err)
 	}
 }
 
