@@ -106,6 +106,11 @@ func GetVendor(ctx context.Context, db postgres.Querier, slug string) (*Vendor, 
 	return getVendor(ctx, db, "slug = $1", slug)
 }
 
+// GetVendorByID returns the vendor with this id.
+func GetVendorByID(ctx context.Context, db postgres.Querier, id int64) (*Vendor, error) {
+	return getVendor(ctx, db, "id = $1", id)
+}
+
 // ListVendors returns every vendor, ordered by slug (there are few).
 func ListVendors(ctx context.Context, db postgres.Querier) ([]Vendor, error) {
 	rows, err := db.Query(ctx, vendorSelect+` ORDER BY slug`)

@@ -20,7 +20,7 @@ const queuePerPage = 50
 type queueView struct {
 	view
 	Proposals []moderation.Proposal
-	Names     map[int64]string
+	Names     *labeller
 	Status    string
 	Kind      string
 	Statuses  []string
@@ -61,11 +61,6 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pager.Total = total
-	names, err := h.names(r, ps)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	if status == "" {
 		status = string(moderation.StatusPending)
 	}
@@ -74,26 +69,18 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	if decision != string(moderation.StatusApproved) && decision != string(moderation.StatusRejected) {
 		decided = 0
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: names,
+	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: h.labeller(r),
 		Status: status, Kind: kind, Pager: pager,
 		Statuses: []string{"pending", "published", "approved", "rejected"},
 		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"},
 		Decided:  decided, Decision: decision})
 }
 
-func (h *Handler) names(r *http.Request, ps []moderation.Proposal) (map[int64]string, error) {
-	var ids []int64
-	for _, p := range ps {
-		ids = append(ids, p.SubmitterID, p.DecidedBy)
-	}
-	return account.Names(r.Context(), h.db, ids)
-}
-
 type proposalView struct {
 	view
 	P     *moderation.Proposal
-	Diff  []moderation.FieldDiff
-	Names map[int64]string
+	Diff  []diffRow
+	Names *labeller
 	Tool  *directory.Tool
 	Form  form
 }
@@ -116,12 +103,8 @@ func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	names, err := h.names(r, []moderation.Proposal{*p})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := proposalView{view: base(r), P: p, Diff: p.Diff(), Names: names, Form: f}
+	names := h.labeller(r)
+	v := proposalView{view: base(r), P: p, Diff: names.Diff(p.Diff(), p.Payload), Names: names, Form: f}
 	if p.Entity == directory.EntityTool && p.EntityID != 0 {
 		v.Tool, _ = directory.GetToolByID(r.Context(), h.db, p.EntityID)
 	}
@@ -161,7 +144,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 type auditView struct {
 	view
 	Entries []moderation.AuditEntry
-	Names   map[int64]string
+	Names   *labeller
 	Pager   web.Pager
 }
 
@@ -183,16 +166,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	if len(es) > 100 {
 		es = es[:100]
 	}
-	var ids []int64
-	for _, e := range es {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := account.Names(r.Context(), h.db, ids)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: names, Pager: pager})
+	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: h.labeller(r), Pager: pager})
 }
 
 type agentsView struct {
@@ -302,8 +276,8 @@ type historyView struct {
 
 type revisionRow struct {
 	directory.Revision
-	Who     string
-	Diff    []moderation.FieldDiff
+	Who     link
+	Diff    []diffRow
 	CanUndo bool
 }
 
@@ -362,49 +336,27 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 			v.Title += " — " + a.Territory.Name
 		}
 	default:
-		v.Title = string(e) + " #" + strconv.FormatInt(id, 10)
+		l := h.labeller(r).Entity(string(e), id)
+		v.Title, v.Link = l.Text, l.URL
 	}
 	revs, err := directory.ListRevisions(ctx, h.db, e, id, 200)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var ids []int64
-	for _, rv := range revs {
-		if uid, ok := actorUser(rv.Actor); ok {
-			ids = append(ids, uid)
-		}
-	}
-	names, err := account.Names(ctx, h.db, ids)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	names := h.labeller(r)
 	mod := v.User.CanModerate()
 	for _, rv := range revs {
-		row := revisionRow{Revision: rv, Who: rv.Actor, CanUndo: mod && rv.Action == "update" &&
+		row := revisionRow{Revision: rv, Who: names.Actor(rv.Actor), CanUndo: mod && rv.Action == "update" &&
 			(e == directory.EntityTool || e == directory.EntityAdoption)}
-		if uid, ok := actorUser(rv.Actor); ok {
-			row.Who = names[uid]
-		}
 		p := moderation.Proposal{Payload: map[string]any{}, Base: map[string]any{}}
 		for k, c := range rv.Changes {
 			p.Payload[k], p.Base[k] = c.New, c.Old
 		}
-		row.Diff = p.Diff()
+		row.Diff = names.Diff(p.Diff(), p.Payload)
 		v.Revisions = append(v.Revisions, row)
 	}
 	h.rd.Render(w, r, status, "contrib-history", v)
-}
-
-// actorUser reads the account id of a "user:ID" revision actor.
-func actorUser(actor string) (int64, bool) {
-	const prefix = "user:"
-	if len(actor) <= len(prefix) || actor[:len(prefix)] != prefix {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(actor[len(prefix):], 10, 64)
-	return id, err == nil
 }
 
 func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
