@@ -9,7 +9,7 @@ func problemMessages() []Message {
 		{Key: "problem.code.not_found", FR: "Cette page ou cet élément n’existe pas.", EN: "This page or item does not exist."},
 		{Key: "problem.code.conflict", FR: "Cette action entre en conflit avec l’état actuel ; rechargez la page.", EN: "This action conflicts with the current state; reload the page."},
 		{Key: "problem.code.unauthorized", FR: "Connectez-vous pour continuer.", EN: "Log in to go on."},
-		{Key: "problem.code.forbidden", FR: "Votre compte n’a pas accès à cette action.", EN: "Your account may not do this."},
+		{Key: "problem.code.forbidden", FR: "Action refusée : rechargez la page et recommencez, ou connectez-vous avec un compte qui y a droit.", EN: "Action refused: reload the page and try again, or log in with an account allowed to do it."},
 		{Key: "problem.code.too_many", FR: "Trop de demandes d’un coup : patientez un peu avant de réessayer.", EN: "Too many requests at once: wait a little before trying again."},
 		{Key: "problem.too_many.wait", FR: "Trop de demandes : réessayez dans %d min.", EN: "Too many requests: try again in %d min."},
 		{Key: "problem.code.too_large", FR: "L’envoi est trop volumineux.", EN: "What was sent is too large."},
