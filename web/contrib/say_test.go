@@ -177,7 +177,7 @@ func TestSourceSaysWhoStatedIt(t *testing.T) {
 	inLanguages(t, func(t *testing.T, lang string) {
 		r := s.visitor(t)
 		r.speak(lang)
-		d := html(t, r.get("/outils/" + moderation.Slugify(name)))
+		d := html(t, r.get("/outils/"+moderation.Slugify(name)))
 		main := text(d.Find("main"))
 		if !strings.Contains(main, pick(lang, "contribution d'un utilisateur", "statement by a contributor")) ||
 			strings.Contains(main, pick(lang, "déclaration de la collectivité", "statement by the collectivité")) {
@@ -201,7 +201,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		v.speak(lang)
 		email := uniq("rule") + "@example.org"
 		v.signup(email)
-		d := html(t, v.get("/contribuer/outils/" + owned.Slug + "/revendiquer"))
+		d := html(t, v.get("/contribuer/outils/"+owned.Slug+"/revendiquer"))
 		rules := text(d.Find("#rules"))
 		if d.Find("#rules li").Length() != 4 || !strings.Contains(rules, pick(lang,
 			fmt.Sprintf("Vos %d premières contributions acceptées", moderation.TrustedAfter),
@@ -229,7 +229,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		// A listing without a vendor says so before any click and offers
 		// to name the vendor.
 		orphan := newTool(t, 0, "https://"+uniq("orphan")+".example/")
-		d = html(t, v.get("/contribuer/outils/" + orphan.Slug + "/revendiquer"))
+		d = html(t, v.get("/contribuer/outils/"+orphan.Slug+"/revendiquer"))
 		if d.Find("#start-claim").Length() != 0 || d.Find(`#name-vendor form[action="/contribuer/outils/`+orphan.Slug+`/editeur"]`).Length() != 1 {
 			t.Fatalf("a listing without a vendor:\n%s", text(d.Find("main")))
 		}
@@ -242,7 +242,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		}
 		approve(t, m, sent(t, v.post("/contribuer/outils/"+orphan.Slug+"/editeur",
 			url.Values{"vendor_name": {uniq("Orphan Makers ")}, "vendor_website": {"https://orphan-makers.example/"}})))
-		if d := html(t, v.get("/contribuer/outils/" + orphan.Slug + "/revendiquer")); d.Find("#start-claim").Length() != 1 {
+		if d := html(t, v.get("/contribuer/outils/"+orphan.Slug+"/revendiquer")); d.Find("#start-claim").Length() != 1 {
 			t.Fatal("once its vendor is named, the listing can be claimed")
 		}
 		// A listing without a website says so too.
@@ -251,7 +251,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 			t.Fatal(err)
 		}
 		bare := newTool(t, other.ID, "")
-		if d := html(t, v.get("/contribuer/outils/" + bare.Slug + "/revendiquer")); d.Find("#need-website").Length() != 1 || d.Find("#start-claim").Length() != 0 {
+		if d := html(t, v.get("/contribuer/outils/"+bare.Slug+"/revendiquer")); d.Find("#need-website").Length() != 1 || d.Find("#start-claim").Length() != 0 {
 			t.Fatal("a listing without a website must say so before the click")
 		}
 	})
