@@ -122,6 +122,24 @@ func ErrorMessage(err error) string {
 	return "An internal error occurred."
 }
 
+// HasRule reports whether the first *Error in err's chain, or one of its
+// fields, names the rule it breaks, so that a page can translate it.
+func HasRule(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if e.Rule != "" {
+		return true
+	}
+	for _, f := range e.Fields {
+		if f.Rule != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrorFields returns the field errors of the first *Error in err's chain.
 func ErrorFields(err error) []FieldError {
 	var e *Error

@@ -76,7 +76,8 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contrib templates: %w", err)
 	}
-	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs()})
+	// Every error these pages show is said in the reader's language.
+	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs(), ExplainAll: true})
 	if err != nil {
 		return nil, err
 	}
