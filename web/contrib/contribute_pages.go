@@ -397,13 +397,8 @@ func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account
 // nameVendor proposes the vendor of a listing that names none, the step
 // before claiming it.
 func (h *Handler) nameVendor(w http.ResponseWriter, r *http.Request) {
-	u := h.requireUser(w, r)
-	if u == nil {
-		return
-	}
-	t, err := directory.GetTool(r.Context(), h.db, chi.URLParam(r, "slug"))
-	if err != nil {
-		h.fail(w, r, err)
+	u, t := h.userAndTool(w, r)
+	if t == nil {
 		return
 	}
 	f := h.newForm(r)
@@ -424,14 +419,24 @@ func (h *Handler) nameVendor(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/contribuer/mes-propositions?envoye="+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
 }
 
-func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
+// userAndTool reads the logged-in user and the listing of the URL, or
+// answers the request (log in, not found) and returns nil.
+func (h *Handler) userAndTool(w http.ResponseWriter, r *http.Request) (*account.User, *directory.Tool) {
 	u := h.requireUser(w, r)
 	if u == nil {
-		return
+		return nil, nil
 	}
 	t, err := directory.GetTool(r.Context(), h.db, chi.URLParam(r, "slug"))
 	if err != nil {
 		h.fail(w, r, err)
+		return nil, nil
+	}
+	return u, t
+}
+
+func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
+	u, t := h.userAndTool(w, r)
+	if t == nil {
 		return
 	}
 	c, err := claim.Start(r.Context(), h.db, u, t.ID)

@@ -49,11 +49,7 @@ func (l *labeller) Person(id int64) link {
 	if id == 0 {
 		return link{Text: l.cat.T(l.lang, "contrib.crawler")}
 	}
-	u, ok := l.users[id]
-	if !ok {
-		u, _ = account.Get(l.ctx, l.h.db, id)
-		l.users[id] = u
-	}
+	u := cached(l.users, id, func() (*account.User, error) { return account.Get(l.ctx, l.h.db, id) })
 	switch {
 	case u == nil:
 		return link{Text: l.cat.T(l.lang, "contrib.person", id)}
@@ -101,12 +97,7 @@ func (l *labeller) Entity(kind string, id int64) link {
 			return link{Text: t.Name, URL: "/outils/" + t.Slug}
 		}
 	case "vendor":
-		v, ok := l.vendors[id]
-		if !ok {
-			v, _ = directory.GetVendorByID(l.ctx, l.h.db, id)
-			l.vendors[id] = v
-		}
-		if v != nil {
+		if v := cached(l.vendors, id, func() (*directory.Vendor, error) { return directory.GetVendorByID(l.ctx, l.h.db, id) }); v != nil {
 			return link{Text: v.Name, URL: "/editeurs/" + v.Slug}
 		}
 	case "territory":
@@ -120,21 +111,22 @@ func (l *labeller) Entity(kind string, id int64) link {
 }
 
 func (l *labeller) tool(id int64) *directory.Tool {
-	t, ok := l.tools[id]
-	if !ok {
-		t, _ = directory.GetToolByID(l.ctx, l.h.db, id)
-		l.tools[id] = t
-	}
-	return t
+	return cached(l.tools, id, func() (*directory.Tool, error) { return directory.GetToolByID(l.ctx, l.h.db, id) })
 }
 
 func (l *labeller) place(id int64) *territory.Territory {
-	t, ok := l.places[id]
+	return cached(l.places, id, func() (*territory.Territory, error) { return territory.GetByID(l.ctx, l.h.db, id) })
+}
+
+// cached reads an entity once per page; one that cannot be read (deleted
+// since) is remembered as nil and shown by its number.
+func cached[T any](seen map[int64]*T, id int64, get func() (*T, error)) *T {
+	x, ok := seen[id]
 	if !ok {
-		t, _ = territory.GetByID(l.ctx, l.h.db, id)
-		l.places[id] = t
+		x, _ = get()
+		seen[id] = x
 	}
-	return t
+	return x
 }
 
 // diffRow is one line of a diff as a reader sees it.
