@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -208,4 +209,33 @@ func (l *labeller) AuditReason(e moderation.AuditEntry) string {
 		}
 	}
 	return e.Reason
+}
+
+// The sources that moderation writes on revisions (moderation.by, Revert,
+// undoEdit), read back so that a history says them in the page's language
+// with names instead of account ids. Any other source (an import's file)
+// shows as written.
+var (
+	approvedSource  = regexp.MustCompile(`^proposal #([0-9]+), approved by user:([0-9]+)$`)
+	publishedSource = regexp.MustCompile(`^proposal #([0-9]+), published directly by a verified vendor$`)
+	rejectedSource  = regexp.MustCompile(`(?s)^proposal #([0-9]+) rejected after publication: (.*)$`)
+	revertSource    = regexp.MustCompile(`(?s)^revert of revision #([0-9]+): (.*)$`)
+)
+
+// Source says a revision's source.
+func (l *labeller) Source(src string) string {
+	num := func(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+	if m := approvedSource.FindStringSubmatch(src); m != nil {
+		return l.cat.T(l.lang, "contrib.source.approved", num(m[1]), l.Person(num(m[2])).Text)
+	}
+	if m := publishedSource.FindStringSubmatch(src); m != nil {
+		return l.cat.T(l.lang, "contrib.source.published", num(m[1]))
+	}
+	if m := rejectedSource.FindStringSubmatch(src); m != nil {
+		return l.cat.T(l.lang, "contrib.source.rejected", num(m[1]), m[2])
+	}
+	if m := revertSource.FindStringSubmatch(src); m != nil {
+		return l.cat.T(l.lang, "contrib.source.revert", num(m[1]), m[2])
+	}
+	return src
 }

@@ -261,6 +261,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 
 type historyView struct {
 	view
+	Names     *labeller
 	Entity    string
 	ID        int64
 	Title     string
@@ -345,6 +346,7 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 		return
 	}
 	names := h.labeller(r)
+	v.Names = names
 	mod := v.User.CanModerate()
 	for _, rv := range revs {
 		row := revisionRow{Revision: rv, Who: names.Actor(rv.Actor), CanUndo: mod && rv.Action == "update" &&

@@ -298,6 +298,14 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 			!strings.Contains(got, pick(lang, "proposition n° "+first+" est prévenu", "proposal #"+first+" is told")) {
 			t.Fatalf("revert confirmation: %q", got)
 		}
+		// The history says who did what, in words.
+		h = html(t, m.get(fmt.Sprintf("/historique/outil/%d", tool.ID)))
+		hist := text(h.Find("main"))
+		if !strings.Contains(hist, pick(lang, "proposition n° "+first+", acceptée par", "proposal #"+first+", approved by")) ||
+			!strings.Contains(hist, pick(lang, "annulation de la révision n°", "revert of revision #")) {
+			t.Errorf("history sources:\n%s", hist)
+		}
+		noneOf(t, h, "history", "user:")
 		// The author reads it.
 		mine := html(t, v.get("/contribuer/mes-propositions"))
 		row := mine.Find("#p" + first)
