@@ -64,7 +64,7 @@ func ValidateAdoption(a *Adoption) error {
 	a.Confidence = roundConfidence(a.Confidence)
 	var v validator
 	if a.ToolID == 0 {
-		v.add("tool", "is required")
+		v.fail("tool", "required", nil, "is required")
 	}
 	if (a.TerritoryID == 0) == (a.OrganisationID == 0) {
 		v.add("adopter", "give exactly one adopter: a territory or an organisation")
@@ -86,7 +86,7 @@ func ValidateAdoption(a *Adoption) error {
 	}
 	now := time.Now()
 	if a.StartedOn != nil && a.StartedOn.After(now) {
-		v.add("started_on", "is in the future")
+		v.fail("started_on", "future", nil, "is in the future")
 	}
 	if a.EndedOn != nil && a.EndedOn.After(now) {
 		v.add("ended_on", "is in the future")

@@ -168,6 +168,11 @@ const (
 	SourceSelfDeclared    SourceKind = "self-declared"
 	SourceBarometer       SourceKind = "barometer"
 	SourceCurator         SourceKind = "curator"
+	// A contribution through Civiscope: from a verified member of the tool's
+	// vendor, or from someone who is neither the vendor nor an agent of the
+	// collectivité (whose word is SourceSelfDeclared).
+	SourceVendor      SourceKind = "vendor"
+	SourceContributor SourceKind = "contributor"
 )
 
 // SourceKinds lists the allowed source kinds.
@@ -176,9 +181,11 @@ func SourceKinds() []Option {
 		{"vendor-list", Label{"liste de références de l'éditeur", "vendor reference list"}},
 		{"public-catalogue", Label{"catalogue public", "public catalogue"}},
 		{"crawler", Label{"détection par le robot", "crawler detection"}},
-		{"self-declared", Label{"déclaration de la collectivité", "self-declaration"}},
+		{"self-declared", Label{"déclaration de la collectivité", "statement by the collectivité"}},
 		{"barometer", Label{"réponse au baromètre", "barometer answer"}},
 		{"curator", Label{"équipe de l'observatoire", "curator"}},
+		{"vendor", Label{"déclaration de l'éditeur", "statement by the vendor"}},
+		{"contributor", Label{"contribution d'un utilisateur", "statement by a contributor"}},
 	}
 }
 

@@ -612,7 +612,7 @@ CREATE TABLE public.evidence (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT evidence_excerpt_check CHECK ((length(excerpt) <= 2000)),
     CONSTRAINT evidence_fingerprint_check CHECK (((length(fingerprint) >= 1) AND (length(fingerprint) <= 500))),
-    CONSTRAINT evidence_source_kind_check CHECK ((source_kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text]))),
+    CONSTRAINT evidence_source_kind_check CHECK ((source_kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text, 'vendor'::text, 'contributor'::text]))),
     CONSTRAINT evidence_source_licence_check CHECK ((length(source_licence) <= 100)),
     CONSTRAINT evidence_source_name_check CHECK (((length(source_name) >= 1) AND (length(source_name) <= 200))),
     CONSTRAINT evidence_source_url_check CHECK (((source_url ~ '^https?://'::text) AND (length(source_url) <= 1000)))
@@ -852,14 +852,19 @@ CREATE TABLE public.proposal (
     decided_by bigint,
     decided_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT proposal_check CHECK (((status = ANY (ARRAY['approved'::text, 'rejected'::text])) = (decided_at IS NOT NULL))),
+    reverted_by bigint,
+    reverted_at timestamp with time zone,
+    revert_reason text DEFAULT ''::text NOT NULL,
+    CONSTRAINT proposal_check CHECK (((status = 'reverted'::text) OR ((status = ANY (ARRAY['approved'::text, 'rejected'::text])) = (decided_at IS NOT NULL)))),
     CONSTRAINT proposal_check1 CHECK (((status <> 'rejected'::text) OR (length(btrim(reason)) > 0))),
     CONSTRAINT proposal_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
     CONSTRAINT proposal_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text]))),
     CONSTRAINT proposal_kind_check CHECK ((kind = ANY (ARRAY['new-tool'::text, 'tool-edit'::text, 'adoption'::text, 'crawler-finding'::text]))),
     CONSTRAINT proposal_note_check CHECK ((length(note) <= 2000)),
     CONSTRAINT proposal_reason_check CHECK ((length(reason) <= 2000)),
-    CONSTRAINT proposal_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'published'::text]))),
+    CONSTRAINT proposal_revert_reason_check CHECK ((length(revert_reason) <= 2000)),
+    CONSTRAINT proposal_reverted_check CHECK ((((status = 'reverted'::text) = (reverted_at IS NOT NULL)) AND ((status <> 'reverted'::text) OR (length(btrim(revert_reason)) > 0)))),
+    CONSTRAINT proposal_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'published'::text, 'reverted'::text]))),
     CONSTRAINT proposal_title_check CHECK (((length(title) >= 1) AND (length(title) <= 300)))
 );
 
@@ -1458,7 +1463,7 @@ CREATE TABLE public.tool_source (
     licence text DEFAULT ''::text NOT NULL,
     fields text[] DEFAULT '{}'::text[] NOT NULL,
     observed_on date,
-    CONSTRAINT tool_source_kind_check CHECK ((kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text]))),
+    CONSTRAINT tool_source_kind_check CHECK ((kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text, 'vendor'::text, 'contributor'::text]))),
     CONSTRAINT tool_source_licence_check CHECK ((length(licence) <= 100)),
     CONSTRAINT tool_source_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT tool_source_url_check CHECK (((url ~ '^https?://'::text) AND (length(url) <= 1000)))
@@ -2467,6 +2472,13 @@ ALTER TABLE ONLY public.password_reset
 
 ALTER TABLE ONLY public.proposal
     ADD CONSTRAINT proposal_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.app_user(id) ON DELETE RESTRICT;
+
+--
+-- Name: proposal proposal_reverted_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.proposal
+    ADD CONSTRAINT proposal_reverted_by_fkey FOREIGN KEY (reverted_by) REFERENCES public.app_user(id) ON DELETE RESTRICT;
 
 --
 -- Name: proposal proposal_submitter_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
