@@ -25,16 +25,34 @@ const (
 )
 
 // FieldError names one field that failed validation and why, in words a
-// person can act on.
+// person can act on. Message is the English wording that the API and the
+// logs show; Rule names the broken rule ("required", "too_long"…) and Params
+// its values ("length", "max"…), so that a page can say the same thing in
+// its reader's language without parsing English.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Rule    string `json:"rule,omitempty"`
+	Params  Params `json:"params,omitempty"`
+}
+
+// Params are the values a rule's message mentions, by name.
+type Params map[string]any
+
+// Field builds a field error with its rule, its parameters and its English
+// message.
+func Field(field, rule string, params Params, format string, args ...any) FieldError {
+	return FieldError{Field: field, Rule: rule, Params: params, Message: fmt.Sprintf(format, args...)}
 }
 
 // Error is an application error with a machine code and a human message.
+// Rule and Params, when set, name the message for pages that translate it,
+// as they do for a FieldError.
 type Error struct {
 	Code    string
 	Message string
+	Rule    string
+	Params  Params
 	Fields  []FieldError
 	// Err is an underlying cause, kept for logs but never shown to users.
 	Err error
@@ -59,6 +77,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf builds an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Ruled builds an *Error whose message pages can translate.
+func Ruled(code, rule string, params Params, format string, args ...any) *Error {
+	return &Error{Code: code, Rule: rule, Params: params, Message: fmt.Sprintf(format, args...)}
 }
 
 // Invalid builds an EINVALID error from field errors; it returns nil when
@@ -97,6 +120,24 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "An internal error occurred."
+}
+
+// HasRule reports whether the first *Error in err's chain, or one of its
+// fields, names the rule it breaks, so that a page can translate it.
+func HasRule(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if e.Rule != "" {
+		return true
+	}
+	for _, f := range e.Fields {
+		if f.Rule != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrorFields returns the field errors of the first *Error in err's chain.

@@ -113,6 +113,11 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// ruled is invalid with the rule and parameters pages translate.
+func ruled(field, rule string, params civiscope.Params, format string, args ...any) error {
+	return civiscope.Invalid([]civiscope.FieldError{civiscope.Field(field, rule, params, format, args...)})
+}
+
 func invalid(field, format string, args ...any) error {
 	return civiscope.Invalid([]civiscope.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}})
 }

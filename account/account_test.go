@@ -296,7 +296,7 @@ func TestDeleteKeepsRowAndErasesPerson(t *testing.T) {
 		t.Error("sessions survive deletion")
 	}
 	var mails int
-	_ = db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'frank@example.org'`).Scan(&mails)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'frank@example.org'`).Scan(&mails)
 	if mails != 0 {
 		t.Errorf("%d messages to the erased address remain", mails)
 	}

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/civiscope/civiscope"
 )
 
 // argon2id parameters: OWASP's second recommended set (19 MiB, 2 passes, 1
@@ -29,18 +31,24 @@ const (
 	MaxPasswordLen = 200
 )
 
-// CheckPassword says why a new password is refused, "" when it is fine.
-func CheckPassword(pw, email string) string {
+// CheckPassword says why a new password is refused, as a field error
+// "password" with its rule, or nil when it is fine.
+func CheckPassword(pw, email string) *civiscope.FieldError {
+	var fe civiscope.FieldError
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
-		return fmt.Sprintf("is too short (%d characters, at least %d)", n, MinPasswordLen)
+		fe = civiscope.Field("password", "too_short", civiscope.Params{"length": n, "min": MinPasswordLen},
+			"is too short (%d characters, at least %d)", n, MinPasswordLen)
 	case len(pw) > MaxPasswordLen:
-		return fmt.Sprintf("is too long (at most %d characters)", MaxPasswordLen)
+		fe = civiscope.Field("password", "too_long", civiscope.Params{"length": n, "max": MaxPasswordLen},
+			"is too long (at most %d characters)", MaxPasswordLen)
 	case email != "" && strings.EqualFold(strings.TrimSpace(pw), email):
-		return "must not be your email address"
+		fe = civiscope.Field("password", "password_is_email", nil, "must not be your email address")
+	default:
+		return nil
 	}
-	return ""
+	return &fe
 }
 
 // HashPassword returns the PHC string of pw: $argon2id$v=19$m=…,t=…,p=…$salt$key.

@@ -27,14 +27,14 @@ func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch {
 	case s == "":
-		return "", invalid("email", "is required")
+		return "", ruled("email", "required", nil, "is required")
 	case len(s) > MaxEmailLen:
-		return "", invalid("email", "is too long (at most %d characters)", MaxEmailLen)
+		return "", ruled("email", "too_long", civiscope.Params{"length": len(s), "max": MaxEmailLen}, "is too long (at most %d characters)", MaxEmailLen)
 	}
 	a, err := mail.ParseAddress(s)
 	at := strings.LastIndexByte(s, '@')
 	if err != nil || a.Address != s || at < 1 || !strings.Contains(s[at+1:], ".") {
-		return "", invalid("email", "is not an email address such as name@example.fr")
+		return "", ruled("email", "email", nil, "is not an email address such as name@example.fr")
 	}
 	return s, nil
 }
@@ -65,10 +65,11 @@ func Create(ctx context.Context, db postgres.Querier, nu NewUser) (*User, error)
 	}
 	name := strings.TrimSpace(nu.DisplayName)
 	if n := utf8.RuneCountInString(name); n > MaxDisplayNameLen {
-		fields = append(fields, civiscope.FieldError{Field: "display_name", Message: fmt.Sprintf("is too long (%d characters, at most %d)", n, MaxDisplayNameLen)})
+		fields = append(fields, civiscope.Field("display_name", "too_long", civiscope.Params{"length": n, "max": MaxDisplayNameLen},
+			"is too long (%d characters, at most %d)", n, MaxDisplayNameLen))
 	}
-	if why := CheckPassword(nu.Password, email); why != "" {
-		fields = append(fields, civiscope.FieldError{Field: "password", Message: why})
+	if fe := CheckPassword(nu.Password, email); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if nu.Role == "" {
 		nu.Role = RoleContributor
@@ -90,7 +91,7 @@ func Create(ctx context.Context, db postgres.Querier, nu NewUser) (*User, error)
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) && pg.Code == "23505" {
 		return nil, &civiscope.Error{Code: civiscope.ECONFLICT, Message: "an account already exists for this email address",
-			Fields: []civiscope.FieldError{{Field: "email", Message: "is already registered; log in or reset your password"}}}
+			Fields: []civiscope.FieldError{civiscope.Field("email", "email_taken", nil, "is already registered; log in or reset your password")}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create account: %w", err)
@@ -179,8 +180,8 @@ func SetPassword(ctx context.Context, db postgres.Querier, id int64, pw string) 
 	if err := db.QueryRow(ctx, `SELECT coalesce(email, '') FROM app_user WHERE id = $1`, id).Scan(&email); err != nil {
 		return civiscope.Errorf(civiscope.ENOTFOUND, "no account #%d", id)
 	}
-	if why := CheckPassword(pw, email); why != "" {
-		return invalid("password", "%s", why)
+	if fe := CheckPassword(pw, email); fe != nil {
+		return civiscope.Invalid([]civiscope.FieldError{*fe})
 	}
 	hash, err := HashPassword(pw)
 	if err != nil {

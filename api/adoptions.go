@@ -20,6 +20,7 @@ type adoptionJSON struct {
 	Category    *string                  `json:"category"`
 	StartedOn   *string                  `json:"started_on"`
 	EndedOn     *string                  `json:"ended_on"`
+	Attested    attestedJSON             `json:"attested"`
 	Status      directory.AdoptionStatus `json:"status"`
 	Confidence  float64                  `json:"confidence"`
 	Evidence    []evidenceJSON           `json:"evidence"`
@@ -55,12 +56,23 @@ type adopterOrg struct {
 
 // evidenceJSON is one observation, with its source for attribution.
 type evidenceJSON struct {
-	SourceKind    directory.SourceKind `json:"source_kind"`
-	SourceName    string               `json:"source_name"`
-	SourceURL     *string              `json:"source_url"`
-	SourceLicence *string              `json:"source_licence"`
-	ObservedAt    time.Time            `json:"observed_at"`
-	Excerpt       *string              `json:"excerpt"`
+	SourceKind    directory.SourceKind  `json:"source_kind"`
+	SourceName    string                `json:"source_name"`
+	SourceURL     *string               `json:"source_url"`
+	SourceLicence *string               `json:"source_licence"`
+	ObservedAt    time.Time             `json:"observed_at"`
+	ObservedUntil *time.Time            `json:"observed_until"`
+	DateMeaning   directory.DateMeaning `json:"date_meaning"`
+	Excerpt       *string               `json:"excerpt"`
+}
+
+// attestedJSON is when the evidence saw the adoption, kept apart from the
+// known start and end (started_on, ended_on).
+type attestedJSON struct {
+	First       *string `json:"first"`
+	FirstSource *string `json:"first_source"`
+	Last        *string `json:"last"`
+	LastSource  *string `json:"last_source"`
 }
 
 func newAdoptionJSON(a *directory.Adoption) adoptionJSON {
@@ -68,6 +80,8 @@ func newAdoptionJSON(a *directory.Adoption) adoptionJSON {
 		ID: a.ID, InstanceURL: nullable(a.InstanceURL), Category: nullable(a.Category),
 		StartedOn: date(a.StartedOn), EndedOn: date(a.EndedOn), Status: a.Status, Confidence: a.Confidence,
 		Evidence: []evidenceJSON{}, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Attested: attestedJSON{First: date(a.Attested.First), FirstSource: nullable(a.Attested.FirstSource),
+			Last: date(a.Attested.Last), LastSource: nullable(a.Attested.LastSource)},
 	}
 	if a.Tool != nil {
 		out.Tool = toolRefJSON{Slug: a.Tool.Slug, Name: a.Tool.Name, Link: "/api/v1/tools/" + a.Tool.Slug}
@@ -86,7 +100,7 @@ func newAdoptionJSON(a *directory.Adoption) adoptionJSON {
 	for _, e := range a.Evidence {
 		out.Evidence = append(out.Evidence, evidenceJSON{SourceKind: e.SourceKind, SourceName: e.SourceName,
 			SourceURL: nullable(e.SourceURL), SourceLicence: nullable(e.SourceLicence), ObservedAt: e.ObservedAt,
-			Excerpt: nullable(e.Excerpt)})
+			ObservedUntil: e.ObservedUntil, DateMeaning: e.DateMeaning, Excerpt: nullable(e.Excerpt)})
 	}
 	return out
 }

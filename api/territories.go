@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/directory/website"
 )
 
 // territoryJSON is a territory as the API shows it. Empty codes are null,
@@ -159,5 +161,30 @@ func (a *API) getTerritory(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, err)
 		return
 	}
-	a.writeJSON(w, r, http.StatusOK, cacheStable, newTerritoryJSON(t))
+	sites, err := website.ForTerritory(r.Context(), a.db, t.ID)
+	if err != nil {
+		a.problem(w, r, err)
+		return
+	}
+	out := territoryWithSites{territoryJSON: newTerritoryJSON(t), Websites: make([]websiteJSON, len(sites))}
+	for i, s := range sites {
+		out.Websites[i] = newWebsiteJSON(s)
+	}
+	a.writeJSON(w, r, http.StatusOK, cacheStable, out)
+}
+
+// territoryWithSites is one territory with its websites and their sources.
+type territoryWithSites struct {
+	territoryJSON
+	Websites []websiteJSON `json:"websites"`
+}
+
+type websiteJSON struct {
+	website.Website
+	FirstListed string `json:"first_listed"`
+	LastListed  string `json:"last_listed"`
+}
+
+func newWebsiteJSON(s website.Website) websiteJSON {
+	return websiteJSON{Website: s, FirstListed: s.FirstListed.Format(time.DateOnly), LastListed: s.LastListed.Format(time.DateOnly)}
 }

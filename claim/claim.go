@@ -88,9 +88,19 @@ func (c *Claim) TXTRecord() string { return TXTPrefix + c.Token }
 func homeAndDomain(website string) (string, string, error) {
 	u, err := url.Parse(website)
 	if website == "" || err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", "", civiscope.Errorf(civiscope.EINVALID, "this listing has no website to verify; propose one first")
+		return "", "", civiscope.Ruled(civiscope.EINVALID, "claim_no_website", nil, "this listing has no website to verify; propose one first")
 	}
 	return u.Scheme + "://" + u.Host + "/", strings.TrimPrefix(strings.ToLower(u.Hostname()), "www."), nil
+}
+
+// Website returns the home page a listing's website would be verified on,
+// "" when it has none that can be.
+func Website(website string) string {
+	home, _, err := homeAndDomain(website)
+	if err != nil {
+		return ""
+	}
+	return home
 }
 
 func newToken() (string, error) {
@@ -111,7 +121,7 @@ func Start(ctx context.Context, db postgres.Querier, u *account.User, toolID int
 		return nil, err
 	}
 	if t.VendorID == 0 {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "this listing names no vendor yet; propose an edit naming your organisation first")
+		return nil, civiscope.Ruled(civiscope.EINVALID, "claim_no_vendor", nil, "this listing names no vendor yet; propose an edit naming your organisation first")
 	}
 	if _, _, err := homeAndDomain(t.Website); err != nil {
 		return nil, err
@@ -190,15 +200,25 @@ func (ck *Checker) Verify(ctx context.Context, db moderation.DB, u *account.User
 		return c, nil
 	}
 	if c.CheckedAt != nil && time.Since(*c.CheckedAt) < MinCheckInterval {
-		return c, account.TooMany(MinCheckInterval-time.Since(*c.CheckedAt), "the site was checked a moment ago; wait a few seconds before checking again")
+		err := account.TooMany(MinCheckInterval-time.Since(*c.CheckedAt), "the site was checked a moment ago; wait a few seconds before checking again")
+		var e *civiscope.Error
+		if errors.As(err, &e) {
+			e.Rule = "claim_too_soon"
+		}
+		return c, err
 	}
-	method, why := ck.check(ctx, c)
+	method, reasons := ck.check(ctx, c)
 	if method == "" {
+		msgs := make([]string, len(reasons))
+		for i, r := range reasons {
+			msgs[i] = r.Message
+		}
+		why := strings.Join(msgs, "; ")
 		if _, err := db.Exec(ctx, `UPDATE listing_claim SET last_error = left($2, 500), checked_at = now() WHERE id = $1`, c.ID, why); err != nil {
 			return nil, fmt.Errorf("record claim check: %w", err)
 		}
 		c.LastError = why
-		return c, civiscope.Errorf(civiscope.EINVALID, "%s", why)
+		return c, &civiscope.Error{Code: civiscope.EINVALID, Rule: "claim_failed", Message: why, Fields: reasons}
 	}
 	tx, err := db.Begin(ctx)
 	if err != nil {
@@ -207,7 +227,7 @@ func (ck *Checker) Verify(ctx context.Context, db moderation.DB, u *account.User
 	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
 	var vendorID int64
 	if err := tx.QueryRow(ctx, `SELECT coalesce(vendor_id, 0) FROM tool WHERE id = $1`, c.ToolID).Scan(&vendorID); err != nil || vendorID == 0 {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "this listing names no vendor any more")
+		return nil, civiscope.Ruled(civiscope.EINVALID, "claim_no_vendor", nil, "this listing names no vendor any more")
 	}
 	if _, err := tx.Exec(ctx, `UPDATE listing_claim SET status = 'verified', method = $2, last_error = '',
 		checked_at = now(), verified_at = now() WHERE id = $1`, c.ID, method); err != nil {
@@ -226,34 +246,37 @@ func (ck *Checker) Verify(ctx context.Context, db moderation.DB, u *account.User
 	return Get(ctx, db, u, id)
 }
 
-// check returns the method that proved control, or "" and why none did.
-func (ck *Checker) check(ctx context.Context, c *Claim) (method, why string) {
-	var reasons []string
+// check returns the method that proved control, or "" and why none did:
+// one reason per method ("meta", "dns"), with its rule for pages.
+func (ck *Checker) check(ctx context.Context, c *Claim) (method string, reasons []civiscope.FieldError) {
+	home := civiscope.Params{"url": c.HomeURL}
 	status, body, err := ck.Fetch.FetchPage(ctx, c.HomeURL)
 	switch {
 	case err != nil:
-		reasons = append(reasons, fmt.Sprintf("the home page %s could not be read (%v)", c.HomeURL, err))
+		reasons = append(reasons, civiscope.Field("meta", "claim_unreadable", home, "the home page %s could not be read (%v)", c.HomeURL, err))
 	case status < 200 || status > 299:
-		reasons = append(reasons, fmt.Sprintf("the home page %s answered HTTP %d", c.HomeURL, status))
+		reasons = append(reasons, civiscope.Field("meta", "claim_http_status", civiscope.Params{"url": c.HomeURL, "status": status},
+			"the home page %s answered HTTP %d", c.HomeURL, status))
 	default:
 		found := MetaContent(body, MetaName)
 		switch {
 		case contains(found, c.Token):
-			return "meta", ""
+			return "meta", nil
 		case len(found) > 0:
-			reasons = append(reasons, fmt.Sprintf("the home page %s has a %s tag, but not with this claim's code", c.HomeURL, MetaName))
+			reasons = append(reasons, civiscope.Field("meta", "claim_other_token", home, "the home page %s has a %s tag, but not with this claim's code", c.HomeURL, MetaName))
 		default:
-			reasons = append(reasons, fmt.Sprintf("no %s meta tag on the home page %s", MetaName, c.HomeURL))
+			reasons = append(reasons, civiscope.Field("meta", "claim_no_meta", home, "no %s meta tag on the home page %s", MetaName, c.HomeURL))
 		}
 	}
 	if ck.Resolver != nil && net.ParseIP(c.Domain) == nil {
 		txts, err := ck.Resolver.LookupTXT(ctx, c.Domain)
 		if err == nil && contains(txts, c.TXTRecord()) {
-			return "dns", ""
+			return "dns", nil
 		}
-		reasons = append(reasons, fmt.Sprintf("no TXT record %q on %s", c.TXTRecord(), c.Domain))
+		reasons = append(reasons, civiscope.Field("dns", "claim_no_txt", civiscope.Params{"record": c.TXTRecord(), "domain": c.Domain},
+			"no TXT record %q on %s", c.TXTRecord(), c.Domain))
 	}
-	return "", strings.Join(reasons, "; ")
+	return "", reasons
 }
 
 func contains(xs []string, want string) bool {

@@ -151,7 +151,7 @@ func TestClaimByMetaTag(t *testing.T) {
 		t.Fatal("verified claim did not grant the vendor role")
 	}
 	var audited int
-	_ = db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'grant-vendor' AND actor_id = $1`, u.ID).Scan(&audited)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM audit_log WHERE action = 'grant-vendor' AND actor_id = $1`, u.ID).Scan(&audited)
 	if audited != 1 {
 		t.Fatalf("grant not audited (%d entries)", audited)
 	}
@@ -179,7 +179,9 @@ func TestClaimByDNS(t *testing.T) {
 		t.Fatalf("without the record: %v", err)
 	}
 	records["outil-dns.example"] = append(records["outil-dns.example"], c.TXTRecord())
-	_, _ = db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL WHERE id = $1`, c.ID)
+	if _, err := db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL WHERE id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
 	got, err := ck.Verify(ctx, db, u, c.ID)
 	if err != nil || got.Method != "dns" {
 		t.Fatalf("with the record: %+v %v", got, err)

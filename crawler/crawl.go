@@ -46,7 +46,16 @@ type Config struct {
 	// only the links toward participation platforms: whole-site crawls
 	// (a catalogue, the throughput benchmark).
 	FollowSameSite bool
-	Publish        PublishPolicy
+	// SharedHostDelay, when set, spaces requests to one host by this much
+	// across every process working on the database (crawl_host), on top of
+	// the fetcher's own per-process delay.
+	SharedHostDelay time.Duration
+	// AllowPrivateAddresses lets a run fetch loopback, private and
+	// link-local addresses: only tests and the simulated-France benchmark
+	// set it. It is meant for the fetcher's outbound address guard, which
+	// is not in this package.
+	AllowPrivateAddresses bool
+	Publish               PublishPolicy
 }
 
 // DefaultConfig is the production setting.
@@ -102,6 +111,7 @@ type Crawler struct {
 	fetcher  *fetch.Fetcher
 	rules    *detect.Rules
 	discover *Discoverer
+	live     *LivenessChecker // records site checks; nil without a database
 	sink     FindingSink
 	cfg      Config
 	log      *slog.Logger
@@ -114,7 +124,11 @@ func New(db *pgxpool.Pool, f *fetch.Fetcher, rules *detect.Rules, sink FindingSi
 	if cfg.Publish.Rules == nil {
 		cfg.Publish.Rules = rules
 	}
-	return &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log, gzip: newGzipPool()}
+	c := &Crawler{db: db, fetcher: f, rules: rules, discover: NewDiscoverer(rules), sink: sink, cfg: cfg, log: log, gzip: newGzipPool()}
+	if db != nil {
+		c.live = NewLivenessChecker(db, f, nil, LivenessConfig{}, log)
+	}
+	return c
 }
 
 // Stats sums what one process did on a run.
@@ -138,6 +152,11 @@ type answer struct {
 
 // fetchItem fetches one URL.
 func (c *Crawler) fetchItem(ctx context.Context, it Item) answer {
+	if c.cfg.SharedHostDelay > 0 && c.db != nil {
+		if err := c.waitHostSlot(ctx, it.URL); err != nil {
+			return answer{item: it, err: err}
+		}
+	}
 	resp, ferr := c.fetcher.Fetch(ctx, fetch.Request{URL: it.URL, ETag: it.ETag, LastModified: it.LastModify})
 	if ferr == nil && resp.NotModified && it.PrevPageID != 0 {
 		// Unchanged since the last crawl: fingerprint the kept copy

@@ -162,7 +162,7 @@ func TestDiscoveryFindsThePlatformAndPublishesIt(t *testing.T) {
 	}
 	// Guessed subdomains that do not exist failed as unreachable.
 	var failed int
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_queue WHERE run_id = $1 AND state = 'failed' AND reason LIKE 'subdomain%'`, run.ID).Scan(&failed)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_queue WHERE run_id = $1 AND state = 'failed' AND reason LIKE 'subdomain%'`, run.ID).Scan(&failed)
 	if failed == 0 {
 		t.Error("no guessed subdomain recorded as failed")
 	}
@@ -210,11 +210,19 @@ func TestLowConfidenceAndUnverifiedFindingsWaitForModeration(t *testing.T) {
 		t.Errorf("published without moderation: %+v", sink.findings)
 	}
 	got := map[string]string{}
-	rows, _ := db.Query(ctx, `SELECT platform, status || ': ' || note FROM crawl_finding WHERE run_id = $1`, run.ID)
+	rows, err := db.Query(ctx, `SELECT platform, status || ': ' || note FROM crawl_finding WHERE run_id = $1`, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for rows.Next() {
 		var p, s string
-		rows.Scan(&p, &s)
+		if err := rows.Scan(&p, &s); err != nil {
+			t.Fatal(err)
+		}
 		got[p] = s
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	if !strings.HasPrefix(got["Go Vocal"], "pending: confidence 25 below 80") {
 		t.Errorf("Go Vocal: %q", got["Go Vocal"])
@@ -277,7 +285,7 @@ func TestTwoWorkersShareARunWithoutDoubleFetching(t *testing.T) {
 		t.Errorf("work split %d + %d, want 60 shared by both", stats[0].Fetched, stats[1].Fetched)
 	}
 	var claimers int
-	db.QueryRow(ctx, `SELECT count(DISTINCT claimed_by) FROM crawl_queue WHERE run_id = $1 AND state = 'done'`, run.ID).Scan(&claimers)
+	pgtest.QueryRow(t, db, `SELECT count(DISTINCT claimed_by) FROM crawl_queue WHERE run_id = $1 AND state = 'done'`, run.ID).Scan(&claimers)
 	if claimers != 2 {
 		t.Errorf("%d distinct claimers", claimers)
 	}
@@ -495,9 +503,9 @@ func TestRehearsalLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var queued, pages, findings int
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_queue WHERE run_id = $1`, run.ID).Scan(&queued)
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&pages)
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_finding WHERE run_id = $1 AND platform = 'rehearsal'`, run.ID).Scan(&findings)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_queue WHERE run_id = $1`, run.ID).Scan(&queued)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&pages)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_finding WHERE run_id = $1 AND platform = 'rehearsal'`, run.ID).Scan(&findings)
 	if queued != 1 || pages != 1 || findings != 0 {
 		t.Errorf("run holds %d URLs, %d pages, %d rehearsal findings; want 1, 1, 0", queued, pages, findings)
 	}

@@ -118,7 +118,12 @@ func (p PublishPolicy) qualifies(f Finding) (bool, string) {
 // publishPending hands every pending finding of the run that qualifies to
 // the sink. It runs after each page and again at the end of a run, so a
 // crawler killed between recording and publishing loses nothing.
-func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink FindingSink, policy PublishPolicy) (int, error) {
+//
+// retry also hands again the findings the directory refused before: the
+// end of a run does, the pass after each page does not, or every page of a
+// run with many refusals would send them all again (quadratic work, which
+// the simulated-France benchmark showed stalling a run).
+func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink FindingSink, policy PublishPolicy, retry bool) (int, error) {
 	if sink == nil {
 		return 0, nil
 	}
@@ -126,7 +131,8 @@ func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink 
 		SELECT id, coalesce(page_id, 0), coalesce(site_id, 0), coalesce(territory_id, 0), instance_url, page_url,
 		       platform, confidence, version, matches, found_at
 		FROM crawl_finding WHERE run_id = $1 AND status = 'pending' AND territory_id IS NOT NULL AND confidence >= $2
-		ORDER BY id`, runID, policy.Threshold)
+		  AND ($3 OR note NOT LIKE $4 || '%')
+		ORDER BY id`, runID, policy.Threshold, retry, refusedNote)
 	if err != nil {
 		return 0, fmt.Errorf("pending findings: %w", err)
 	}
@@ -151,7 +157,7 @@ func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink 
 		}
 		f.Detection.Verified, f.Detection.Website, f.Detection.Categories = true, pl.Website, pl.Categories
 		if err := sink.RecordDetection(ctx, f); err != nil {
-			if _, uerr := db.Exec(ctx, `UPDATE crawl_finding SET note = $2 WHERE id = $1`, f.ID, clipText("directory refused it: "+err.Error(), 1000)); uerr != nil {
+			if _, uerr := db.Exec(ctx, `UPDATE crawl_finding SET note = $2 WHERE id = $1`, f.ID, clipText(refusedNote+err.Error(), 1000)); uerr != nil {
 				return n, fmt.Errorf("note finding %d: %w", f.ID, uerr)
 			}
 			continue
@@ -163,6 +169,9 @@ func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink 
 	}
 	return n, nil
 }
+
+// refusedNote starts the note of a finding the directory refused.
+const refusedNote = "directory refused it: "
 
 func nullID(id int64) *int64 {
 	if id == 0 {

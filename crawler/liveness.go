@@ -20,6 +20,10 @@ import (
 const (
 	TargetTool     = "tool"
 	TargetAdoption = "adoption"
+	// TargetWebsite is a collectivité's own website (Ref: the territory);
+	// discovery runs check it when they fetch its homepage, so the
+	// liveness pass leaves it alone.
+	TargetWebsite = "website"
 )
 
 // LivenessTarget is a URL whose life the observatory follows.
@@ -189,7 +193,7 @@ func (c *LivenessChecker) claim(ctx context.Context) (LivenessTarget, bool, erro
 	err := c.db.QueryRow(ctx, `
 		WITH due AS (
 			SELECT id FROM liveness_target
-			WHERE last_checked_at IS NULL OR last_checked_at <= $1
+			WHERE (last_checked_at IS NULL OR last_checked_at <= $1) AND kind <> 'website'
 			ORDER BY last_checked_at NULLS FIRST, id LIMIT 1
 			FOR UPDATE SKIP LOCKED
 		)
@@ -216,6 +220,13 @@ func (c *LivenessChecker) check(ctx context.Context, t LivenessTarget) (*StateCh
 		}
 		r = liveness.Classify(t.URL, resp, err)
 	}
+	ch, err := c.record(ctx, t, r)
+	return ch, r, err
+}
+
+// record applies one check's result to a target: its history row, its
+// failure count and the 14-day policy, and tells the sink of a change.
+func (c *LivenessChecker) record(ctx context.Context, t LivenessTarget, r liveness.Result) (*StateChange, error) {
 	now := c.cfg.Now()
 	prev := t.State
 	if r.Class.Failure() {
@@ -246,10 +257,10 @@ func (c *LivenessChecker) check(ctx context.Context, t LivenessTarget) (*StateCh
 		return nil
 	})
 	if err != nil {
-		return nil, r, err
+		return nil, err
 	}
 	if t.State == prev {
-		return nil, r, nil
+		return nil, nil
 	}
 	ch := &StateChange{Target: t, From: prev, To: t.State, Result: r}
 	if c.sink != nil {
@@ -257,7 +268,7 @@ func (c *LivenessChecker) check(ctx context.Context, t LivenessTarget) (*StateCh
 			c.log.Warn("directory did not take the state change", "url", t.URL, "to", t.State, "err", err)
 		}
 	}
-	return ch, r, nil
+	return ch, nil
 }
 
 // TargetHistory returns a target's checks, newest first, for the survival

@@ -11,6 +11,7 @@ import (
 
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 // A batch where one URL's claim passed to another worker writes the
@@ -68,15 +69,15 @@ func TestRecordWritesABatchAndNothingOfALostClaim(t *testing.T) {
 		t.Errorf("%d links added, want 1 (the lost page's link is not written)", added)
 	}
 	var pages, links, findings, conf int
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&pages)
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_queue WHERE run_id = $1 AND depth = 1`, run.ID).Scan(&links)
-	db.QueryRow(ctx, `SELECT count(*), max(confidence) FROM crawl_finding WHERE run_id = $1`, run.ID).Scan(&findings, &conf)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_page WHERE run_id = $1`, run.ID).Scan(&pages)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_queue WHERE run_id = $1 AND depth = 1`, run.ID).Scan(&links)
+	pgtest.QueryRow(t, db, `SELECT count(*), max(confidence) FROM crawl_finding WHERE run_id = $1`, run.ID).Scan(&findings, &conf)
 	if pages != 1 || links != 1 || findings != 1 || conf != 90 {
 		t.Errorf("pages %d, links %d, findings %d at %d; want 1, 1, 1 at 90", pages, links, findings, conf)
 	}
 	var state string
 	var pageID *int64
-	db.QueryRow(ctx, `SELECT q.state, q.page_id FROM crawl_queue q WHERE q.id = $1`, items[0].ID).Scan(&state, &pageID)
+	pgtest.QueryRow(t, db, `SELECT q.state, q.page_id FROM crawl_queue q WHERE q.id = $1`, items[0].ID).Scan(&state, &pageID)
 	var stored string
 	if pageID != nil {
 		body, err := PageBody(ctx, db, *pageID)
@@ -88,7 +89,7 @@ func TestRecordWritesABatchAndNothingOfALostClaim(t *testing.T) {
 	if state != "done" || stored != "<p>"+items[0].URL+"</p>" {
 		t.Errorf("written URL: state %q, stored body %q", state, stored)
 	}
-	db.QueryRow(ctx, `SELECT state FROM crawl_queue WHERE id = $1`, b.ID).Scan(&state)
+	pgtest.QueryRow(t, db, `SELECT state FROM crawl_queue WHERE id = $1`, b.ID).Scan(&state)
 	if state != "claimed" {
 		t.Errorf("the lost URL is %q; it must stay with the worker that took it over", state)
 	}
@@ -172,7 +173,9 @@ func TestFrontierPlansUseKeys(t *testing.T) {
 		var plan strings.Builder
 		for rows.Next() {
 			var line string
-			rows.Scan(&line)
+			if err := rows.Scan(&line); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
 			plan.WriteString(line + "\n")
 		}
 		if err := rows.Err(); err != nil {

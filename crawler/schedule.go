@@ -160,6 +160,9 @@ func discoveryTurn(ctx context.Context, db *pgxpool.Pool, c *Crawler, every time
 		if _, err := DeriveSitesFromAdoptions(ctx, db); err != nil {
 			return err
 		}
+		if _, err := SyncRegisterSites(ctx, db, SiteFilter{}); err != nil {
+			return err
+		}
 		sites, err := ListSites(ctx, db, "")
 		if err != nil {
 			return err

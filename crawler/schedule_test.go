@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 func TestSchedulerRunsJobsAndStopsGracefully(t *testing.T) {
@@ -53,7 +55,7 @@ func TestDiscoveryTurnResumesThenWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	var runs int
-	db.QueryRow(ctx, `SELECT count(*) FROM crawl_run WHERE label = 'scheduled' AND status = 'done'`).Scan(&runs)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM crawl_run WHERE label = 'scheduled' AND status = 'done'`).Scan(&runs)
 	if runs != 1 || w.hitCount("www.ville-exemple.test/") != 1 {
 		t.Fatalf("%d scheduled runs finished, homepage fetched %d times", runs, w.hitCount("www.ville-exemple.test/"))
 	}

@@ -63,6 +63,9 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 		})
 		analysers.Go(func() {
 			for a := range answers {
+				if err := c.recordSiteLiveness(ctx, a); err != nil && ctx.Err() == nil {
+					c.log.Warn("website liveness not recorded", "url", a.item.URL, "err", err)
+				}
 				select {
 				case outs <- c.analyse(run, a):
 				case <-ctx.Done():
@@ -83,7 +86,7 @@ func (c *Crawler) Work(ctx context.Context, runID int64, progress ProgressFunc) 
 	if err := context.Cause(ctx); err != nil {
 		return p.st, err
 	}
-	n, err := publishPending(ctx, c.db, runID, c.sink, c.cfg.Publish)
+	n, err := publishPending(ctx, c.db, runID, c.sink, c.cfg.Publish, true)
 	p.st.Published += int64(n)
 	if err != nil {
 		return p.st, err
@@ -354,7 +357,7 @@ func (p *pipeline) written(ctx context.Context, batch []pageOutcome, res tripRes
 	}
 	p.st.Findings += int64(findings)
 	if findings > 0 {
-		n, err := publishPending(ctx, c.db, p.run.ID, c.sink, c.cfg.Publish)
+		n, err := publishPending(ctx, c.db, p.run.ID, c.sink, c.cfg.Publish, false)
 		p.st.Published += int64(n)
 		if err != nil {
 			return err

@@ -64,7 +64,7 @@ func ValidateAdoption(a *Adoption) error {
 	a.Confidence = roundConfidence(a.Confidence)
 	var v validator
 	if a.ToolID == 0 {
-		v.add("tool", "is required")
+		v.fail("tool", "required", nil, "is required")
 	}
 	if (a.TerritoryID == 0) == (a.OrganisationID == 0) {
 		v.add("adopter", "give exactly one adopter: a territory or an organisation")
@@ -86,7 +86,7 @@ func ValidateAdoption(a *Adoption) error {
 	}
 	now := time.Now()
 	if a.StartedOn != nil && a.StartedOn.After(now) {
-		v.add("started_on", "is in the future")
+		v.fail("started_on", "future", nil, "is in the future")
 	}
 	if a.EndedOn != nil && a.EndedOn.After(now) {
 		v.add("ended_on", "is in the future")
@@ -114,6 +114,20 @@ func validateEvidence(v *validator, prefix string, e *Evidence) {
 	} else if e.ObservedAt.After(time.Now().Add(time.Hour)) {
 		v.add(prefix+"observed_at", "is in the future")
 	}
+	if e.DateMeaning == "" {
+		e.DateMeaning = DateObservation
+	}
+	if !e.DateMeaning.Valid() {
+		v.add(prefix+"date_meaning", "unknown date meaning %q (observation, consultation or source-snapshot)", e.DateMeaning)
+	}
+	if e.ObservedUntil != nil {
+		switch {
+		case e.ObservedUntil.Before(e.ObservedAt):
+			v.add(prefix+"observed_until", "is before observed_at")
+		case e.ObservedUntil.After(time.Now().Add(time.Hour)):
+			v.add(prefix+"observed_until", "is in the future")
+		}
+	}
 	v.maxLen(prefix+"excerpt", e.Excerpt, MaxExcerptLen)
 	v.required(prefix+"fingerprint", e.Fingerprint)
 	v.maxLen(prefix+"fingerprint", e.Fingerprint, 500)
@@ -129,7 +143,15 @@ func (a *Adoption) snapshot() map[string]any {
 func (e *Evidence) snapshot() map[string]any {
 	return map[string]any{"adoption_id": e.AdoptionID, "source_kind": string(e.SourceKind),
 		"source_name": e.SourceName, "source_url": e.SourceURL, "source_licence": e.SourceLicence,
-		"observed_at": e.ObservedAt.UTC().Format(time.RFC3339), "excerpt": e.Excerpt, "fingerprint": e.Fingerprint}
+		"observed_at": e.ObservedAt.UTC().Format(time.RFC3339), "observed_until": timeString(e.ObservedUntil),
+		"date_meaning": string(e.DateMeaning), "excerpt": e.Excerpt, "fingerprint": e.Fingerprint}
+}
+
+func timeString(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // UpsertResult says what UpsertAdoption changed.
@@ -138,6 +160,9 @@ type UpsertResult struct {
 	Created       bool // a new adoption
 	Updated       bool // an existing adoption learned something (status, dates…)
 	EvidenceAdded int  // pieces of evidence that were new
+	// EvidenceUpdated counts pieces of evidence the source now words or
+	// dates differently (a census that saw the instance again).
+	EvidenceUpdated int
 }
 
 // UpsertAdoption records that a's adopter uses a's tool at a's instance. The
@@ -186,13 +211,19 @@ func UpsertAdoption(ctx context.Context, db DB, a *Adoption, by By) (UpsertResul
 		}
 		res.AdoptionID = a.ID
 		for i := range a.Evidence {
-			added, err := insertEvidence(ctx, tx, a.ID, &a.Evidence[i], by)
+			w, err := writeEvidence(ctx, tx, a.ID, &a.Evidence[i], by)
 			if err != nil {
 				return err
 			}
-			if added {
+			switch w {
+			case evidenceAdded:
 				res.EvidenceAdded++
+			case evidenceUpdated:
+				res.EvidenceUpdated++
 			}
+		}
+		if res.Created || res.EvidenceAdded+res.EvidenceUpdated > 0 {
+			return refreshAttested(ctx, tx, a.ID)
 		}
 		return nil
 	})
@@ -285,27 +316,76 @@ func AddEvidence(ctx context.Context, db DB, adoptionID int64, e *Evidence, by B
 		if _, err := getAdoption(ctx, tx, adoptionID, true); err != nil {
 			return err
 		}
-		var err error
-		added, err = insertEvidence(ctx, tx, adoptionID, e, by)
-		return err
+		w, err := writeEvidence(ctx, tx, adoptionID, e, by)
+		if err != nil || w == evidenceUnchanged {
+			return err
+		}
+		added = w == evidenceAdded
+		return refreshAttested(ctx, tx, adoptionID)
 	})
 	return added, err
 }
 
-func insertEvidence(ctx context.Context, tx pgx.Tx, adoptionID int64, e *Evidence, by By) (bool, error) {
+type evidenceWrite int
+
+const (
+	evidenceUnchanged evidenceWrite = iota
+	evidenceAdded
+	evidenceUpdated
+)
+
+// writeEvidence records e on the adoption. The same source and fingerprint
+// is the same piece of evidence: when the source now says something else
+// (a later last day, another excerpt), the row is updated and the change
+// logged; when it says the same, nothing is written.
+func writeEvidence(ctx context.Context, tx pgx.Tx, adoptionID int64, e *Evidence, by By) (evidenceWrite, error) {
 	e.AdoptionID = adoptionID
-	err := tx.QueryRow(ctx, `INSERT INTO evidence (adoption_id, source_kind, source_name, source_url,
-		source_licence, observed_at, excerpt, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (adoption_id, source_name, fingerprint) DO NOTHING RETURNING id`,
-		adoptionID, e.SourceKind, e.SourceName, nullString(e.SourceURL), e.SourceLicence,
-		e.ObservedAt, e.Excerpt, e.Fingerprint).Scan(&e.ID)
+	var old Evidence
+	err := tx.QueryRow(ctx, `SELECT id, adoption_id, source_kind, source_name, coalesce(source_url, ''), source_licence,
+		observed_at, observed_until, date_meaning, excerpt, fingerprint FROM evidence
+		WHERE adoption_id = $1 AND source_name = $2 AND fingerprint = $3 FOR UPDATE`,
+		adoptionID, e.SourceName, e.Fingerprint).Scan(&old.ID, &old.AdoptionID, &old.SourceKind, &old.SourceName,
+		&old.SourceURL, &old.SourceLicence, &old.ObservedAt, &old.ObservedUntil, &old.DateMeaning, &old.Excerpt, &old.Fingerprint)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+		err := tx.QueryRow(ctx, `INSERT INTO evidence (adoption_id, source_kind, source_name, source_url,
+			source_licence, observed_at, observed_until, date_meaning, excerpt, fingerprint)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			adoptionID, e.SourceKind, e.SourceName, nullString(e.SourceURL), e.SourceLicence,
+			e.ObservedAt, e.ObservedUntil, e.DateMeaning, e.Excerpt, e.Fingerprint).Scan(&e.ID)
+		if err != nil {
+			return evidenceUnchanged, constraintError(err, "evidence", e.Fingerprint)
+		}
+		return evidenceAdded, appendRevision(ctx, tx, EntityEvidence, e.ID, "create", by, diff(nil, e.snapshot()))
 	}
 	if err != nil {
-		return false, constraintError(err, "evidence", e.Fingerprint)
+		return evidenceUnchanged, fmt.Errorf("find evidence: %w", err)
 	}
-	return true, appendRevision(ctx, tx, EntityEvidence, e.ID, "create", by, diff(nil, e.snapshot()))
+	e.ID = old.ID
+	changes := diff(old.snapshot(), e.snapshot())
+	if len(changes) == 0 {
+		return evidenceUnchanged, nil
+	}
+	_, err = tx.Exec(ctx, `UPDATE evidence SET source_kind = $2, source_url = $3, source_licence = $4,
+		observed_at = $5, observed_until = $6, date_meaning = $7, excerpt = $8 WHERE id = $1`,
+		e.ID, e.SourceKind, nullString(e.SourceURL), e.SourceLicence, e.ObservedAt, e.ObservedUntil, e.DateMeaning, e.Excerpt)
+	if err != nil {
+		return evidenceUnchanged, constraintError(err, "evidence", e.Fingerprint)
+	}
+	return evidenceUpdated, appendRevision(ctx, tx, EntityEvidence, e.ID, "update", by, changes)
+}
+
+// refreshAttested recomputes the span an adoption's evidence attests. It is
+// derived from evidence whose revisions already record the change, so it
+// writes no revision of its own.
+func refreshAttested(ctx context.Context, tx pgx.Tx, adoptionID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE adoption a SET attested_first = s.first, attested_last = s.last
+		FROM (SELECT min(observed_at)::date AS first, max(coalesce(observed_until, observed_at))::date AS last
+		      FROM evidence WHERE adoption_id = $1) s
+		WHERE a.id = $1 AND (a.attested_first IS DISTINCT FROM s.first OR a.attested_last IS DISTINCT FROM s.last)`, adoptionID)
+	if err != nil {
+		return fmt.Errorf("refresh attested dates of adoption %d: %w", adoptionID, err)
+	}
+	return nil
 }
 
 func findAdoption(ctx context.Context, tx pgx.Tx, toolID, territoryID, orgID int64, key string) (*Adoption, error) {

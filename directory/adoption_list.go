@@ -43,7 +43,11 @@ const adoptionSelect = `SELECT a.id, a.tool_id, coalesce(a.territory_id, 0), coa
 	t.slug, t.name,
 	coalesce(te.kind, ''), coalesce(te.code, ''), coalesce(te.name, ''), coalesce(te.departement_code, ''),
 	coalesce(te.region_code, ''), te.population,
-	coalesce(o.slug, ''), coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(o.country, ''), coalesce(o.website, '')
+	coalesce(o.slug, ''), coalesce(o.name, ''), coalesce(o.kind, ''), coalesce(o.country, ''), coalesce(o.website, ''),
+	a.attested_first, a.attested_last,
+	coalesce((SELECT e.source_name FROM evidence e WHERE e.adoption_id = a.id ORDER BY e.observed_at, e.id LIMIT 1), ''),
+	coalesce((SELECT e.source_name FROM evidence e WHERE e.adoption_id = a.id
+	          ORDER BY coalesce(e.observed_until, e.observed_at) DESC, e.id LIMIT 1), '')
 	FROM adoption a
 	JOIN tool t ON t.id = a.tool_id
 	LEFT JOIN territory te ON te.id = a.territory_id
@@ -59,7 +63,8 @@ func scanAdoption(row pgx.Row) (*Adoption, error) {
 		&a.StartedOn, &a.EndedOn, &a.Status, &conf, &a.CreatedAt, &a.UpdatedAt,
 		&tool.Slug, &tool.Name,
 		&ter.Kind, &ter.Code, &ter.Name, &ter.Departement, &ter.Region, &ter.Population,
-		&org.Slug, &org.Name, &org.Kind, &org.Country, &org.Website)
+		&org.Slug, &org.Name, &org.Kind, &org.Country, &org.Website,
+		&a.Attested.First, &a.Attested.Last, &a.Attested.FirstSource, &a.Attested.LastSource)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +202,7 @@ func ListAdoptions(ctx context.Context, db postgres.Querier, f AdoptionFilter) (
 
 func evidenceOf(ctx context.Context, q postgres.Querier, ids []int64) (map[int64][]Evidence, error) {
 	rows, err := q.Query(ctx, `SELECT id, adoption_id, source_kind, source_name, coalesce(source_url, ''),
-		source_licence, observed_at, excerpt, fingerprint FROM evidence
+		source_licence, observed_at, observed_until, date_meaning, excerpt, fingerprint FROM evidence
 		WHERE adoption_id = ANY($1) ORDER BY adoption_id, observed_at, id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load evidence: %w", err)
@@ -207,7 +212,7 @@ func evidenceOf(ctx context.Context, q postgres.Querier, ids []int64) (map[int64
 	for rows.Next() {
 		var e Evidence
 		if err := rows.Scan(&e.ID, &e.AdoptionID, &e.SourceKind, &e.SourceName, &e.SourceURL,
-			&e.SourceLicence, &e.ObservedAt, &e.Excerpt, &e.Fingerprint); err != nil {
+			&e.SourceLicence, &e.ObservedAt, &e.ObservedUntil, &e.DateMeaning, &e.Excerpt, &e.Fingerprint); err != nil {
 			return nil, fmt.Errorf("load evidence: %w", err)
 		}
 		out[e.AdoptionID] = append(out[e.AdoptionID], e)

@@ -145,6 +145,11 @@ type Adoption struct {
 	Status         AdoptionStatus
 	Confidence     float64 // 0..1
 	Evidence       []Evidence
+	// Attested is the span the evidence covers: the earliest and latest
+	// date any piece of evidence saw the adoption, each with its source.
+	// The directory keeps it; writers never set it. It is not a start or
+	// an end date (StartedOn, EndedOn).
+	Attested Attested
 	// Filled on reads.
 	Tool         *ToolRef
 	Territory    *TerritoryRef
@@ -180,9 +185,33 @@ type Evidence struct {
 	SourceURL     string
 	SourceLicence string
 	ObservedAt    time.Time
-	Excerpt       string
-	Fingerprint   string // identifies the record in its source
+	// ObservedUntil closes a span of observations that ObservedAt opens
+	// (a daily census's first and last answer); nil for one observation.
+	ObservedUntil *time.Time
+	// DateMeaning says what ObservedAt is: an observation, the day of a
+	// consultation, or the date of the source's snapshot.
+	DateMeaning DateMeaning
+	Excerpt     string
+	Fingerprint string // identifies the record in its source
 }
+
+// LastObserved is the latest date the evidence saw its adoption.
+func (e *Evidence) LastObserved() time.Time {
+	if e.ObservedUntil != nil {
+		return *e.ObservedUntil
+	}
+	return e.ObservedAt
+}
+
+// Attested is when an adoption's evidence saw it, with the source of each
+// end; the zero value means no dated evidence.
+type Attested struct {
+	First, Last             *time.Time
+	FirstSource, LastSource string
+}
+
+// Known says whether any evidence dates the adoption.
+func (a Attested) Known() bool { return a.First != nil }
 
 // Revision is one entry of the append-only change log.
 type Revision struct {

@@ -168,6 +168,11 @@ const (
 	SourceSelfDeclared    SourceKind = "self-declared"
 	SourceBarometer       SourceKind = "barometer"
 	SourceCurator         SourceKind = "curator"
+	// A contribution through Civiscope: from a verified member of the tool's
+	// vendor, or from someone who is neither the vendor nor an agent of the
+	// collectivité (whose word is SourceSelfDeclared).
+	SourceVendor      SourceKind = "vendor"
+	SourceContributor SourceKind = "contributor"
 )
 
 // SourceKinds lists the allowed source kinds.
@@ -176,14 +181,37 @@ func SourceKinds() []Option {
 		{"vendor-list", Label{"liste de références de l'éditeur", "vendor reference list"}},
 		{"public-catalogue", Label{"catalogue public", "public catalogue"}},
 		{"crawler", Label{"détection par le robot", "crawler detection"}},
-		{"self-declared", Label{"déclaration de la collectivité", "self-declaration"}},
+		{"self-declared", Label{"déclaration de la collectivité", "statement by the collectivité"}},
 		{"barometer", Label{"réponse au baromètre", "barometer answer"}},
 		{"curator", Label{"équipe de l'observatoire", "curator"}},
+		{"vendor", Label{"déclaration de l'éditeur", "statement by the vendor"}},
+		{"contributor", Label{"contribution d'un utilisateur", "statement by a contributor"}},
 	}
 }
 
 func (v SourceKind) Valid() bool  { _, ok := lookup(SourceKinds(), string(v)); return ok }
 func (v SourceKind) Label() Label { l, _ := lookup(SourceKinds(), string(v)); return l }
+
+// DateMeaning says what the date of a piece of evidence stands for.
+type DateMeaning string
+
+const (
+	DateObservation    DateMeaning = "observation"     // someone or something saw it that day
+	DateConsultation   DateMeaning = "consultation"    // the day of a consultation the source reports
+	DateSourceSnapshot DateMeaning = "source-snapshot" // the date of the copy of the source that lists it
+)
+
+// DateMeanings lists the allowed date meanings.
+func DateMeanings() []Option {
+	return []Option{
+		{"observation", Label{"date d'observation", "observation date"}},
+		{"consultation", Label{"date de la consultation", "consultation date"}},
+		{"source-snapshot", Label{"date de la version de la source", "source snapshot date"}},
+	}
+}
+
+func (v DateMeaning) Valid() bool  { _, ok := lookup(DateMeanings(), string(v)); return ok }
+func (v DateMeaning) Label() Label { l, _ := lookup(DateMeanings(), string(v)); return l }
 
 // AdoptionStatus says whether an adoption is still in use.
 type AdoptionStatus string

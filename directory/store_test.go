@@ -182,7 +182,9 @@ func TestCategoriesMatchDatabase(t *testing.T) {
 	var slugs []string
 	for rows.Next() {
 		var s string
-		_ = rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
 		slugs = append(slugs, s)
 	}
 	cats := directory.Categories()

@@ -67,44 +67,44 @@ func ValidateTool(t *Tool) error {
 	v.url("source_repo", t.SourceRepo, MaxURLLen)
 	v.url("accessibility_url", t.AccessibilityURL, MaxURLLen)
 	if len(t.Categories) == 0 {
-		v.add("categories", "choose at least one category")
+		v.fail("categories", "choose_one", nil, "choose at least one category")
 	}
 	for _, c := range t.Categories {
 		if _, ok := CategoryBySlug(c); !ok {
-			v.add("categories", "unknown category %q", c)
+			v.fail("categories", "unknown_value", civiscope.Params{"value": c}, "unknown category %q", c)
 		}
 	}
 	if _, why := CheckLicence(t.Licence); why != "" {
-		v.add("licence", "%s", why)
+		v.fail("licence", "licence", civiscope.Params{"value": t.Licence}, "%s", why)
 	}
 	if t.OpenSource != nil && *t.OpenSource && t.Licence != "" && !LicenceOpenSource(t.Licence) {
-		v.add("open_source", "licence %s is not an open-source licence", t.Licence)
+		v.fail("open_source", "not_open_source", civiscope.Params{"value": t.Licence}, "licence %s is not an open-source licence", t.Licence)
 	}
 	if !t.BusinessModel.Valid() {
-		v.add("business_model", "unknown business model %q (free, freemium, licence, saas, services or unknown)", t.BusinessModel)
+		v.fail("business_model", "unknown_value", civiscope.Params{"value": string(t.BusinessModel)}, "unknown business model %q (free, freemium, licence, saas, services or unknown)", t.BusinessModel)
 	}
 	if !t.Hosting.Valid() {
-		v.add("hosting", "unknown hosting %q (france, eu, elsewhere or unknown)", t.Hosting)
+		v.fail("hosting", "unknown_value", civiscope.Params{"value": string(t.Hosting)}, "unknown hosting %q (france, eu, elsewhere or unknown)", t.Hosting)
 	}
 	if !t.Accessibility.Valid() {
-		v.add("accessibility", "unknown accessibility %q (full, partial, none or unknown)", t.Accessibility)
+		v.fail("accessibility", "unknown_value", civiscope.Params{"value": string(t.Accessibility)}, "unknown accessibility %q (full, partial, none or unknown)", t.Accessibility)
 	}
 	if !t.Lifecycle.Valid() {
-		v.add("lifecycle", "unknown lifecycle %q (active, dormant, defunct or unknown)", t.Lifecycle)
+		v.fail("lifecycle", "unknown_value", civiscope.Params{"value": string(t.Lifecycle)}, "unknown lifecycle %q (active, dormant, defunct or unknown)", t.Lifecycle)
 	}
 	for _, l := range t.Languages {
 		if len(l) < 2 || len(l) > 3 || strings.ToLower(l) != l {
-			v.add("languages", "%q is not a language code such as fr or en", l)
+			v.fail("languages", "language", civiscope.Params{"value": l}, "%q is not a language code such as fr or en", l)
 		}
 	}
 	if t.FoundedYear != 0 && (t.FoundedYear < 1980 || t.FoundedYear > time.Now().Year()) {
-		v.add("founded_year", "must be between 1980 and this year")
+		v.fail("founded_year", "year_range", civiscope.Params{"min": 1980, "max": time.Now().Year()}, "must be between 1980 and this year")
 	}
 	if t.LifecycleSince != nil && t.FoundedYear != 0 && t.LifecycleSince.Year() < t.FoundedYear {
-		v.add("lifecycle_since", "is before the founding year %d", t.FoundedYear)
+		v.fail("lifecycle_since", "before_founding", civiscope.Params{"year": t.FoundedYear}, "is before the founding year %d", t.FoundedYear)
 	}
 	if t.LifecycleSince != nil && t.LifecycleSince.After(time.Now()) {
-		v.add("lifecycle_since", "is in the future")
+		v.fail("lifecycle_since", "future", nil, "is in the future")
 	}
 	v.maxLen("lifecycle_reason", t.LifecycleReason, MaxReasonLen)
 	for i, s := range t.Sources {

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -26,34 +27,45 @@ const (
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // validator collects field errors so that a form gets every problem at once.
+// Each error names its rule and parameters, so that pages can translate it;
+// the rules are listed in web's catalogue ("rule.…").
 type validator struct{ errs []civiscope.FieldError }
 
 func (v *validator) add(field, format string, args ...any) {
 	v.errs = append(v.errs, civiscope.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// fail records a broken rule with its parameters and English message.
+func (v *validator) fail(field, rule string, params civiscope.Params, format string, args ...any) {
+	v.errs = append(v.errs, civiscope.Field(field, rule, params, format, args...))
+}
+
 func (v *validator) err() error { return civiscope.Invalid(v.errs) }
 
 func (v *validator) required(field, s string) {
 	if strings.TrimSpace(s) == "" {
-		v.add(field, "is required")
+		v.fail(field, "required", nil, "is required")
 	}
 }
 
 func (v *validator) maxLen(field, s string, n int) {
 	if c := utf8.RuneCountInString(s); c > n {
-		v.add(field, "is too long (%d characters, at most %d)", c, n)
+		v.tooLong(field, c, n)
 	}
+}
+
+func (v *validator) tooLong(field string, length, max int) {
+	v.fail(field, "too_long", civiscope.Params{"length": length, "max": max}, "is too long (%d characters, at most %d)", length, max)
 }
 
 func (v *validator) slug(field, s string) {
 	switch {
 	case s == "":
-		v.add(field, "is required")
+		v.fail(field, "required", nil, "is required")
 	case len(s) > MaxSlugLen:
-		v.add(field, "is too long (%d characters, at most %d)", len(s), MaxSlugLen)
+		v.tooLong(field, len(s), MaxSlugLen)
 	case !slugPattern.MatchString(s):
-		v.add(field, "must be lower-case letters, digits and single hyphens, like \"cap-collectif\"")
+		v.fail(field, "slug", nil, "must be lower-case letters, digits and single hyphens, like \"cap-collectif\"")
 	}
 }
 
@@ -62,35 +74,46 @@ func (v *validator) url(field, s string, max int) {
 	if s == "" {
 		return
 	}
-	if err := CheckURL(s, max); err != nil {
-		v.add(field, "%s", err.Error())
+	if err := URLProblem(field, s, max); err != nil {
+		v.errs = append(v.errs, *err)
 	}
 }
 
 // CheckURL reports why s is not an acceptable absolute http or https URL.
 func CheckURL(s string, max int) error {
+	if fe := URLProblem("", s, max); fe != nil {
+		return errors.New(fe.Message)
+	}
+	return nil
+}
+
+// URLProblem is CheckURL's answer as a field error with its rule, or nil.
+func URLProblem(field, s string, max int) *civiscope.FieldError {
 	if len(s) > max {
-		return fmt.Errorf("is too long (%d characters, at most %d)", len(s), max)
+		fe := civiscope.Field(field, "too_long", civiscope.Params{"length": len(s), "max": max}, "is too long (%d characters, at most %d)", len(s), max)
+		return &fe
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || strings.ContainsAny(s, " \t\n") {
-		return fmt.Errorf("must be a full web address such as https://example.org")
+		fe := civiscope.Field(field, "url", nil, "must be a full web address such as https://example.org")
+		return &fe
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("must start with http:// or https:// (got %q)", u.Scheme+":")
+		fe := civiscope.Field(field, "url_scheme", civiscope.Params{"scheme": u.Scheme + ":"}, "must start with http:// or https:// (got %q)", u.Scheme+":")
+		return &fe
 	}
 	return nil
 }
 
 func (v *validator) countryCode(field, s string) {
 	if s != "" && !regexp.MustCompile(`^[A-Z]{2}$`).MatchString(s) {
-		v.add(field, "must be a two-letter ISO 3166 country code in capitals, like FR")
+		v.fail(field, "country", nil, "must be a two-letter ISO 3166 country code in capitals, like FR")
 	}
 }
 
 func (v *validator) siren(field, s string) {
 	if s != "" && !validSIREN(s) {
-		v.add(field, "must be 9 digits with a valid check digit")
+		v.fail(field, "siren", nil, "must be 9 digits with a valid check digit")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/postgres"
 )
 
@@ -24,12 +25,12 @@ func ValidateVendor(x *Vendor) error {
 	v.required("name", x.Name)
 	v.maxLen("name", x.Name, MaxNameLen)
 	if !x.Kind.Valid() {
-		v.add("kind", "unknown vendor kind %q (startup, company, association, cooperative, public-body, community or unknown)", x.Kind)
+		v.fail("kind", "unknown_value", civiscope.Params{"value": string(x.Kind)}, "unknown vendor kind %q (startup, company, association, cooperative, public-body, community or unknown)", x.Kind)
 	}
 	v.siren("siren", x.SIREN)
 	v.countryCode("country", x.Country)
 	if x.SIREN != "" && x.Country != "" && x.Country != "FR" {
-		v.add("siren", "only French organisations have a SIREN; the country is %s", x.Country)
+		v.fail("siren", "siren_foreign", civiscope.Params{"country": x.Country}, "only French organisations have a SIREN; the country is %s", x.Country)
 	}
 	v.url("website", x.Website, MaxURLLen)
 	return v.err()
@@ -103,6 +104,11 @@ func getVendor(ctx context.Context, q postgres.Querier, where string, arg any) (
 // GetVendor returns the vendor with this slug.
 func GetVendor(ctx context.Context, db postgres.Querier, slug string) (*Vendor, error) {
 	return getVendor(ctx, db, "slug = $1", slug)
+}
+
+// GetVendorByID returns the vendor with this id.
+func GetVendorByID(ctx context.Context, db postgres.Querier, id int64) (*Vendor, error) {
+	return getVendor(ctx, db, "id = $1", id)
 }
 
 // ListVendors returns every vendor, ordered by slug (there are few).

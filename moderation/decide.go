@@ -27,9 +27,9 @@ func Decide(ctx context.Context, db DB, moderator *account.User, id int64, appro
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
 	case !approve && n == 0:
-		return nil, invalid("reason", "say why the proposal is rejected; the submitter will read it")
+		return nil, invalid("reason", "reject_reason", nil, "say why the proposal is rejected; the submitter will read it")
 	case n > MaxReasonLen:
-		return nil, invalid("reason", "is too long (%d characters, at most %d)", n, MaxReasonLen)
+		return nil, invalid("reason", "too_long", civiscope.Params{"length": n, "max": MaxReasonLen}, "is too long (%d characters, at most %d)", n, MaxReasonLen)
 	}
 	var out *Proposal
 	err := inTx(ctx, db, func(tx pgx.Tx) error {
@@ -46,10 +46,10 @@ func Decide(ctx context.Context, db DB, moderator *account.User, id int64, appro
 			// A published edit is already applied: approving confirms it,
 			// rejecting undoes it.
 		default:
-			return civiscope.Errorf(civiscope.ECONFLICT, "proposal #%d was already %s", id, p.Status)
+			return civiscope.Ruled(civiscope.ECONFLICT, "already_decided", civiscope.Params{"id": id, "status": string(p.Status)}, "proposal #%d was already %s", id, p.Status)
 		}
 		if p.SubmitterID == moderator.ID && !moderator.IsAdmin() {
-			return civiscope.Errorf(civiscope.EFORBIDDEN, "another moderator must review your own proposal")
+			return civiscope.Ruled(civiscope.EFORBIDDEN, "own_proposal", nil, "another moderator must review your own proposal")
 		}
 		status, action := StatusApproved, "approve"
 		if !approve {
@@ -96,8 +96,9 @@ func nullID(n int64) any {
 	return n
 }
 
-func invalid(field, format string, args ...any) error {
-	return civiscope.Invalid([]civiscope.FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}})
+// invalid is an EINVALID error on one field, with the rule pages translate.
+func invalid(field, rule string, params civiscope.Params, format string, args ...any) error {
+	return civiscope.Invalid([]civiscope.FieldError{civiscope.Field(field, rule, params, format, args...)})
 }
 
 // apply writes an approved proposal to the directory and records on p what
@@ -111,17 +112,15 @@ func apply(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User)
 			return err
 		}
 		if t.VendorID == 0 && Text(p.Payload["vendor_name"]) != "" {
-			v := directory.Vendor{Slug: Slugify(Text(p.Payload["vendor_name"])), Name: Text(p.Payload["vendor_name"]),
-				Website: Text(p.Payload["vendor_website"])}
-			if existing, err := directory.GetVendor(ctx, tx, v.Slug); err == nil {
-				v = *existing
-			} else if err := directory.CreateVendor(ctx, tx, &v, who); err != nil {
-				return fmt.Errorf("create the vendor: %w", err)
+			if t.VendorID, err = vendorNamed(ctx, tx, p, who); err != nil {
+				return err
 			}
-			t.VendorID = v.ID
 		}
-		t.Sources = []directory.Source{{Kind: directory.SourceSelfDeclared,
-			Name: fmt.Sprintf("Civiscope, proposal #%d", p.ID), URL: t.Website}}
+		kind, err := sourceKind(ctx, tx, p, t.VendorID)
+		if err != nil {
+			return err
+		}
+		t.Sources = []directory.Source{{Kind: kind, Name: proposalSourceName(p.ID), URL: t.Website}}
 		if err := directory.CreateTool(ctx, tx, t, who); err != nil {
 			return err
 		}
@@ -132,10 +131,26 @@ func apply(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User)
 			return err
 		}
 		for f, v := range p.Payload {
+			if f == "vendor_name" || f == "vendor_website" {
+				continue
+			}
 			if err := setToolField(t, f, v); err != nil {
 				return civiscope.Errorf(civiscope.EINVALID, "proposal #%d: %v", p.ID, err)
 			}
 		}
+		if Text(p.Payload["vendor_name"]) != "" {
+			if t.VendorID != 0 {
+				return civiscope.Ruled(civiscope.ECONFLICT, "vendor_taken", nil, "this listing already names a vendor")
+			}
+			if t.VendorID, err = vendorNamed(ctx, tx, p, who); err != nil {
+				return err
+			}
+		}
+		kind, err := sourceKind(ctx, tx, p, t.VendorID)
+		if err != nil {
+			return err
+		}
+		t.Sources = append(t.Sources, editSource(p, kind))
 		if err := directory.UpdateTool(ctx, tx, t, who); err != nil {
 			return err
 		}
@@ -143,6 +158,11 @@ func apply(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User)
 		a, err := adoptionFromPayload(p)
 		if err != nil {
 			return err
+		}
+		if p.Kind == KindAdoption {
+			if err := attribute(ctx, tx, p, a); err != nil {
+				return err
+			}
 		}
 		res, err := directory.UpsertAdoption(ctx, tx, a, who)
 		if err != nil {
@@ -199,12 +219,8 @@ func adoptionFromPayload(p *Proposal) (*directory.Adoption, error) {
 		// A moderator looked at it: that is what the confidence was missing.
 		a.Confidence = max(a.Confidence, 0.9)
 	} else {
+		// Who declared it (SourceKind, SourceName) is set by attribute.
 		a.Confidence = 0.9
-		ev.SourceKind = directory.SourceSelfDeclared
-		ev.SourceName = "Civiscope, declaration by the collectivité"
-		if b, _ := p.Payload["declared_by_agent"].(bool); !b {
-			ev.SourceName = "Civiscope, contributor declaration"
-		}
 		ev.SourceURL = a.InstanceURL
 		ev.Excerpt = p.Note
 	}
@@ -223,6 +239,7 @@ func undoEdit(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.Us
 			return civiscope.Errorf(civiscope.EINVALID, "proposal #%d: %v", p.ID, err)
 		}
 	}
+	t.Sources = withoutSource(t.Sources, proposalSourceName(p.ID))
 	return directory.UpdateTool(ctx, tx, t, directory.By{Actor: moderator.Actor(),
 		Source: clip(fmt.Sprintf("proposal #%d rejected after publication: %s", p.ID, reason), 1000)})
 }

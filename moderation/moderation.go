@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,10 @@ const (
 	// StatusPublished is a verified vendor's descriptive edit, applied at
 	// once and kept in the queue for review; rejecting it reverts it.
 	StatusPublished Status = "published"
+	// StatusReverted is an approved or published proposal whose change a
+	// moderator reverted from the history afterwards: its author must not
+	// go on reading "approved".
+	StatusReverted Status = "reverted"
 )
 
 // Limits on free text, mirrored by CHECK constraints in 00510.
@@ -81,7 +86,11 @@ type Proposal struct {
 	Reason      string
 	DecidedBy   int64
 	DecidedAt   *time.Time
-	CreatedAt   time.Time
+	// For a reverted proposal: who reverted its change, when and why.
+	RevertedBy   int64
+	RevertedAt   *time.Time
+	RevertReason string
+	CreatedAt    time.Time
 }
 
 // FieldDiff is one line of the diff a moderator reviews.
@@ -139,14 +148,16 @@ func Text(v any) string {
 }
 
 const proposalColumns = `id, kind, status, coalesce(submitter_id, 0), coalesce(entity, ''), coalesce(entity_id, 0),
-	title, payload, base, note, confidence, reason, coalesce(decided_by, 0), decided_at, created_at`
+	title, payload, base, note, confidence, reason, coalesce(decided_by, 0), decided_at,
+	coalesce(reverted_by, 0), reverted_at, revert_reason, created_at`
 
 func scanProposal(row pgx.Row) (*Proposal, error) {
 	var p Proposal
 	var payload, base []byte
 	var conf *float32
 	if err := row.Scan(&p.ID, &p.Kind, &p.Status, &p.SubmitterID, &p.Entity, &p.EntityID, &p.Title,
-		&payload, &base, &p.Note, &conf, &p.Reason, &p.DecidedBy, &p.DecidedAt, &p.CreatedAt); err != nil {
+		&payload, &base, &p.Note, &conf, &p.Reason, &p.DecidedBy, &p.DecidedAt,
+		&p.RevertedBy, &p.RevertedAt, &p.RevertReason, &p.CreatedAt); err != nil {
 		return nil, err
 	}
 	if conf != nil {
@@ -271,7 +282,9 @@ func insert(ctx context.Context, db postgres.Querier, p *Proposal) error {
 	return err
 }
 
-// by is the revision author of a change coming from proposal p.
+// by is the revision author of a change coming from proposal p. Its source
+// starts with "proposal #ID, ", which proposalOf reads back when the
+// revision is reverted.
 func by(p *Proposal, moderator *account.User, how string) directory.By {
 	actor := "crawler"
 	if p.SubmitterID != 0 {
@@ -283,3 +296,19 @@ func by(p *Proposal, moderator *account.User, how string) directory.By {
 	}
 	return directory.By{Actor: actor, Source: src}
 }
+
+var proposalSource = regexp.MustCompile(`^proposal #([0-9]+), `)
+
+// proposalOf returns the id of the proposal a revision's source names, 0
+// when the revision did not apply a proposal.
+func proposalOf(source string) int64 {
+	m := proposalSource.FindStringSubmatch(source)
+	if m == nil {
+		return 0
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// proposalSourceName names the source a proposal's facts cite.
+func proposalSourceName(id int64) string { return fmt.Sprintf("Civiscope, proposal #%d", id) }

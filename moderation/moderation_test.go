@@ -79,7 +79,7 @@ func TestProposeToolValidatesLikeTheDirectory(t *testing.T) {
 		t.Errorf("oversize message: %q", f["tagline_fr"])
 	}
 	var n int
-	_ = db.QueryRow(ctx, `SELECT count(*) FROM proposal WHERE submitter_id = $1`, u.ID).Scan(&n)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE submitter_id = $1`, u.ID).Scan(&n)
 	if n != 0 {
 		t.Fatalf("an invalid proposal was stored")
 	}
@@ -145,7 +145,7 @@ func TestNewToolApprovedThroughDirectory(t *testing.T) {
 	if err != nil || got.EntityID != tool.ID || tool.Vendor == nil || tool.Vendor.Name != "Agora Test SAS" {
 		t.Fatalf("approved tool: %+v %v (proposal %+v)", tool, err, got)
 	}
-	if len(tool.Sources) != 1 || tool.Sources[0].Kind != directory.SourceSelfDeclared {
+	if len(tool.Sources) != 1 || tool.Sources[0].Kind != directory.SourceContributor {
 		t.Errorf("the listing must cite the proposal as its source: %+v", tool.Sources)
 	}
 	revs, _ := directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10)

@@ -3,6 +3,7 @@ package moderation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -27,29 +28,37 @@ func Revision(ctx context.Context, db DB, id int64) (*directory.Revision, error)
 	return &rs[0], nil
 }
 
+// Reverted is the outcome of a revert: the new revision, and the proposal
+// whose change it undid (nil when the change came from none), now with the
+// status reverted so that its author reads what happened.
+type Reverted struct {
+	directory.Revision
+	Proposal *Proposal
+}
+
 // Revert undoes one update of a tool or an adoption by writing its old
 // values back: a new revision, by the moderator, that names the reverted
 // one. A field changed again since then is a conflict (revert the later
 // revision first), so a revert never silently discards someone's later
 // work. Creations are not reverted: a listing that should not exist is
 // marked defunct or corrected, and its history stays.
-func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int64, reason string) (*directory.Revision, error) {
+func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int64, reason string) (*Reverted, error) {
 	if !moderator.CanModerate() {
 		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "only moderators revert changes")
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, invalid("reason", "say why the change is reverted")
+		return nil, invalid("reason", "revert_reason", nil, "say why the change is reverted")
 	}
-	if len([]rune(reason)) > MaxReasonLen {
-		return nil, invalid("reason", "is too long (at most %d characters)", MaxReasonLen)
+	if n := len([]rune(reason)); n > MaxReasonLen {
+		return nil, invalid("reason", "too_long", civiscope.Params{"length": n, "max": MaxReasonLen}, "is too long (at most %d characters)", MaxReasonLen)
 	}
 	r, err := Revision(ctx, db, revisionID)
 	if err != nil {
 		return nil, err
 	}
 	if r.Action != "update" {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "only updates can be reverted; revision #%d is a %s", r.ID, r.Action)
+		return nil, civiscope.Ruled(civiscope.EINVALID, "revert_creation", civiscope.Params{"revision": r.ID}, "only updates can be reverted; revision #%d is a %s", r.ID, r.Action)
 	}
 	who := directory.By{Actor: moderator.Actor(), Source: clip(fmt.Sprintf("revert of revision #%d: %s", r.ID, reason), 1000)}
 	var fields []string
@@ -62,7 +71,11 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 	if len(fields) == 0 {
 		return nil, civiscope.Errorf(civiscope.EINVALID, "revision #%d changed nothing that can be restored", r.ID)
 	}
+	var undone *Proposal
 	err = inTx(ctx, db, func(tx pgx.Tx) error {
+		if undone, err = markReverted(ctx, tx, r, moderator, reason); err != nil {
+			return err
+		}
 		switch r.Entity {
 		case directory.EntityTool:
 			t, err := directory.GetToolByID(ctx, tx, r.EntityID)
@@ -71,11 +84,14 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 			}
 			for _, f := range fields {
 				if !sameJSON(normal(toolField(t, f)), normal(r.Changes[f].New)) {
-					return civiscope.Errorf(civiscope.ECONFLICT, "%s was changed again after revision #%d; revert the later change first", f, r.ID)
+					return revertConflict(f, r.ID)
 				}
 				if err := setToolField(t, f, normal(r.Changes[f].Old)); err != nil {
 					return civiscope.Errorf(civiscope.EINVALID, "revision #%d: %v", r.ID, err)
 				}
+			}
+			if undone != nil {
+				t.Sources = withoutSource(t.Sources, proposalSourceName(undone.ID))
 			}
 			if err := directory.UpdateTool(ctx, tx, t, who); err != nil {
 				return err
@@ -87,7 +103,7 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 			}
 			for _, f := range fields {
 				if !sameJSON(normal(adoptionField(a, f)), normal(r.Changes[f].New)) {
-					return civiscope.Errorf(civiscope.ECONFLICT, "%s was changed again after revision #%d; revert the later change first", f, r.ID)
+					return revertConflict(f, r.ID)
 				}
 				if err := setAdoptionField(a, f, normal(r.Changes[f].Old)); err != nil {
 					return civiscope.Errorf(civiscope.EINVALID, "revision #%d: %v", r.ID, err)
@@ -99,7 +115,11 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 		default:
 			return civiscope.Errorf(civiscope.EINVALID, "reverting a %s is not supported; edit it instead", r.Entity)
 		}
-		return audit(ctx, tx, moderator.ID, "revert", 0, string(r.Entity), r.EntityID, fmt.Sprintf("revision #%d: %s", r.ID, reason))
+		var pid int64
+		if undone != nil {
+			pid = undone.ID
+		}
+		return audit(ctx, tx, moderator.ID, "revert", pid, string(r.Entity), r.EntityID, fmt.Sprintf("revision #%d: %s", r.ID, reason))
 	})
 	if err != nil {
 		return nil, err
@@ -108,7 +128,26 @@ func Revert(ctx context.Context, db DB, moderator *account.User, revisionID int6
 	if err != nil || len(latest) == 0 {
 		return nil, err
 	}
-	return &latest[0], nil
+	return &Reverted{Revision: latest[0], Proposal: undone}, nil
+}
+
+// markReverted gives the proposal that made revision r, if any and if it
+// stands approved or published, the status reverted, with who, when and why.
+func markReverted(ctx context.Context, tx pgx.Tx, r *directory.Revision, moderator *account.User, reason string) (*Proposal, error) {
+	id := proposalOf(r.Source)
+	if id == 0 {
+		return nil, nil
+	}
+	p, err := scanProposal(tx.QueryRow(ctx, `UPDATE proposal SET status = 'reverted', reverted_by = $2, reverted_at = now(),
+		revert_reason = $3 WHERE id = $1 AND status IN ('approved', 'published') RETURNING `+proposalColumns,
+		id, moderator.ID, clip(reason, MaxReasonLen)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mark proposal %d reverted: %w", id, err)
+	}
+	return p, nil
 }
 
 // normal passes a value through JSON so that values from Go structs and
@@ -190,4 +229,9 @@ func setAdoptionField(a *directory.Adoption, f string, v any) error {
 		return fmt.Errorf("the %s of an adoption cannot change", f)
 	}
 	return err
+}
+
+func revertConflict(field string, revision int64) error {
+	return civiscope.Ruled(civiscope.ECONFLICT, "revert_conflict", civiscope.Params{"field": field, "revision": revision},
+		"%s was changed again after revision #%d; revert the later change first", field, revision)
 }

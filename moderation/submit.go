@@ -3,6 +3,7 @@ package moderation
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -86,12 +87,12 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 			if strings.TrimSpace(d.Name) == "" {
 				continue // "name is required" says it already
 			}
-			f = civiscope.FieldError{Field: "name", Message: "must contain letters or digits"}
+			f = civiscope.Field("name", "letters", nil, "must contain letters or digits")
 		}
 		fields = append(fields, f)
 	}
 	if strings.TrimSpace(d.Website) == "" {
-		fields = append(fields, civiscope.FieldError{Field: "website", Message: "is required: it identifies the tool and lets its vendor claim the listing"})
+		fields = append(fields, civiscope.Field("website", "website_required", nil, "is required: it identifies the tool and lets its vendor claim the listing"))
 	}
 	fields = append(fields, checkNote(d.Note)...)
 	payload := map[string]any{"slug": t.Slug}
@@ -104,7 +105,7 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 	case strings.TrimSpace(d.VendorSlug) != "":
 		v, err := directory.GetVendor(ctx, db, strings.TrimSpace(d.VendorSlug))
 		if err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "vendor", Message: "no vendor with this identifier in the directory"})
+			fields = append(fields, civiscope.Field("vendor", "no_such_vendor", nil, "no vendor with this identifier in the directory"))
 		} else {
 			payload["vendor_id"] = float64(v.ID)
 			payload["vendor_name"] = v.Name
@@ -115,7 +116,8 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 			if f.Field == "slug" {
 				continue
 			}
-			fields = append(fields, civiscope.FieldError{Field: "vendor_" + f.Field, Message: f.Message})
+			f.Field = "vendor_" + f.Field
+			fields = append(fields, f)
 		}
 		payload["vendor_name"] = v.Name
 		if v.Website != "" {
@@ -130,7 +132,7 @@ func ProposeTool(ctx context.Context, db DB, u *account.User, d ToolDraft) (*Pro
 		return nil, err
 	}
 	if len(matches) > 0 && !d.NotDuplicate {
-		return nil, &civiscope.Error{Code: civiscope.ECONFLICT,
+		return nil, &civiscope.Error{Code: civiscope.ECONFLICT, Rule: "duplicate",
 			Message: "this tool looks already listed; open the existing listing, or confirm that yours is a different tool",
 			Err:     &DuplicateError{Matches: matches}}
 	}
@@ -170,7 +172,7 @@ func empty(v any) bool {
 
 func checkNote(note string) []civiscope.FieldError {
 	if n := utf8.RuneCountInString(strings.TrimSpace(note)); n > MaxNoteLen {
-		return []civiscope.FieldError{{Field: "note", Message: fmt.Sprintf("is too long (%d characters, at most %d)", n, MaxNoteLen)}}
+		return []civiscope.FieldError{civiscope.Field("note", "too_long", civiscope.Params{"length": n, "max": MaxNoteLen}, "is too long (%d characters, at most %d)", n, MaxNoteLen)}
 	}
 	return nil
 }
@@ -205,7 +207,7 @@ func ProposeEdit(ctx context.Context, db DB, u *account.User, toolID int64, edit
 		}
 	}
 	if len(payload) == 0 {
-		return nil, civiscope.Errorf(civiscope.EINVALID, "nothing changed: edit at least one field")
+		return nil, civiscope.Ruled(civiscope.EINVALID, "nothing_changed", nil, "nothing changed: edit at least one field")
 	}
 	p := &Proposal{Kind: KindToolEdit, SubmitterID: u.ID, Entity: directory.EntityTool, EntityID: cur.ID,
 		Title: cur.Name, Payload: payload, Base: base, Note: strings.TrimSpace(note)}
@@ -232,6 +234,7 @@ func ProposeEdit(ctx context.Context, db DB, u *account.User, toolID int64, edit
 		if err := insert(ctx, tx, p); err != nil {
 			return fmt.Errorf("record edit: %w", err)
 		}
+		next.Sources = append(append([]directory.Source(nil), cur.Sources...), editSource(p, directory.SourceVendor))
 		return directory.UpdateTool(ctx, tx, &next, by(p, nil, "published directly by a verified vendor"))
 	})
 	if err != nil {
@@ -272,13 +275,13 @@ func DeclareAdoption(ctx context.Context, db DB, u *account.User, d AdoptionDraf
 	if s := strings.TrimSpace(d.Since); s != "" {
 		m, err := time.Parse("2006-01", s)
 		if err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "since", Message: "must be a month such as 2023-09"})
+			fields = append(fields, civiscope.Field("since", "month", nil, "must be a month such as 2023-09"))
 		} else {
 			a.StartedOn = &m
 		}
 	}
 	if strings.TrimSpace(d.InstanceURL) == "" {
-		fields = append(fields, civiscope.FieldError{Field: "instance_url", Message: "is required: the address where citizens use the tool"})
+		fields = append(fields, civiscope.Field("instance_url", "instance_url_required", nil, "is required: the address where citizens use the tool"))
 	}
 	for _, f := range civiscope.ErrorFields(directory.ValidateAdoption(&a)) {
 		if f.Field == "started_on" {
@@ -293,14 +296,14 @@ func DeclareAdoption(ctx context.Context, db DB, u *account.User, d AdoptionDraf
 	}
 	if d.ToolID != 0 {
 		if t, err := directory.GetToolByID(ctx, db, d.ToolID); err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "tool", Message: "no such tool in the directory"})
+			fields = append(fields, civiscope.Field("tool", "no_such_tool", nil, "no such tool in the directory"))
 		} else {
 			payload["tool_id"], payload["tool"] = float64(t.ID), t.Name
 		}
 	}
 	if d.TerritoryID != 0 {
 		if t, err := territory.GetByID(ctx, db, d.TerritoryID); err != nil {
-			fields = append(fields, civiscope.FieldError{Field: "territory", Message: "no such collectivité"})
+			fields = append(fields, civiscope.Field("territory", "no_such_territory", nil, "no such collectivité"))
 		} else {
 			payload["territory_id"], payload["territory"] = float64(t.ID), t.Name
 		}
@@ -408,9 +411,11 @@ func canSubmit(ctx context.Context, db DB, u *account.User) error {
 	}
 	switch {
 	case day >= MaxPerDay && oldestDay != nil:
-		return account.TooMany(time.Until(oldestDay.Add(rateWindowPerDay)), "you sent %d contributions today, the daily limit; please come back tomorrow", day)
+		return withRule(account.TooMany(time.Until(oldestDay.Add(rateWindowPerDay)), "you sent %d contributions today, the daily limit; please come back tomorrow", day),
+			"contributions_per_day", civiscope.Params{"count": day})
 	case hour >= MaxPerHour && oldestHour != nil:
-		return account.TooMany(time.Until(oldestHour.Add(rateWindowHour)), "you sent %d contributions in the last hour, the limit; please wait a little", hour)
+		return withRule(account.TooMany(time.Until(oldestHour.Add(rateWindowHour)), "you sent %d contributions in the last hour, the limit; please wait a little", hour),
+			"contributions_per_hour", civiscope.Params{"count": hour})
 	}
 	return nil
 }
@@ -418,12 +423,62 @@ func canSubmit(ctx context.Context, db DB, u *account.User) error {
 // isTrusted reports whether user is past the contributions that are always
 // moderated.
 func isTrusted(ctx context.Context, db DB, userID int64) (bool, error) {
+	n, err := Approved(ctx, db, userID)
+	return n >= TrustedAfter, err
+}
+
+// Approved counts a user's proposals of any kind that a moderator approved
+// and nobody reverted since: TrustedAfter of them make a verified vendor's
+// descriptive edits publish at once.
+func Approved(ctx context.Context, db DB, userID int64) (int, error) {
 	var n int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM proposal WHERE submitter_id = $1 AND status = 'approved'`,
 		userID).Scan(&n); err != nil {
-		return false, fmt.Errorf("count approved contributions: %w", err)
+		return 0, fmt.Errorf("count approved contributions: %w", err)
 	}
-	return n >= TrustedAfter, nil
+	return n, nil
+}
+
+// NameVendor proposes the vendor of a listing that names none, so that its
+// vendor can then claim it. It always waits for a moderator, who sees it as
+// an edit of the listing; approving it finds the vendor by name or creates it.
+func NameVendor(ctx context.Context, db DB, u *account.User, toolID int64, name, website, note string) (*Proposal, error) {
+	if err := canSubmit(ctx, db, u); err != nil {
+		return nil, err
+	}
+	cur, err := directory.GetToolByID(ctx, db, toolID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.VendorID != 0 {
+		return nil, civiscope.Ruled(civiscope.ECONFLICT, "vendor_taken", nil, "this listing already names a vendor")
+	}
+	name, website = strings.TrimSpace(name), strings.TrimSpace(website)
+	v := directory.Vendor{Slug: Slugify(name), Name: name, Website: website}
+	var fields []civiscope.FieldError
+	for _, f := range civiscope.ErrorFields(directory.ValidateVendor(&v)) {
+		if f.Field == "slug" && name != "" {
+			f = civiscope.Field("name", "letters", nil, "must contain letters or digits")
+		} else if f.Field == "slug" {
+			continue // "name is required" says it already
+		}
+		f.Field = "vendor_" + f.Field
+		fields = append(fields, f)
+	}
+	fields = append(fields, checkNote(note)...)
+	if err := civiscope.Invalid(fields); err != nil {
+		return nil, err
+	}
+	payload := map[string]any{"vendor_name": name}
+	if website != "" {
+		payload["vendor_website"] = website
+	}
+	p := &Proposal{Kind: KindToolEdit, SubmitterID: u.ID, Entity: directory.EntityTool, EntityID: cur.ID,
+		Title: cur.Name, Payload: payload, Base: map[string]any{"vendor_name": nil}, Note: strings.TrimSpace(note)}
+	if err := insert(ctx, db, p); err != nil {
+		return nil, fmt.Errorf("queue vendor proposal: %w", err)
+	}
+	return p, nil
 }
 
 // inTx runs fn in a transaction (a savepoint inside one).
@@ -440,4 +495,13 @@ func inTx(ctx context.Context, db DB, fn func(pgx.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// withRule names the rule of an error built elsewhere (account.TooMany).
+func withRule(err error, rule string, params civiscope.Params) error {
+	var e *civiscope.Error
+	if errors.As(err, &e) {
+		e.Rule, e.Params = rule, params
+	}
+	return err
 }

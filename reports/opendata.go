@@ -184,12 +184,14 @@ func DirectoryData(ctx context.Context, db postgres.Querier, version string, now
 				coded(s("status", "statut", "status", ""), options(directory.AdoptionStatuses())),
 				typed(s("confidence", "confiance", "confidence", "0 to 1: how sure the observatory is, from its evidence"), export.Number),
 				typed(s("evidence_count", "preuves", "evidence", "rows in evidence.csv"), export.Integer),
+				typed(s("attested_first", "attestée depuis", "attested since", "the earliest date any evidence saw the adoption (ISO 8601); an observation, not the start, which is started_on"), export.Date),
+				typed(s("attested_last", "attestée jusqu'au", "attested until", "the latest date any evidence saw the adoption (ISO 8601); an observation, not the end, which is ended_on"), export.Date),
 			},
 			Rows: stream(db, `SELECT a.id, tl.slug, coalesce(t.kind, 'organisation'), t.code, t.name,
 				CASE WHEN t.kind = 'departement' THEN t.code ELSE t.departement_code END,
 				CASE WHEN t.kind = 'region' THEN t.code ELSE t.region_code END, t.population::bigint,
 				o.slug, o.name, a.instance_url, a.category, a.started_on, a.ended_on, a.status, a.confidence,
-				(SELECT count(*) FROM evidence e WHERE e.adoption_id = a.id)
+				(SELECT count(*) FROM evidence e WHERE e.adoption_id = a.id), a.attested_first, a.attested_last
 				FROM adoption a JOIN tool tl ON tl.id = a.tool_id
 				LEFT JOIN territory t ON t.id = a.territory_id
 				LEFT JOIN organisation o ON o.id = a.organisation_id
@@ -204,10 +206,12 @@ func DirectoryData(ctx context.Context, db postgres.Querier, version string, now
 				s("source_name", "source", "source", ""),
 				s("source_url", "adresse", "URL", ""),
 				s("source_licence", "licence de la source", "source licence", ""),
-				typed(s("observed_at", "observé le", "observed at", "ISO 8601, UTC"), export.DateTime),
+				typed(s("observed_at", "observé le", "observed at", "ISO 8601, UTC; date_meaning says what it stands for"), export.DateTime),
+				typed(s("observed_until", "observé jusqu'au", "observed until", "ISO 8601, UTC: the last observation of a span observed_at opens (a daily census's last answer); never an end date"), export.DateTime),
+				coded(s("date_meaning", "sens de la date", "date meaning", ""), options(directory.DateMeanings())),
 			},
-			Rows: stream(db, `SELECT id, adoption_id, source_kind, source_name, source_url, source_licence, observed_at
-				FROM evidence ORDER BY id`),
+			Rows: stream(db, `SELECT id, adoption_id, source_kind, source_name, source_url, source_licence, observed_at,
+				observed_until, date_meaning FROM evidence ORDER BY id`),
 		},
 	}
 	return ds, nil

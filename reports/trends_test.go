@@ -322,3 +322,28 @@ func TestAdoptionsNeedOneConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotDatesAreNotYears: a list's snapshot date says when the list
+// was copied, not when the adoption was first there; an adoption known only
+// from one counts in no year, while an observation dates it.
+func TestSnapshotDatesAreNotYears(t *testing.T) {
+	crafted(t)
+	ctx := context.Background()
+	_, err := db.Exec(ctx, `
+	UPDATE evidence SET date_meaning = 'source-snapshot', observed_at = '2026-07-23'
+	WHERE adoption_id = (SELECT id FROM adoption WHERE instance_key = 'f');
+	INSERT INTO adoption (tool_id, territory_id, instance_key, status) VALUES
+	  (3, (SELECT id FROM territory WHERE kind='commune' AND code='38185'), 'h', 'unknown');
+	INSERT INTO evidence (adoption_id, source_kind, source_name, observed_at, observed_until, date_meaning, fingerprint)
+	  SELECT id, 'public-catalogue', 'census', '2021-08-10', '2024-02-01', 'observation', 'census-h' FROM adoption WHERE instance_key = 'h';
+	INSERT INTO evidence (adoption_id, source_kind, source_name, observed_at, date_meaning, fingerprint)
+	  SELECT id, 'vendor-list', 'list', '2026-07-23', 'source-snapshot', 'list-h' FROM adoption WHERE instance_key = 'h';`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reports.Refresh(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "by year", counts(t, reports.ByYear, reports.Filter{}),
+		map[string]int{"2015": 2, "2016": 2, "2018": 1, "2019": 1, "2021": 1, "": 1})
+}

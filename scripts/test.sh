@@ -17,6 +17,11 @@ if [ -z "${CIVISCOPE_TEST_DATABASE_URL:-}" ]; then
 	export CIVISCOPE_TEST_DATABASE_URL
 fi
 
+# The browser tests fetch the pinned axe-core with `npm pack`.
+. scripts/lib/apt.sh
+echo "== npm"
+ensure_cmd npm npm
+
 if [ -x scripts/browser.sh ]; then
 	echo "== Chromium"
 	CIVISCOPE_CHROMIUM=$(scripts/browser.sh)

@@ -10,7 +10,7 @@ import (
 // Every literal message key in the site's templates is in the catalogue,
 // in both languages (NewCatalogue refuses half translations).
 func TestTemplatesUseKnownMessages(t *testing.T) {
-	cat, err := NewCatalogue(messages(), directoryMessages())
+	cat, err := NewCatalogue(messages(), directoryMessages(), websiteMessages())
 	if err != nil {
 		t.Fatal(err)
 	}

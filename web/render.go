@@ -42,6 +42,11 @@ type RendererOptions struct {
 	Messages []Message
 	// Funcs are extra template functions.
 	Funcs template.FuncMap
+	// ExplainAll makes the error page say every error in the page's
+	// language (Catalogue.Explain), even one whose rule the catalogue does
+	// not know. Without it, only errors that name a rule are translated and
+	// the others show their message as the domain wrote it.
+	ExplainAll bool
 }
 
 // Renderer renders pages inside the site layout. It is built once at start
@@ -52,6 +57,8 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	cssURL string
 	bufs   sync.Pool
+	// explainAll: see RendererOptions.ExplainAll.
+	explainAll bool
 }
 
 // NewRenderer parses the layout, the partials and every page, and builds the
@@ -61,7 +68,7 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cat, err := NewCatalogue(messages(), directoryMessages(), opt.Messages)
+	cat, err := NewCatalogue(messages(), directoryMessages(), websiteMessages(), problemMessages(), opt.Messages)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +83,8 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 		pages:  map[string]*template.Template{},
 		cssURL: "/static/site.css?v=" + hex.EncodeToString(sum[:6]),
 		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
+
+		explainAll: opt.ExplainAll,
 	}
 	funcs := templateFuncs()
 	for k, v := range opt.Funcs {
@@ -233,7 +242,10 @@ func writePage(w http.ResponseWriter, lang Lang, status int, body []byte) {
 type errorView struct {
 	Status  int
 	Message string // the user-facing detail, empty for internal errors
-	Fields  []civiscope.FieldError
+	Fields  []FieldProblem
+	// Explained says that Message and Fields are in the page's language;
+	// otherwise they are the domain's own words, marked as English.
+	Explained bool
 }
 
 // Error renders the error page for err with the status server.HTTPStatus
@@ -244,8 +256,15 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	if status >= 500 {
 		r.log.Error("request failed", "route", server.RouteOf(req), "err", err, "request_id", middleware.GetReqID(req.Context()))
 	} else {
-		v.Message = civiscope.ErrorMessage(err)
-		v.Fields = civiscope.ErrorFields(err)
+		if r.explainAll || civiscope.HasRule(err) {
+			p := r.cat.Explain(RequestLang(req), err)
+			v.Message, v.Fields, v.Explained = p.Message, p.Fields, true
+		} else {
+			v.Message = civiscope.ErrorMessage(err)
+			for _, f := range civiscope.ErrorFields(err) {
+				v.Fields = append(v.Fields, FieldProblem{Field: f.Field, Label: f.Field, Message: f.Message})
+			}
+		}
 	}
 	r.Render(w, req, status, "error", v)
 }

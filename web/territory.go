@@ -10,6 +10,7 @@ import (
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/directory/website"
 )
 
 // territoryView is the territory page: identity, parents, members, peers.
@@ -25,6 +26,8 @@ type territoryView struct {
 	Now, Past               []directory.Adoption
 	Parents                 []directory.Adoption // adoptions by its EPCI, département or région
 	PeerTools               []directory.ToolUse
+	Website                 *website.Website  // the official one, nil when unknown
+	FormerSites             []website.Website // former and secondary addresses
 }
 
 // maxPeers bounds the peer set whose tools are ranked; the largest real set
@@ -52,6 +55,17 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 		return nil, err
 	}
 	v := territoryView{T: t}
+	sites, err := website.ForTerritory(ctx, s.db, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sites {
+		if sites[i].Current {
+			v.Website = &sites[i]
+		} else {
+			v.FormerSites = append(v.FormerSites, sites[i])
+		}
+	}
 	if v.EPCI, err = s.parent(ctx, territory.EPCI, t.EPCI); err != nil {
 		return nil, err
 	}

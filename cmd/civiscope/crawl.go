@@ -28,7 +28,7 @@ func crawlCommands() []command {
 	return []command{
 		{
 			name:    "crawl detect",
-			args:    "URL… | --territories FILE | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
+			args:    "URL… [--depth N] | --territories FILE | --all [--kind K] [--min-population N] | --from-adoptions | --resume  [--json] [--active] [--depth N] [--delay D]",
 			summary: "recognise the civic-tech platform of pages, or discover the platforms of collectivités from their websites",
 			run:     crawlDetect,
 		},
@@ -79,10 +79,13 @@ func (a *App) progressFunc(job, stage string) crawler.ProgressFunc {
 }
 
 type detectFlags struct {
-	json, active, resume, fromAdoptions bool
-	territories                         string
-	depth, workers, threshold           int
-	delay                               time.Duration
+	json, active, resume, fromAdoptions, all bool
+	territories, kind                        string
+	depth, workers, threshold, minPop        int
+	delay                                    time.Duration
+	// allowPrivate lets the crawl fetch loopback and private addresses
+	// (tests, the simulated-France benchmark); see crawler.Config.
+	allowPrivate bool
 }
 
 func crawlDetect(ctx context.Context, a *App, args []string) error {
@@ -92,7 +95,11 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	fs.BoolVar(&o.active, "active", false, "confirm with the platform's own API when it has one (one more request)")
 	fs.StringVar(&o.territories, "territories", "", "CSV of collectivités' websites: INSEE code or SIREN, URL")
 	fs.BoolVar(&o.fromAdoptions, "from-adoptions", false, "crawl every known site, including those derived from adoptions' instance URLs")
-	fs.BoolVar(&o.resume, "resume", false, "resume the unfinished discovery run")
+	fs.BoolVar(&o.resume, "resume", false, "resume the unfinished discovery run, or join it from another process")
+	fs.BoolVar(&o.all, "all", false, "crawl every collectivité with a known official website (the websites register)")
+	fs.StringVar(&o.kind, "kind", "", "with --all: only commune, epci, departement or region")
+	fs.IntVar(&o.minPop, "min-population", 0, "with --all: only collectivités of at least N inhabitants")
+	fs.BoolVar(&o.allowPrivate, "allow-private-addresses", false, "let the crawl fetch loopback and private addresses (tests and benchmarks only); carried in crawler.Config for the outbound address guard, which the fetcher does not have yet")
 	fs.IntVar(&o.depth, "depth", 2, "how many links away from a collectivité's site to look (0–5)")
 	fs.IntVar(&o.workers, "workers", 8, "pages processed at once")
 	fs.IntVar(&o.threshold, "threshold", crawler.DefaultThreshold, "confidence (0–100) from which a finding is published without moderation")
@@ -102,12 +109,12 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	modes := 0
-	for _, on := range []bool{len(pos) > 0, o.territories != "", o.fromAdoptions, o.resume} {
+	for _, on := range []bool{len(pos) > 0, o.territories != "", o.fromAdoptions, o.resume, o.all} {
 		if on {
 			modes++
 		}
 	}
-	if modes != 1 {
+	if modes != 1 || (!o.all && (o.kind != "" || o.minPop != 0)) {
 		return errUsage
 	}
 	if o.threshold < 0 || o.threshold > 100 || o.depth < 0 || o.depth > 5 || o.workers < 1 || o.delay < 0 {
@@ -123,13 +130,28 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	return discover(ctx, a, rules, o)
 }
 
-// urlResult is one page of `crawl detect URL…`.
+// urlResult is one start URL of `crawl detect URL…`: its own page, and
+// the platforms found on the pages its participation links led to.
 type urlResult struct {
 	URL        string             `json:"url"`
 	FinalURL   string             `json:"final_url,omitempty"`
 	Status     int                `json:"status,omitempty"`
 	Error      string             `json:"error,omitempty"`
 	Detections []detect.Detection `json:"detections"`
+	// Pages is how many pages were read, the start page included.
+	Pages int          `json:"pages"`
+	Found []foundPlace `json:"found"`
+}
+
+// foundPlace is a platform and the page it was found on.
+type foundPlace struct {
+	Platform   string `json:"platform"`
+	Confidence int    `json:"confidence"`
+	Instance   string `json:"instance"`
+	Page       string `json:"page"`
+	Depth      int    `json:"depth"`
+	Reason     string `json:"reason"`
+	From       string `json:"from,omitempty"`
 }
 
 func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, o detectFlags) error {
@@ -150,42 +172,46 @@ func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, 
 		return err
 	}
 	f := a.crawlFetcher(o.delay)
+	cfg := crawler.DefaultConfig()
+	cfg.Workers = o.workers
+	c := crawler.New(nil, f, rules, nil, cfg, a.Log)
 	results := make([]urlResult, 0, len(urls))
 	failed := 0
 	progress := a.progress("crawl detect")
 	for i, u := range urls {
 		if len(urls) > 1 && !o.json {
-			progress("fetch", i, len(urls))
+			progress("explore", i, len(urls))
 		}
-		r := urlResult{URL: u, Detections: []detect.Detection{}}
-		resp, err := f.Fetch(ctx, fetch.Request{URL: u})
-		if ctx.Err() != nil {
-			return ctx.Err()
+		pages, err := c.Explore(ctx, u, o.depth)
+		if err != nil {
+			return err
 		}
-		if resp != nil {
-			r.FinalURL, r.Status = resp.FinalURL, resp.Status
-		}
-		switch {
-		case err != nil:
-			r.Error = err.Error()
-			failed++
-		case resp.Status != 200:
-			r.Error = fmt.Sprintf("the server answered HTTP %d", resp.Status)
-			failed++
-		default:
-			r.Detections = rules.Detect(detect.Page{URL: resp.FinalURL, Header: resp.Header, Body: resp.Body})
-			if o.active {
-				for j := range r.Detections {
-					if _, err := crawler.Confirm(ctx, f, resp.FinalURL, &r.Detections[j]); err != nil {
-						a.Log.Warn("active confirmation failed", "url", resp.FinalURL, "platform", r.Detections[j].Platform, "err", err)
+		r := urlResult{URL: u, Detections: []detect.Detection{}, Found: []foundPlace{}, Pages: len(pages)}
+		for j, p := range pages {
+			if j == 0 {
+				r.FinalURL, r.Status, r.Error = p.FinalURL, p.Status, p.Error
+			}
+			for k := range p.Findings {
+				fd := &p.Findings[k]
+				if o.active {
+					if _, err := crawler.Confirm(ctx, f, fd.PageURL, &fd.Detection); err != nil {
+						a.Log.Warn("active confirmation failed", "url", fd.PageURL, "platform", fd.Detection.Platform, "err", err)
 					}
 				}
+				if j == 0 {
+					r.Detections = append(r.Detections, fd.Detection)
+				}
+				r.Found = append(r.Found, foundPlace{Platform: fd.Detection.Platform, Confidence: fd.Detection.Confidence,
+					Instance: fd.InstanceURL, Page: fd.PageURL, Depth: p.Depth, Reason: p.Reason, From: p.From})
 			}
+		}
+		if r.Error != "" {
+			failed++
 		}
 		results = append(results, r)
 	}
 	if len(urls) > 1 && !o.json {
-		progress("fetch", len(urls), len(urls))
+		progress("explore", len(urls), len(urls))
 	}
 	if o.json {
 		enc := jsonOut(a.Stdout)
@@ -195,12 +221,27 @@ func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, 
 	} else {
 		printDetections(a.Stdout, results)
 	}
-	// Nothing detected is an answer (exit 0); pages that could not be
-	// read at all are a failure.
+	// Nothing detected is an answer (exit 0); start pages that could not
+	// be read at all are a failure.
 	if failed == len(urls) {
 		return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page could be read")
 	}
 	return nil
+}
+
+// printFound says where each platform was found, for start pages whose
+// links led somewhere.
+func printFound(w io.Writer, r urlResult) {
+	if r.Pages > 1 {
+		fmt.Fprintf(w, "  %d pages read by following participation links and subdomains\n", r.Pages)
+	}
+	for _, f := range r.Found {
+		if f.Depth == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s (confidence %d%%) at %s, found on %s — %d link(s) away, %s, from %s\n",
+			f.Platform, f.Confidence, f.Instance, f.Page, f.Depth, f.Reason, f.From)
+	}
 }
 
 func printDetections(w io.Writer, results []urlResult) {
@@ -220,8 +261,11 @@ func printDetections(w io.Writer, results []urlResult) {
 			fmt.Fprintf(w, "  not read: %s\n", r.Error)
 			continue
 		}
+		printFound(w, r)
 		if len(r.Detections) == 0 {
-			fmt.Fprintln(w, "  no known platform detected / aucune plateforme connue détectée")
+			if len(r.Found) == 0 {
+				fmt.Fprintln(w, "  no known platform detected / aucune plateforme connue détectée")
+			}
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -282,8 +326,11 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 			return err
 		}
 		label := "all known sites"
-		if o.territories != "" {
+		switch {
+		case o.territories != "":
 			label = o.territories
+		case o.all:
+			label = crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop}.Label()
 		}
 		if run, err = crawler.StartDiscovery(ctx, pool, sites, label, o.depth); err != nil {
 			return err
@@ -293,8 +340,10 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 	cfg := crawler.DefaultConfig()
 	cfg.Workers = o.workers
 	cfg.Publish.Threshold = o.threshold
+	cfg.SharedHostDelay = o.delay
+	cfg.AllowPrivateAddresses = o.allowPrivate
 	c := crawler.New(pool, a.crawlFetcher(o.delay), rules, adopt.New(pool, rules), cfg, a.Log)
-	st, err := c.Work(ctx, run.ID, a.progressFunc("crawl detect", "pages"))
+	st, err := c.Work(ctx, run.ID, a.etaProgress("crawl detect"))
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(a.Stderr, "\nstopped: run %d keeps its frontier; `civiscope crawl detect --resume` goes on without fetching anything twice\n", run.ID)
@@ -323,6 +372,13 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 }
 
 func sitesToCrawl(ctx context.Context, a *App, pool *pgxpool.Pool, rows []crawler.SiteRow, o detectFlags) ([]crawler.Site, error) {
+	if o.all {
+		sites, err := crawler.SyncRegisterSites(ctx, pool, crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop})
+		if err == nil && len(sites) == 0 {
+			err = civiscope.Errorf(civiscope.EINVALID, "no collectivité with a known website matches: load the register with `civiscope import sites`")
+		}
+		return sites, err
+	}
 	if o.fromAdoptions {
 		n, err := crawler.DeriveSitesFromAdoptions(ctx, pool)
 		if err != nil {
@@ -564,7 +620,8 @@ func crawlProfile(ctx context.Context, a *App, args []string) error {
 
 // crawlScheduler builds the recurring crawl jobs for serve: liveness every
 // 6 hours for the URLs that are due (each is checked weekly), discovery
-// over every known collectivité site weekly (an interrupted run is resumed
+// over every known collectivité site weekly (the websites register
+// included, so this is `crawl detect --all`) (an interrupted run is resumed
 // first), and the catalogue harvests weekly. serve runs it with
 // `go sched.Run(ctx)` and waits for Run to return on shutdown.
 func (a *App) crawlScheduler(pool *pgxpool.Pool) (*crawler.Scheduler, error) {
@@ -572,6 +629,8 @@ func (a *App) crawlScheduler(pool *pgxpool.Pool) (*crawler.Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := a.crawlFetcher(fetch.DefaultConfig().HostDelay)
-	return crawler.NewDefaultScheduler(pool, f, rules, adopt.New(pool, rules), crawler.ScheduleConfig{}, a.Log), nil
+	delay := fetch.DefaultConfig().HostDelay
+	f := a.crawlFetcher(delay)
+	cfg := crawler.ScheduleConfig{Crawl: crawler.Config{SharedHostDelay: delay}}
+	return crawler.NewDefaultScheduler(pool, f, rules, adopt.New(pool, rules), cfg, a.Log), nil
 }

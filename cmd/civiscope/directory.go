@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,13 +22,13 @@ func directoryCommands() []command {
 		{
 			name:    "import seed",
 			args:    "[FILE]",
-			summary: "load the reviewed seed of tools and vendors (default: the shipped data/seed/tools.json); idempotent",
+			summary: "load the reviewed seed of tools and vendors (default: the shipped data/seed/tools.json and opendata_platforms.json); idempotent",
 			run:     importSeed,
 		},
 		{
 			name:    "import adoptions",
-			args:    "--source decidim|etalab|consul [FILE] [--report]",
-			summary: "import adoptions from a public list (default FILE: the shipped copy); --report prints the review report",
+			args:    "--source decidim|etalab|consul|opendatafrance|datagouv|decidim-census [FILE] [--report]",
+			summary: "import adoptions from a public list (default FILE: the shipped copy; for decidim-census, a folder); --report prints the review report",
 			run:     importAdoptions,
 		},
 	}
@@ -42,16 +42,22 @@ func importSeed(ctx context.Context, a *App, args []string) error {
 	if len(pos) > 1 {
 		return errUsage
 	}
-	raw, err := readInput(pos, data.ToolSeed)
-	if err != nil {
-		return err
-	}
 	pool, err := a.openMigrated(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	st, err := directory.LoadSeed(ctx, pool, raw)
+	var st directory.SeedStats
+	if len(pos) == 0 {
+		// The shipped seeds: the reviewed tools and the open-data platforms.
+		st, err = importer.LoadSeeds(ctx, pool)
+	} else {
+		var raw []byte
+		if raw, err = readInput(pos, data.ToolSeed); err != nil {
+			return err
+		}
+		st, err = directory.LoadSeed(ctx, pool, raw)
+	}
 	if err != nil {
 		return err
 	}
@@ -78,7 +84,7 @@ func readInput(pos []string, shipped string) ([]byte, error) {
 
 func importAdoptions(ctx context.Context, a *App, args []string) error {
 	fl := newFlags(a, "import adoptions")
-	source := fl.String("source", "", "the list the file comes from: decidim, etalab or consul")
+	source := fl.String("source", "", "the list the file comes from: decidim, etalab, consul, opendatafrance, datagouv or decidim-census")
 	report := fl.Bool("report", false, "print the review report: what was not linked and why, then how each record was resolved")
 	pos, err := parseFlags(fl, args)
 	if err != nil {
@@ -89,13 +95,17 @@ func importAdoptions(ctx context.Context, a *App, args []string) error {
 	}
 	src := importer.Source(strings.ToLower(*source))
 	if importer.ShippedPath(src) == "" {
-		return civiscope.Errorf(civiscope.EINVALID, "unknown source %q: use decidim, etalab or consul", *source)
+		return civiscope.Errorf(civiscope.EINVALID, "unknown source %q: use decidim, etalab, consul, opendatafrance, datagouv or decidim-census", *source)
 	}
-	raw, err := readInput(pos, importer.ShippedPath(src))
-	if err != nil {
-		return err
+	fsys, name := data.DirectoryFS(), importer.ShippedPath(src)
+	if len(pos) == 1 {
+		abs, err := filepath.Abs(pos[0])
+		if err != nil {
+			return civiscope.Errorf(civiscope.EINVALID, "cannot read %s: %v", pos[0], err)
+		}
+		fsys, name = os.DirFS(filepath.Dir(abs)), filepath.Base(abs)
 	}
-	records, err := importer.Read(src, bytes.NewReader(raw))
+	records, err := importer.ReadPath(src, fsys, name)
 	if err != nil {
 		return err
 	}

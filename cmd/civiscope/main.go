@@ -46,6 +46,7 @@ func commands() []command {
 	cs = append(cs, migrateCommands()...)
 	cs = append(cs, territoryCommands()...)
 	cs = append(cs, directoryCommands()...)
+	cs = append(cs, websiteCommands()...)
 	cs = append(cs, devCommands()...)
 	cs = append(cs, apiCommands()...)
 	cs = append(cs, surveyCommands()...)

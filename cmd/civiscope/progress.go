@@ -32,3 +32,39 @@ func (a *App) progress(job string) func(stage string, done, total int) {
 		}
 	}
 }
+
+// etaProgress reports a long crawl: URLs done of those known, the rate,
+// and an estimated end at that rate. The total grows as links are found,
+// so the end is an estimate of what is known so far.
+func (a *App) etaProgress(job string) func(done, total int) {
+	start, last := time.Now(), time.Time{}
+	first := -1
+	return func(done, total int) {
+		if first < 0 {
+			first = done // a resumed run's earlier work is not this process's rate
+		}
+		every := 200 * time.Millisecond
+		if !a.Interactive {
+			every = 30 * time.Second
+		}
+		if done < total && time.Since(last) < every {
+			return
+		}
+		last = time.Now()
+		el := time.Since(start)
+		rate := float64(done-first) / el.Seconds()
+		eta := "—"
+		if rate > 0 && total > done {
+			eta = time.Now().Add(time.Duration(float64(total-done)/rate) * time.Second).UTC().Format("2006-01-02 15:04 UTC")
+		}
+		line := fmt.Sprintf("%s: %d/%d URLs, %.1f/s, estimated end %s", job, done, total, rate, eta)
+		if !a.Interactive {
+			a.Log.Info(job, "done", done, "total", total, "per_second", fmt.Sprintf("%.1f", rate), "estimated_end", eta)
+			return
+		}
+		fmt.Fprintf(a.Stderr, "\r%-100s", line)
+		if done >= total {
+			fmt.Fprintln(a.Stderr)
+		}
+	}
+}

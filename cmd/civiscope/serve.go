@@ -133,6 +133,9 @@ func (a *App) bootstrap(ctx context.Context, pool *pgxpool.Pool) error {
 			return err
 		}
 	}
+	if err := a.bootstrapWebsites(ctx, pool); err != nil {
+		return err
+	}
 	return a.bootstrapDirectory(ctx, pool)
 }
 

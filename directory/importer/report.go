@@ -26,8 +26,8 @@ type Report struct {
 	Records int
 	// Linked counts records tied to a collectivité; Organisations and
 	// Foreign those tied to other adopters.
-	Linked, Organisations, Foreign                           int
-	AdoptionsCreated, AdoptionsUpdated, EvidenceAdded, Ended int
+	Linked, Organisations, Foreign                                            int
+	AdoptionsCreated, AdoptionsUpdated, EvidenceAdded, EvidenceUpdated, Ended int
 	// Review lists records that were not imported, with the reason.
 	Review []Line
 	// Imported lists every imported record, for the full report.
@@ -57,6 +57,7 @@ func (r *Report) add(l Line) {
 		r.AdoptionsUpdated++
 	}
 	r.EvidenceAdded += l.Upsert.EvidenceAdded
+	r.EvidenceUpdated += l.Upsert.EvidenceUpdated
 	r.Imported = append(r.Imported, l)
 }
 
@@ -67,9 +68,9 @@ func (r *Report) sort() {
 // Summary is the one-paragraph outcome an import prints.
 func (r *Report) Summary() string {
 	return fmt.Sprintf("%s: %d records; %d linked to collectivités, %d to other organisations, %d to foreign bodies; "+
-		"%d adoptions created (%d ended), %d updated, %d pieces of evidence added; %d to review",
+		"%d adoptions created (%d ended), %d updated, %d pieces of evidence added, %d updated; %d not linked or not imported, to review",
 		r.Source, r.Records, r.Linked, r.Organisations, r.Foreign, r.AdoptionsCreated, r.Ended,
-		r.AdoptionsUpdated, r.EvidenceAdded, len(r.Review))
+		r.AdoptionsUpdated, r.EvidenceAdded, r.EvidenceUpdated, len(r.Review))
 }
 
 // WriteText writes the review report: what was not linked and why, then how

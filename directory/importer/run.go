@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,8 +52,13 @@ func Run(ctx context.Context, db directory.DB, r *resolve.Resolver, src Source, 
 // importOne imports one record; tools and orgs cache ids by slug, since
 // a list names the same few tools and organisations many times.
 func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, by directory.By, tools, orgs map[string]int64, rep *Report) error {
-	res := r.Resolve(ctx, rec.Adopter)
-	line := Line{Record: rec, Result: res}
+	res := ResolveRecord(ctx, r, rec)
+	line := Line{Record: rec, Result: res, Note: rec.Note}
+	if rec.Skip != "" {
+		line.Skipped = rec.Skip
+		rep.add(line)
+		return nil
+	}
 	if rec.ToolSlug == "" {
 		line.Skipped = fmt.Sprintf("the source does not name a tool in the directory (it says %q)", rec.ToolName)
 		rep.add(line)
@@ -88,7 +94,7 @@ func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, 
 		return nil
 	}
 	if a.InstanceURL != "" && directory.CheckURL(a.InstanceURL, directory.MaxEvidenceURLLen) != nil {
-		line.Note = fmt.Sprintf("instance URL %q is not a web address; recorded without it", a.InstanceURL)
+		line.Note = strings.TrimPrefix(line.Note+"; "+fmt.Sprintf("instance URL %q is not a web address; recorded without it", a.InstanceURL), "; ")
 		a.InstanceURL = ""
 	}
 	up, err := directory.UpsertAdoption(ctx, tx, a, by)
@@ -98,4 +104,23 @@ func importOne(ctx context.Context, tx pgx.Tx, r *resolve.Resolver, rec Record, 
 	line.Upsert = up
 	rep.add(line)
 	return nil
+}
+
+// ResolveRecord links a record by its SIREN when it has one, else by its
+// name, falling back on the instance's host for sources that know little
+// more than the address.
+func ResolveRecord(ctx context.Context, r *resolve.Resolver, rec Record) resolve.Result {
+	switch {
+	case rec.SIREN != "":
+		return r.ResolveSIREN(rec.SIREN, rec.Adopter.Name)
+	case rec.HostOnly && rec.Adopter.Name == "":
+		return r.ResolveHost(rec.Adopter.URL)
+	}
+	res := r.Resolve(ctx, rec.Adopter)
+	if res.Outcome == resolve.Unresolved && rec.HostOnly {
+		if h := r.ResolveHost(rec.Adopter.URL); h.Outcome != resolve.Unresolved {
+			return h
+		}
+	}
+	return res
 }

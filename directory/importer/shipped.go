@@ -21,8 +21,35 @@ func ShippedPath(src Source) string {
 		return data.EtalabSource
 	case Consul:
 		return data.ConsulSource
+	case OpenDataFr:
+		return data.ODFSource
+	case Datagouv:
+		return data.DatagouvSource
+	case DecidimCount:
+		return data.CensusSource
 	}
 	return ""
+}
+
+// LoadSeeds loads the reviewed seed and the open-data platforms seed.
+func LoadSeeds(ctx context.Context, db directory.DB) (directory.SeedStats, error) {
+	var total directory.SeedStats
+	for _, name := range []string{data.ToolSeed, data.PlatformSeed} {
+		raw, err := fs.ReadFile(data.DirectoryFS(), name)
+		if err != nil {
+			return total, fmt.Errorf("read seed: %w", err)
+		}
+		st, err := directory.LoadSeed(ctx, db, raw)
+		if err != nil {
+			return total, fmt.Errorf("%s: %w", name, err)
+		}
+		total.VendorsCreated += st.VendorsCreated
+		total.VendorsUpdated += st.VendorsUpdated
+		total.ToolsCreated += st.ToolsCreated
+		total.ToolsUpdated += st.ToolsUpdated
+		total.Unchanged += st.Unchanged
+	}
+	return total, nil
 }
 
 // NewResolver loads a resolver with the shipped département outlines.
@@ -38,11 +65,7 @@ func NewResolver(ctx context.Context, db postgres.Querier) (*resolve.Resolver, e
 // lists, in that order; it is what an empty directory starts from. Each step
 // is idempotent, so running it twice adds nothing.
 func LoadShipped(ctx context.Context, db directory.DB, progress Progress) (directory.SeedStats, []*Report, error) {
-	seed, err := fs.ReadFile(data.DirectoryFS(), data.ToolSeed)
-	if err != nil {
-		return directory.SeedStats{}, nil, fmt.Errorf("read seed: %w", err)
-	}
-	st, err := directory.LoadSeed(ctx, db, seed)
+	st, err := LoadSeeds(ctx, db)
 	if err != nil {
 		return st, nil, err
 	}
@@ -52,11 +75,7 @@ func LoadShipped(ctx context.Context, db directory.DB, progress Progress) (direc
 	}
 	var reps []*Report
 	for _, src := range Sources() {
-		raw, err := fs.ReadFile(data.DirectoryFS(), ShippedPath(src))
-		if err != nil {
-			return st, reps, fmt.Errorf("read %s: %w", src, err)
-		}
-		recs, err := Read(src, bytes.NewReader(raw))
+		recs, err := ReadPath(src, data.DirectoryFS(), ShippedPath(src))
 		if err != nil {
 			return st, reps, err
 		}

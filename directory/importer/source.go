@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"path"
 	"strings"
 	"time"
 
@@ -25,13 +27,20 @@ import (
 type Source string
 
 const (
-	Decidim Source = "decidim"
-	Etalab  Source = "etalab"
-	Consul  Source = "consul"
+	Decidim      Source = "decidim"
+	Etalab       Source = "etalab"
+	Consul       Source = "consul"
+	OpenDataFr   Source = "opendatafrance"
+	Datagouv     Source = "datagouv"
+	DecidimCount Source = "decidim-census"
 )
 
-// Sources lists the known sources.
-func Sources() []Source { return []Source{Decidim, Etalab, Consul} }
+// Sources lists the known sources, in the order a fresh directory imports
+// them: the census comes after decidim.org's list, whose adoptions it adds
+// evidence to, and data.gouv.fr after OpenDataFrance, for the same reason.
+func Sources() []Source {
+	return []Source{Decidim, Etalab, Consul, OpenDataFr, Datagouv, DecidimCount}
+}
 
 // Record is one adopter × tool claim read from a source.
 type Record struct {
@@ -45,6 +54,15 @@ type Record struct {
 	Status      directory.AdoptionStatus
 	Category    string
 	Evidence    directory.Evidence
+	// SIREN, when the source gives it, links the adopter instead of its name.
+	SIREN string
+	// HostOnly says the source knows the instance by its address alone.
+	HostOnly bool
+	// Skip, when set, says why the record cannot be imported although it
+	// is valid (a bespoke platform names no tool, an ambiguous identifier).
+	Skip string
+	// Note is something the review report should say about the record.
+	Note string
 }
 
 // Read parses a source file into records. A file that is not what the
@@ -57,8 +75,42 @@ func Read(src Source, r io.Reader) ([]Record, error) {
 		return readEtalab(r)
 	case Consul:
 		return readConsul(r)
+	case OpenDataFr:
+		return readODF(r, "odf_observatoire_2022.csv")
+	case Datagouv:
+		return readDatagouv(r, "datagouv_organisations.csv", shippedODF())
+	case DecidimCount:
+		return nil, civiscope.Errorf(civiscope.EINVALID, "the decidim-census source is a folder (instances.csv, activity.csv, platforms.csv): use ReadPath")
 	}
-	return nil, civiscope.Errorf(civiscope.EINVALID, "unknown source %q: use decidim, etalab or consul", src)
+	return nil, civiscope.Errorf(civiscope.EINVALID, "unknown source %q: use %s", src, sourceNames())
+}
+
+func sourceNames() string {
+	var out []string
+	for _, s := range Sources() {
+		out = append(out, string(s))
+	}
+	return strings.Join(out, ", ")
+}
+
+// ReadPath reads a source from fsys: a file, or for decidim-census the
+// folder holding its three files. Errors name the file and line.
+func ReadPath(src Source, fsys fs.FS, name string) ([]Record, error) {
+	if src == DecidimCount {
+		return readCensus(fsys, name)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, civiscope.Errorf(civiscope.EINVALID, "cannot read %s: %v", name, err)
+	}
+	defer f.Close()
+	switch src {
+	case OpenDataFr:
+		return readODF(f, path.Base(name))
+	case Datagouv:
+		return readDatagouv(f, path.Base(name), shippedODF())
+	}
+	return Read(src, f)
 }
 
 func decode(r io.Reader, v any, what string) error {
@@ -130,6 +182,7 @@ func readDecidim(r io.Reader) ([]Record, error) {
 			Category:    purpose(in.URL, in.Title),
 		}
 		excerpt := fmt.Sprintf("decidim.org lists %q (type %s) with the URL %s", in.Title, in.Type, in.URL)
+		observed, meaning := decidimObserved(), directory.DateSourceSnapshot
 		if orig, ok := directory.ArchivedOriginal(in.URL); ok || in.ArchivedURL {
 			rec.Status = directory.StatusEnded
 			rec.Archived = in.URL
@@ -137,13 +190,19 @@ func readDecidim(r io.Reader) ([]Record, error) {
 				rec.InstanceURL = orig
 			}
 			excerpt += "; the list points to an archived copy, so the site is gone"
+			// The archive's capture is the last day the site is known alive.
+			if at, ok := ArchiveTimestamp(in.URL); ok {
+				observed, meaning = at, directory.DateObservation
+				excerpt += fmt.Sprintf(" (archived on %s, the last day it is known to have been online)", at.Format("2006-01-02"))
+			}
 		}
 		rec.Evidence = directory.Evidence{
 			SourceKind:    directory.SourceVendorList,
 			SourceName:    "decidim.org installations",
 			SourceURL:     fmt.Sprintf("https://github.com/%s/blob/%s/%s", f.Source.Repo, f.Source.Commit, in.SourcePath),
 			SourceLicence: "AGPL-3.0-only",
-			ObservedAt:    decidimObserved(),
+			ObservedAt:    observed,
+			DateMeaning:   meaning,
 			Excerpt:       clip(excerpt, directory.MaxExcerptLen),
 			Fingerprint:   in.SourcePath,
 		}
@@ -206,8 +265,10 @@ func readEtalab(r io.Reader) ([]Record, error) {
 			link = strings.TrimSpace(*u.Link)
 		}
 		observed, ok := parseEtalabDate(u.Date)
+		meaning := directory.DateConsultation
 		if !ok {
 			observed = time.Date(2019, 12, 12, 0, 0, 0, 0, time.UTC) // the catalogue's HEAD
+			meaning = directory.DateSourceSnapshot
 		}
 		status := directory.StatusUnknown // "in progress" in 2019 says nothing about today
 		if u.InProgress != nil && !*u.InProgress {
@@ -233,6 +294,7 @@ func readEtalab(r io.Reader) ([]Record, error) {
 				SourceURL:     fmt.Sprintf("https://github.com/consultation-gouv/consultation.gouv.fr/blob/%s/%s", u.SourceCommit, u.SourcePath),
 				SourceLicence: "MIT",
 				ObservedAt:    observed,
+				DateMeaning:   meaning,
 				Excerpt:       clip(fmt.Sprintf("Etalab's catalogue lists the consultation %q organised by %q with %s at %s", u.Title, org, tn, link), directory.MaxExcerptLen),
 				Fingerprint:   u.SourcePath,
 			}
@@ -299,6 +361,7 @@ func readConsul(r io.Reader) ([]Record, error) {
 			SourceURL:     fmt.Sprintf("https://github.com/%s/blob/%s/%s", f.Source.Repo, f.Source.Commit, f.Source.Path),
 			SourceLicence: "MIT",
 			ObservedAt:    consulObserved(),
+			DateMeaning:   directory.DateSourceSnapshot,
 			Excerpt:       clip(fmt.Sprintf("the CONSUL project's 2019 map lists %q (country %q) with the site %q", o.Name, country, site), directory.MaxExcerptLen),
 			Fingerprint:   fp,
 		}

@@ -31,22 +31,32 @@ type index struct {
 	byName map[string][]*Place
 	byCore map[string][]*Place
 	byCode map[string]*Place // kind + ":" + code
+	// bySIREN holds communes, EPCI and EPT; the register gives départements
+	// and régions no SIREN.
+	bySIREN map[string]*Place
+	// byCompact holds every name without spaces, as a host label writes it.
+	byCompact map[string][]*Place
 }
 
 func loadIndex(ctx context.Context, db postgres.Querier) (*index, error) {
-	rows, err := db.Query(ctx, `SELECT id, kind, code, name, coalesce(departement_code, ''), coalesce(region_code, '')
-		FROM territory WHERE NOT historic`)
+	rows, err := db.Query(ctx, `SELECT id, kind, code, name, coalesce(departement_code, ''), coalesce(region_code, ''),
+		coalesce(siren, '') FROM territory WHERE NOT historic`)
 	if err != nil {
 		return nil, fmt.Errorf("load territories for the resolver: %w", err)
 	}
 	defer rows.Close()
-	ix := &index{byName: map[string][]*Place{}, byCore: map[string][]*Place{}, byCode: map[string]*Place{}}
+	ix := &index{byName: map[string][]*Place{}, byCore: map[string][]*Place{}, byCode: map[string]*Place{},
+		bySIREN: map[string]*Place{}, byCompact: map[string][]*Place{}}
 	for rows.Next() {
 		p := &Place{}
-		if err := rows.Scan(&p.ID, &p.Kind, &p.Code, &p.Name, &p.Departement, &p.Region); err != nil {
+		var siren string
+		if err := rows.Scan(&p.ID, &p.Kind, &p.Code, &p.Name, &p.Departement, &p.Region, &siren); err != nil {
 			return nil, fmt.Errorf("load territories for the resolver: %w", err)
 		}
 		ix.add(p)
+		if siren != "" {
+			ix.bySIREN[siren] = p
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load territories for the resolver: %w", err)
@@ -61,6 +71,7 @@ func (ix *index) add(p *Place) {
 	n := territory.Normalize(p.Name)
 	ix.byName[n] = append(ix.byName[n], p)
 	ix.byCode[string(p.Kind)+":"+p.Code] = p
+	ix.byCompact[compact(n)] = append(ix.byCompact[compact(n)], p)
 	p.core = n
 	if p.Kind != territory.Commune {
 		p.core = coreOf(p.Name)

@@ -40,7 +40,7 @@ func prefixTypeWords() []typeWord {
 func suffixTypeWords() []typeWord {
 	return []typeWord{
 		{"agglomeration", groupKinds}, {"agglo", groupKinds}, {"metropole", groupKinds},
-		{"grand paris", groupKinds},
+		{"grand paris", groupKinds}, {"communaute", groupKinds},
 	}
 }
 

@@ -24,6 +24,9 @@ import (
 type Register struct {
 	Source      string
 	Territories []Territory
+	// Lineage maps codes that are no longer current communes to the
+	// commune that holds them today; see lineage.go.
+	Lineage Lineage
 }
 
 // CountKind returns how many territories of a kind the register holds.
@@ -131,6 +134,11 @@ type (
 		SIREN       string   `json:"siren"`
 		CodesPostal []string `json:"codesPostaux"`
 		Population  *int     `json:"population"`
+		// lineage: former codes of a commune nouvelle, the commune a
+		// delegated or associated commune belongs to, an arrondissement's city
+		AnciensCodes []string `json:"anciensCodes"`
+		ChefLieu     string   `json:"chefLieu"`
+		Commune      string   `json:"commune"`
 	}
 	srcGroup struct {
 		Code       string `json:"code"`
@@ -142,10 +150,11 @@ type (
 		} `json:"membres"`
 	}
 	srcArea struct {
-		Code   string `json:"code"`
-		Nom    string `json:"nom"`
-		Region string `json:"region"`
-		Zone   string `json:"zone"`
+		Code     string `json:"code"`
+		Nom      string `json:"nom"`
+		Region   string `json:"region"`
+		Zone     string `json:"zone"`
+		ChefLieu string `json:"chefLieu"`
 	}
 )
 
@@ -361,6 +370,7 @@ func parse(source string, files map[string][]byte) (*Register, error) {
 	if reg.CountKind(Commune) == 0 {
 		return nil, invalidFile("communes.json", "holds no current commune")
 	}
+	reg.Lineage = lineage(communes, depts, regions)
 	return reg, nil
 }
 

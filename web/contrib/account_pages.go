@@ -19,20 +19,18 @@ type accountForm struct {
 }
 
 func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: base(r), Form: newForm(r)})
+	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: base(r), Form: h.newForm(r)})
 }
 
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
-	f := newForm(r)
+	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.log.Warn("honeypot filled on sign-up", "ip", h.clientIP(r))
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f.withError(errHoneypot)})
 		return
 	}
 	if f.V("password") != f.V("password2") {
-		f.Errors["password2"] = "the two passwords differ"
-		f.Message = "the two passwords differ"
-		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f})
+		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ")})
 		return
 	}
 	err := account.SignUp(r.Context(), h.db, h.mail, account.NewUser{Email: f.V("email"), DisplayName: f.V("display_name"), Password: f.V("password")},
@@ -86,15 +84,15 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *accoun
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-login", accountForm{view: base(r), Form: newForm(r), Return: r.URL.Query().Get("retour")})
+	h.rd.Render(w, r, http.StatusOK, "contrib-login", accountForm{view: base(r), Form: h.newForm(r), Return: r.URL.Query().Get("retour")})
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	f := newForm(r)
+	f := h.newForm(r)
 	u, err := account.Authenticate(r.Context(), h.db, f.V("email"), f.V("password"), h.clientIP(r))
 	if err != nil {
 		f.Values.Del("password")
-		h.formFail(w, r, "contrib-login", accountForm{view: base(r), Form: f.withError(err), Return: f.V("retour")}, err)
+		h.formFail(w, r, "contrib-login", accountForm{view: base(r), Form: f.withError(loginProblem(err)), Return: f.V("retour")}, err)
 		return
 	}
 	if c, err := r.Cookie(h.cookieName("session")); err == nil {
@@ -115,11 +113,11 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: base(r), Form: newForm(r)})
+	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: base(r), Form: h.newForm(r)})
 }
 
 func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
-	f := newForm(r)
+	f := h.newForm(r)
 	err := account.RequestReset(r.Context(), h.db, h.mail, f.V("email"), func(tok string) string {
 		return h.public + "/compte/reinitialiser?jeton=" + tok
 	})
@@ -136,20 +134,18 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-reset", accountForm{view: base(r), Form: newForm(r), Token: r.URL.Query().Get("jeton")})
+	h.rd.Render(w, r, http.StatusOK, "contrib-reset", accountForm{view: base(r), Form: h.newForm(r), Token: r.URL.Query().Get("jeton")})
 }
 
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
-	f := newForm(r)
+	f := h.newForm(r)
 	if f.V("password") != f.V("password2") {
-		f.Errors["password2"] = "the two passwords differ"
-		f.Message = "the two passwords differ"
-		h.rd.Render(w, r, http.StatusBadRequest, "contrib-reset", accountForm{view: base(r), Form: f, Token: f.V("jeton")})
+		h.rd.Render(w, r, http.StatusBadRequest, "contrib-reset", accountForm{view: base(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ"), Token: f.V("jeton")})
 		return
 	}
 	u, err := account.ResetPassword(r.Context(), h.db, f.V("jeton"), f.V("password"))
 	if err != nil {
-		h.formFail(w, r, "contrib-reset", accountForm{view: base(r), Form: f.withError(err), Token: f.V("jeton")}, err)
+		h.formFail(w, r, "contrib-reset", accountForm{view: base(r), Form: f.withError(resetProblem(err)), Token: f.V("jeton")}, err)
 		return
 	}
 	h.startSession(w, r, u, "/compte")
@@ -168,7 +164,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	h.renderAccount(w, r, u, http.StatusOK, newForm(r), nil)
+	h.renderAccount(w, r, u, http.StatusOK, h.newForm(r), nil)
 }
 
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, u *account.User, status int, f form, matches []territory.Match) {
@@ -191,9 +187,9 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if !strings.EqualFold(strings.TrimSpace(f.V("confirm")), u.Email) {
-		f.Errors["confirm"] = "type your email address to confirm"
+		f = f.fieldError("confirm", "confirm_email", "type your email address to confirm")
 		h.renderAccount(w, r, u, http.StatusBadRequest, f, nil)
 		return
 	}
@@ -213,11 +209,11 @@ func (h *Handler) requestAgent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := newForm(r)
+	f := h.newForm(r)
 	id, matches, err := h.pickTerritory(ctx, f.V("territory_id"), f.V("territory"))
 	if err != nil || id == 0 {
 		if err == nil {
-			f.Errors["territory"] = "several collectivités have this name; choose one below"
+			f = f.fieldError("territory", "territory_choose", "several collectivités have this name; choose one below")
 		} else {
 			f = f.withError(err)
 		}
@@ -228,5 +224,28 @@ func (h *Handler) requestAgent(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/compte#agents", http.StatusSeeOther)
+	http.Redirect(w, r, "/compte?demande=envoyee#agents", http.StatusSeeOther)
+}
+
+// loginProblem names the rule of a refused login, whose wording the account
+// package keeps in English for the logs: wrong credentials are one message
+// whatever was wrong, so that the page tells an attacker nothing.
+func loginProblem(err error) error {
+	if civiscope.ErrorCode(err) == civiscope.EUNAUTHORIZED {
+		return civiscope.Ruled(civiscope.EUNAUTHORIZED, "login_failed", nil, "%s", civiscope.ErrorMessage(err))
+	}
+	return err
+}
+
+// resetProblem names the rule of a reset link that no longer works (unknown,
+// used or expired: the page gives one answer and the same way out).
+func resetProblem(err error) error {
+	for _, f := range civiscope.ErrorFields(err) {
+		if f.Field == "token" && f.Rule == "" {
+			e := civiscope.Ruled(civiscope.EINVALID, "reset_link", nil, "%s", f.Message)
+			e.Fields = []civiscope.FieldError{civiscope.Field("token", "reset_link", nil, "%s", f.Message)}
+			return e
+		}
+	}
+	return err
 }

@@ -81,7 +81,8 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contrib templates: %w", err)
 	}
-	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs()})
+	// Every error these pages show is said in the reader's language.
+	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs(), ExplainAll: true})
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +138,7 @@ func (h *Handler) routes(r chi.Router) {
 	r.Post("/contribuer/outils/{slug}/modifier", h.proposeEdit)
 	r.Get("/contribuer/outils/{slug}/revendiquer", h.claimPage)
 	r.Post("/contribuer/outils/{slug}/revendiquer", h.startClaim)
+	r.Post("/contribuer/outils/{slug}/editeur", h.nameVendor)
 	r.Post("/revendications/{id}/verifier", h.verifyClaim)
 
 	r.Get("/moderation", h.queue)
@@ -186,7 +188,7 @@ func formError(err error) bool {
 	return false
 }
 
-var errHoneypot = civiscope.Errorf(civiscope.EINVALID, "the form could not be processed")
+var errHoneypot = civiscope.Ruled(civiscope.EINVALID, "honeypot", nil, "the form could not be processed")
 
 // isHoneypot reports a filled trap field, which people never see.
 func isHoneypot(r *http.Request) bool { return r.PostFormValue("site_web") != "" }

@@ -15,6 +15,7 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/web"
 )
 
 type toolFormView struct {
@@ -27,18 +28,20 @@ type toolFormView struct {
 	Lifecycles  []directory.Option
 	Duplicates  []moderation.Match
 	NeedConfirm bool
+	Licences    []string
 }
 
 func (h *Handler) toolForm(r *http.Request, f form, t *directory.Tool) toolFormView {
 	return toolFormView{view: base(r), Form: f, Tool: t, Categories: directory.Categories(),
-		Models: directory.BusinessModels(), Hostings: directory.Hostings(), Lifecycles: directory.Lifecycles()}
+		Models: unknownFirst(directory.BusinessModels()), Hostings: unknownFirst(directory.Hostings()),
+		Lifecycles: unknownFirst(directory.Lifecycles()), Licences: licenceChoices()}
 }
 
 func (h *Handler) proposeToolForm(w http.ResponseWriter, r *http.Request) {
 	if h.requireUser(w, r) == nil {
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, newForm(r), nil))
+	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, h.newForm(r), nil))
 }
 
 func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +49,7 @@ func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.log.Warn("honeypot filled on tool proposal", "ip", h.clientIP(r), "user", u.ID)
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-toolform", h.toolForm(r, f.withError(errHoneypot), nil))
@@ -55,7 +58,7 @@ func (h *Handler) proposeTool(w http.ResponseWriter, r *http.Request) {
 	year, yerr := optionalInt(f.V("founded_year"))
 	d := moderation.ToolDraft{Name: f.V("name"), TaglineFR: f.V("tagline_fr"), TaglineEN: f.V("tagline_en"),
 		DescriptionFR: f.V("description_fr"), DescriptionEN: f.V("description_en"), Website: f.V("website"),
-		SourceRepo: f.V("source_repo"), Licence: f.V("licence"), Categories: f.Values["categories"],
+		SourceRepo: f.V("source_repo"), Licence: licenceValue(f), Categories: f.Values["categories"],
 		Languages: splitList(f.V("languages")), BusinessModel: f.V("business_model"), Hosting: f.V("hosting"),
 		FoundedYear: year, VendorName: f.V("vendor_name"), VendorWebsite: f.V("vendor_website"),
 		Note: f.V("note"), NotDuplicate: f.V("not_duplicate") == "1"}
@@ -83,7 +86,7 @@ func optionalInt(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "founded_year", Message: "must be a year such as 2016"}})
+		return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("founded_year", "year", nil, "must be a year such as 2016")})
 	}
 	return n, nil
 }
@@ -107,7 +110,9 @@ func toolValues(t *directory.Tool) form {
 	set("description_en", t.DescriptionEN)
 	set("website", t.Website)
 	set("source_repo", t.SourceRepo)
-	set("licence", t.Licence)
+	if t.Licence != "" {
+		setLicence(f, t.Licence)
+	}
 	set("business_model", string(t.BusinessModel))
 	set("hosting", string(t.Hosting))
 	set("languages", strings.Join(t.Languages, ", "))
@@ -132,7 +137,9 @@ func (h *Handler) editForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, toolValues(t), t))
+	f := toolValues(t)
+	f.explain = h.explainer(r)
+	h.rd.Render(w, r, http.StatusOK, "contrib-toolform", h.toolForm(r, f, t))
 }
 
 func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +153,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-toolform", h.toolForm(r, f.withError(errHoneypot), t))
 		return
@@ -154,7 +161,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 	edited := *t
 	edited.Name, edited.TaglineFR, edited.TaglineEN = f.V("name"), f.V("tagline_fr"), f.V("tagline_en")
 	edited.DescriptionFR, edited.DescriptionEN = f.V("description_fr"), f.V("description_en")
-	edited.Website, edited.SourceRepo, edited.Licence = f.V("website"), f.V("source_repo"), f.V("licence")
+	edited.Website, edited.SourceRepo, edited.Licence = f.V("website"), f.V("source_repo"), licenceValue(f)
 	edited.Categories, edited.Languages = f.Values["categories"], splitList(f.V("languages"))
 	edited.BusinessModel, edited.Hosting = directory.BusinessModel(f.V("business_model")), directory.Hosting(f.V("hosting"))
 	edited.Lifecycle, edited.LifecycleReason = directory.Lifecycle(f.V("lifecycle")), f.V("lifecycle_reason")
@@ -163,7 +170,7 @@ func (h *Handler) proposeEdit(w http.ResponseWriter, r *http.Request) {
 	if s := strings.TrimSpace(f.V("lifecycle_since")); s != "" {
 		d, perr := parseDate(s)
 		if perr != nil {
-			fields = append(fields, civiscope.FieldError{Field: "lifecycle_since", Message: "must be a date YYYY-MM-DD"})
+			fields = append(fields, civiscope.Field("lifecycle_since", "date", nil, "must be a date YYYY-MM-DD"))
 		}
 		edited.LifecycleSince = d
 	}
@@ -195,7 +202,7 @@ func (h *Handler) declareForm(w http.ResponseWriter, r *http.Request) {
 	if h.requireUser(w, r) == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	f.Values.Set("tool", r.URL.Query().Get("outil"))
 	h.rd.Render(w, r, http.StatusOK, "contrib-declare", declareView{view: base(r), Form: f})
 }
@@ -206,7 +213,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	f := newForm(r)
+	f := h.newForm(r)
 	v := declareView{view: base(r), Form: f}
 	if isHoneypot(r) {
 		v.Form = f.withError(errHoneypot)
@@ -222,7 +229,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 	terrID, matches, err := h.pickTerritory(ctx, f.V("territory_id"), f.V("territory"))
 	if err == nil && terrID == 0 {
 		v.Territories = matches
-		v.Form.Errors["territory"] = "several collectivités have this name; choose one"
+		v.Form = f.fieldError("territory", "territory_choose", "several collectivités have this name; choose one")
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-declare", v)
 		return
 	}
@@ -245,7 +252,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) pickTool(ctx context.Context, q string) (int64, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "tool", Message: "is required"}})
+		return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("tool", "required", nil, "is required")})
 	}
 	if t, err := directory.GetTool(ctx, h.db, q); err == nil {
 		return t.ID, nil
@@ -259,7 +266,7 @@ func (h *Handler) pickTool(ctx context.Context, q string) (int64, error) {
 			return m.ToolID, nil
 		}
 	}
-	return 0, civiscope.Invalid([]civiscope.FieldError{{Field: "tool", Message: "no listed tool has this name; propose the tool first"}})
+	return 0, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("tool", "no_such_tool", nil, "no listed tool has this name; propose the tool first")})
 }
 
 // pickTerritory resolves a collectivité typed by name, or chosen among
@@ -273,13 +280,13 @@ func (h *Handler) pickTerritory(ctx context.Context, idText, name string) (int64
 				return t.ID, nil, nil
 			}
 		}
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "no such collectivité"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "no_such_territory", nil, "no such collectivité")})
 	}
 	if strings.TrimSpace(name) == "" {
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "is required"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "required", nil, "is required")})
 	}
 	if len(name) > 200 {
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "is too long"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "too_long", civiscope.Params{"length": len([]rune(name)), "max": 200}, "is too long")})
 	}
 	ms, err := h.territories.Find(name, territory.FindOptions{Limit: 10})
 	if err != nil {
@@ -295,7 +302,7 @@ func (h *Handler) pickTerritory(ctx context.Context, idText, name string) (int64
 	case len(exact) == 1:
 		return exact[0].ID, nil, nil
 	case len(ms) == 0:
-		return 0, nil, civiscope.Invalid([]civiscope.FieldError{{Field: "territory", Message: "no collectivité has this name"}})
+		return 0, nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("territory", "no_such_territory", nil, "no collectivité has this name")})
 	case len(exact) > 1:
 		return 0, exact, nil
 	}
@@ -332,8 +339,17 @@ type claimView struct {
 	view
 	Tool    *directory.Tool
 	Claim   *claim.Claim
-	Message string
+	Problem web.Problem
 	Member  bool
+	// The rule the page states: how many approved contributions the user
+	// has, and how many make a verified vendor's edits publish at once.
+	Approved     int
+	TrustedAfter int
+	// A listing without a vendor or a website cannot be claimed yet: the
+	// page says so before any click, and offers to name the vendor.
+	NoVendor  bool
+	NoWebsite bool
+	Form      form
 }
 
 func (h *Handler) claimPage(w http.ResponseWriter, r *http.Request) {
@@ -341,10 +357,10 @@ func (h *Handler) claimPage(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	h.renderClaim(w, r, u, chi.URLParam(r, "slug"), http.StatusOK, nil, "")
+	h.renderClaim(w, r, u, chi.URLParam(r, "slug"), http.StatusOK, nil, nil, h.newForm(r))
 }
 
-func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account.User, slug string, status int, c *claim.Claim, msg string) {
+func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account.User, slug string, status int, c *claim.Claim, problem error, f form) {
 	ctx := r.Context()
 	t, err := directory.GetTool(ctx, h.db, slug)
 	if err != nil {
@@ -360,33 +376,79 @@ func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account
 			}
 		}
 	}
-	member := false
-	if t.VendorID != 0 {
-		member, _ = account.IsVendorMember(ctx, h.db, u.ID, t.VendorID)
+	v := claimView{view: base(r), Tool: t, Claim: c, TrustedAfter: moderation.TrustedAfter, Form: f,
+		NoVendor: t.VendorID == 0, NoWebsite: claim.Website(t.Website) == ""}
+	if problem != nil {
+		v.Problem = h.explainer(r)(problem)
 	}
-	h.rd.Render(w, r, status, "contrib-claim", claimView{view: base(r), Tool: t, Claim: c, Message: msg, Member: member})
+	if t.VendorID != 0 {
+		if v.Member, err = account.IsVendorMember(ctx, h.db, u.ID, t.VendorID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if v.Approved, err = moderation.Approved(ctx, h.db, u.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.rd.Render(w, r, status, "contrib-claim", v)
 }
 
-func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
+// nameVendor proposes the vendor of a listing that names none, the step
+// before claiming it.
+func (h *Handler) nameVendor(w http.ResponseWriter, r *http.Request) {
+	u, t := h.userAndTool(w, r)
+	if t == nil {
+		return
+	}
+	f := h.newForm(r)
+	if isHoneypot(r) {
+		h.renderClaim(w, r, u, t.Slug, http.StatusBadRequest, nil, nil, f.withError(errHoneypot))
+		return
+	}
+	p, err := moderation.NameVendor(r.Context(), h.db, u, t.ID, f.V("vendor_name"), f.V("vendor_website"), f.V("note"))
+	if err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		setRetryAfter(w, err)
+		h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, nil, f.withError(err))
+		return
+	}
+	http.Redirect(w, r, "/contribuer/mes-propositions?envoye="+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// userAndTool reads the logged-in user and the listing of the URL, or
+// answers the request (log in, not found) and returns nil.
+func (h *Handler) userAndTool(w http.ResponseWriter, r *http.Request) (*account.User, *directory.Tool) {
 	u := h.requireUser(w, r)
 	if u == nil {
-		return
+		return nil, nil
 	}
 	t, err := directory.GetTool(r.Context(), h.db, chi.URLParam(r, "slug"))
 	if err != nil {
 		h.fail(w, r, err)
+		return nil, nil
+	}
+	return u, t
+}
+
+func (h *Handler) startClaim(w http.ResponseWriter, r *http.Request) {
+	u, t := h.userAndTool(w, r)
+	if t == nil {
 		return
 	}
 	c, err := claim.Start(r.Context(), h.db, u, t.ID)
 	if err != nil {
 		if formError(err) {
-			h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, civiscope.ErrorMessage(err))
+			h.renderClaim(w, r, u, t.Slug, server.HTTPStatus(err), nil, err, h.newForm(r))
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
-	h.renderClaim(w, r, u, t.Slug, http.StatusOK, c, "")
+	h.renderClaim(w, r, u, t.Slug, http.StatusOK, c, nil, h.newForm(r))
 }
 
 func (h *Handler) verifyClaim(w http.ResponseWriter, r *http.Request) {
@@ -408,12 +470,10 @@ func (h *Handler) verifyClaim(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	msg := ""
 	status := http.StatusOK
 	if err != nil {
-		msg = civiscope.ErrorMessage(err)
 		setRetryAfter(w, err)
 		status = server.HTTPStatus(err)
 	}
-	h.renderClaim(w, r, u, c.ToolSlug, status, c, msg)
+	h.renderClaim(w, r, u, c.ToolSlug, status, c, err, h.newForm(r))
 }

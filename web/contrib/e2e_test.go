@@ -229,11 +229,11 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 	if strings.Contains(d.Body, "<script>alert") || strings.Contains(d.Body, "<img src=x") {
 		t.Fatal("script payload rendered live on the proposal page")
 	}
-	if !strings.Contains(d.Body, "&lt;script&gt;alert") || !strings.Contains(d.Body, "<code>tagline_fr</code>") {
+	if !strings.Contains(d.Body, "&lt;script&gt;alert") || !strings.Contains(d.Body, `<th scope="row">Accroche en français</th>`) {
 		t.Fatalf("the diff must show the payload as text, field by field:\n%s", d.Body)
 	}
 	// Rejecting needs a reason: the form comes back with the message.
-	if p := m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"reject"}}); p.Status != 400 || !strings.Contains(p.Body, "say why") {
+	if p := m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"reject"}}); p.Status != 400 || !strings.Contains(p.Body, "dites pourquoi") {
 		t.Fatalf("reject without reason: %d", p.Status)
 	}
 	if p := m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"approve"}, "reason": {"checked"}}); p.Status != 200 || !strings.Contains(p.URL, "/moderation") {
@@ -273,7 +273,7 @@ func TestCSRFAndCookies(t *testing.T) {
 	v.signup(email)
 	// No token at all.
 	p := v.postRaw("/contribuer/outil", url.Values{"name": {"No token"}, "website": {"https://notoken.example"}, "categories": {"consultation"}})
-	if p.Status != 403 || !strings.Contains(p.Body, "security token") {
+	if p.Status != 403 || !strings.Contains(p.Body, "Action refusée") {
 		t.Fatalf("CSRF-less POST: %d", p.Status)
 	}
 	// A wrong token.
@@ -321,7 +321,7 @@ func TestLoginThrottledWith429(t *testing.T) {
 	v.signup(email)
 	w := s.visitor(t)
 	for i := 0; i < account.MaxPairFailures; i++ {
-		if p := w.login(email, "wrong password!"); p.Status != 401 || !strings.Contains(p.Body, "wrong email address or password") {
+		if p := w.login(email, "wrong password!"); p.Status != 401 || !strings.Contains(p.Body, "Adresse électronique ou mot de passe incorrect") {
 			t.Fatalf("failure %d: %d", i, p.Status)
 		}
 	}
@@ -357,7 +357,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 		t.Fatalf("reset: %d %s", p.Status, p.URL)
 	}
 	again := s.visitor(t).post("/compte/reinitialiser", url.Values{"jeton": {m[1]}, "password": {"another password!"}, "password2": {"another password!"}})
-	if again.Status != 400 || !strings.Contains(again.Body, "already used") {
+	if again.Status != 400 || !strings.Contains(again.Body, "n’est plus valable") {
 		t.Fatalf("reused token: %d", again.Status)
 	}
 	// The admin reads the outbox; a moderator may not.
@@ -383,7 +383,7 @@ func TestBadInputIsExplained(t *testing.T) {
 	long := strings.Repeat("é", 201)
 	p := v.post("/contribuer/outil", url.Values{"name": {"Bad input tool"}, "website": {"javascript:alert(1)"},
 		"tagline_fr": {long}, "categories": {"consultation"}, "description_fr": {"kept text"}})
-	if p.Status != 400 || !strings.Contains(p.Body, "full web address such as https://example.org") || !strings.Contains(p.Body, "too long (201 characters, at most 200)") {
+	if p.Status != 400 || !strings.Contains(p.Body, "doit être une adresse web complète") || !strings.Contains(p.Body, "trop long : 201 caractères, 200 au plus") {
 		t.Fatalf("bad input: %d\n%s", p.Status, p.Body)
 	}
 	if !strings.Contains(p.Body, ">kept text</textarea>") {
@@ -400,7 +400,7 @@ func TestBadInputIsExplained(t *testing.T) {
 		t.Fatalf("honeypot: %d", p.Status)
 	}
 	var n int
-	_ = db.QueryRow(context.Background(), `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
+	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("a bot's proposal was stored")
 	}
@@ -497,11 +497,13 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 		t.Fatalf("claim page: %d\n%s", p.Status, p.Body)
 	}
 	action := regexp.MustCompile(`action="(/revendications/\d+/verifier)"`).FindStringSubmatch(p.Body)
-	if f := v.post(action[1], url.Values{}); f.Status != 400 || !strings.Contains(f.Body, "no civiscope-verification meta tag") {
+	if f := v.post(action[1], url.Values{}); f.Status != 400 || !strings.Contains(f.Body, "aucune balise meta civiscope-verification") {
 		t.Fatalf("check without the tag: %d\n%s", f.Status, f.Body)
 	}
 	meta.Store(`<meta name="civiscope-verification" content="` + code[1] + `">`)
-	_, _ = db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`)
+	if _, err := db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
 	ok := v.post(action[1], url.Values{})
 	if ok.Status != 200 || !strings.Contains(ok.Body, "Fiche revendiquée") {
 		t.Fatalf("check with the tag: %d\n%s", ok.Status, ok.Body)
@@ -544,7 +546,7 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	if rev == nil || strings.Contains(h.Body, "<script>alert") {
 		t.Fatalf("history for a moderator:\n%s", h.Body)
 	}
-	if p := m.post(rev[1], url.Values{}); p.Status != 400 || !strings.Contains(p.Body, "say why") {
+	if p := m.post(rev[1], url.Values{}); p.Status != 400 || !strings.Contains(p.Body, "dites pourquoi") {
 		t.Fatalf("revert without reason: %d", p.Status)
 	}
 	if p := m.post(rev[1], url.Values{"reason": {"not better"}}); p.Status != 200 {
@@ -620,7 +622,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 		t.Fatalf("declaration: %d\n%s", p.Status, p.Body)
 	}
 	bad := clerk.post("/contribuer/adoption", url.Values{"tool": {"No such tool at all"}, "territory": {"Lyon"}, "instance_url": {"ftp://x"}})
-	if bad.Status != 400 || !strings.Contains(bad.Body, "propose the tool first") {
+	if bad.Status != 400 || !strings.Contains(bad.Body, "proposez d’abord l’outil") {
 		t.Fatalf("unknown tool: %d", bad.Status)
 	}
 	q := m.get("/moderation?type=adoption")
@@ -629,7 +631,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 		t.Fatalf("declaration not queued:\n%s", q.Body)
 	}
 	d := m.get("/moderation/propositions/" + id[1])
-	if !strings.Contains(d.Body, "declared_by_agent") || strings.Contains(d.Body, "<script>alert") {
+	if !strings.Contains(d.Body, "Déclarée par un agent de la collectivité") || strings.Contains(d.Body, "<script>alert") {
 		t.Fatalf("declaration page:\n%s", d.Body)
 	}
 	m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"approve"}})
@@ -638,7 +640,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 		t.Fatalf("adoption after approval: %d %v", n, err)
 	}
 	log := m.get("/moderation/journal")
-	if !strings.Contains(log.Body, "approve-agent") || !strings.Contains(log.Body, "n° "+id[1]) {
+	if !strings.Contains(log.Body, "agent de collectivité accepté") || !strings.Contains(log.Body, "n° "+id[1]) {
 		t.Fatalf("audit log page:\n%s", log.Body)
 	}
 }
@@ -653,7 +655,7 @@ func TestRateLimitPerAccount(t *testing.T) {
 		n := uniq("Flood ")
 		last = v.post("/contribuer/outil", url.Values{"name": {n}, "website": {"https://" + strings.ReplaceAll(strings.ToLower(n), " ", "-") + ".example"}, "categories": {"consultation"}})
 	}
-	if last.Status != 429 || last.Header.Get("Retry-After") == "" || !strings.Contains(last.Body, "the limit") {
+	if last.Status != 429 || last.Header.Get("Retry-After") == "" || !strings.Contains(last.Body, "la limite") {
 		t.Fatalf("proposal %d within the hour: %d, Retry-After %q", moderation.MaxPerHour+1, last.Status, last.Header.Get("Retry-After"))
 	}
 }

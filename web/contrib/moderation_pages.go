@@ -20,12 +20,15 @@ const queuePerPage = 50
 type queueView struct {
 	view
 	Proposals []moderation.Proposal
-	Names     map[int64]string
+	Names     *labeller
 	Status    string
 	Kind      string
 	Statuses  []string
 	Kinds     []string
 	Pager     web.Pager
+	// Decided and Decision confirm the decision just recorded.
+	Decided  int64
+	Decision string
 }
 
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
@@ -37,13 +40,13 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	switch moderation.Status(status) {
 	case "", moderation.StatusPending, moderation.StatusPublished, moderation.StatusApproved, moderation.StatusRejected:
 	default:
-		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "statut", Message: "unknown status"}}))
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("statut", "unknown_value", civiscope.Params{"value": status}, "unknown status")}))
 		return
 	}
 	switch moderation.Kind(kind) {
 	case "", moderation.KindNewTool, moderation.KindToolEdit, moderation.KindAdoption, moderation.KindCrawlerFinding:
 	default:
-		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown kind"}}))
+		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": kind}, "unknown kind")}))
 		return
 	}
 	pager, err := web.ParsePager(r.URL.Path, q, queuePerPage)
@@ -58,33 +61,26 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pager.Total = total
-	names, err := h.names(r, ps)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	if status == "" {
 		status = string(moderation.StatusPending)
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: names,
+	decided, _ := strconv.ParseInt(q.Get("proposition"), 10, 64)
+	decision := q.Get("decision")
+	if decision != string(moderation.StatusApproved) && decision != string(moderation.StatusRejected) {
+		decided = 0
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: h.labeller(r),
 		Status: status, Kind: kind, Pager: pager,
 		Statuses: []string{"pending", "published", "approved", "rejected"},
-		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"}})
-}
-
-func (h *Handler) names(r *http.Request, ps []moderation.Proposal) (map[int64]string, error) {
-	var ids []int64
-	for _, p := range ps {
-		ids = append(ids, p.SubmitterID, p.DecidedBy)
-	}
-	return account.Names(r.Context(), h.db, ids)
+		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"},
+		Decided:  decided, Decision: decision})
 }
 
 type proposalView struct {
 	view
 	P     *moderation.Proposal
-	Diff  []moderation.FieldDiff
-	Names map[int64]string
+	Diff  []diffRow
+	Names *labeller
 	Tool  *directory.Tool
 	Form  form
 }
@@ -93,7 +89,7 @@ func (h *Handler) proposal(w http.ResponseWriter, r *http.Request) {
 	if h.requireModerator(w, r) == nil {
 		return
 	}
-	h.renderProposal(w, r, http.StatusOK, newForm(r))
+	h.renderProposal(w, r, http.StatusOK, h.newForm(r))
 }
 
 func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status int, f form) {
@@ -107,12 +103,8 @@ func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	names, err := h.names(r, []moderation.Proposal{*p})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := proposalView{view: base(r), P: p, Diff: p.Diff(), Names: names, Form: f}
+	names := h.labeller(r)
+	v := proposalView{view: base(r), P: p, Diff: names.Diff(p.Diff(), p.Payload), Names: names, Form: f}
 	if p.Entity == directory.EntityTool && p.EntityID != 0 {
 		v.Tool, _ = directory.GetToolByID(r.Context(), h.db, p.EntityID)
 	}
@@ -129,11 +121,10 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	approve := f.V("decision") == "approve"
 	if !approve && f.V("decision") != "reject" {
-		f.Errors["decision"] = "choose approve or reject"
-		h.renderProposal(w, r, http.StatusBadRequest, f)
+		h.renderProposal(w, r, http.StatusBadRequest, f.fieldError("decision", "decision", "choose approve or reject"))
 		return
 	}
 	p, err := moderation.Decide(r.Context(), h.db, u, id, approve, f.V("reason"))
@@ -147,13 +138,13 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.notifySubmitter(r, p)
-	http.Redirect(w, r, "/moderation?decide="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/moderation?decision=%s&proposition=%d", p.Status, id), http.StatusSeeOther)
 }
 
 type auditView struct {
 	view
 	Entries []moderation.AuditEntry
-	Names   map[int64]string
+	Names   *labeller
 	Pager   web.Pager
 }
 
@@ -175,21 +166,13 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	if len(es) > 100 {
 		es = es[:100]
 	}
-	var ids []int64
-	for _, e := range es {
-		ids = append(ids, e.ActorID)
-	}
-	names, err := account.Names(r.Context(), h.db, ids)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: names, Pager: pager})
+	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: h.labeller(r), Pager: pager})
 }
 
 type agentsView struct {
 	view
-	Agents []account.Agent
+	Agents   []account.Agent
+	Decision string // the decision just recorded, to confirm it
 }
 
 func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
@@ -201,7 +184,11 @@ func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as})
+	decision := r.URL.Query().Get("decision")
+	if decision != "approve-agent" && decision != "reject-agent" {
+		decision = ""
+	}
+	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as, Decision: decision})
 }
 
 func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
@@ -209,7 +196,7 @@ func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
 	if u == nil {
 		return
 	}
-	f := newForm(r)
+	f := h.newForm(r)
 	userID, err1 := strconv.ParseInt(f.V("user_id"), 10, 64)
 	terrID, err2 := strconv.ParseInt(f.V("territory_id"), 10, 64)
 	if err1 != nil || err2 != nil {
@@ -240,7 +227,7 @@ func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/moderation/agents", http.StatusSeeOther)
+	http.Redirect(w, r, "/moderation/agents?decision="+action, http.StatusSeeOther)
 }
 
 type outboxView struct {
@@ -274,6 +261,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 
 type historyView struct {
 	view
+	Names     *labeller
 	Entity    string
 	ID        int64
 	Title     string
@@ -281,12 +269,16 @@ type historyView struct {
 	Revisions []revisionRow
 	Form      form
 	Failed    int64
+	// Reverted and Notified confirm the revert just made: the revision it
+	// undid, and the proposal whose author was told (0 when none).
+	Reverted int64
+	Notified int64
 }
 
 type revisionRow struct {
 	directory.Revision
-	Who     string
-	Diff    []moderation.FieldDiff
+	Who     link
+	Diff    []diffRow
 	CanUndo bool
 }
 
@@ -301,7 +293,14 @@ func (h *Handler) history(w http.ResponseWriter, r *http.Request) {
 		h.rd.NotFound(w, r)
 		return
 	}
-	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, newForm(r), 0)
+	h.renderHistory(w, r, chi.URLParam(r, "entity"), id, http.StatusOK, h.newForm(r), 0)
+}
+
+// revertConfirmation reads the revert a redirect confirms.
+func revertConfirmation(r *http.Request) (revision, proposal int64) {
+	revision, _ = strconv.ParseInt(r.URL.Query().Get("annulee"), 10, 64)
+	proposal, _ = strconv.ParseInt(r.URL.Query().Get("proposition"), 10, 64)
+	return revision, proposal
 }
 
 func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind string, id int64, status int, f form, failed int64) {
@@ -312,6 +311,9 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 		return
 	}
 	v := historyView{view: base(r), Entity: kind, ID: id, Form: f, Failed: failed}
+	if failed == 0 {
+		v.Reverted, v.Notified = revertConfirmation(r)
+	}
 	switch e {
 	case directory.EntityTool:
 		t, err := directory.GetToolByID(ctx, h.db, id)
@@ -335,49 +337,28 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 			v.Title += " — " + a.Territory.Name
 		}
 	default:
-		v.Title = string(e) + " #" + strconv.FormatInt(id, 10)
+		l := h.labeller(r).Entity(string(e), id)
+		v.Title, v.Link = l.Text, l.URL
 	}
 	revs, err := directory.ListRevisions(ctx, h.db, e, id, 200)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var ids []int64
-	for _, rv := range revs {
-		if uid, ok := actorUser(rv.Actor); ok {
-			ids = append(ids, uid)
-		}
-	}
-	names, err := account.Names(ctx, h.db, ids)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	names := h.labeller(r)
+	v.Names = names
 	mod := v.User.CanModerate()
 	for _, rv := range revs {
-		row := revisionRow{Revision: rv, Who: rv.Actor, CanUndo: mod && rv.Action == "update" &&
+		row := revisionRow{Revision: rv, Who: names.Actor(rv.Actor), CanUndo: mod && rv.Action == "update" &&
 			(e == directory.EntityTool || e == directory.EntityAdoption)}
-		if uid, ok := actorUser(rv.Actor); ok {
-			row.Who = names[uid]
-		}
 		p := moderation.Proposal{Payload: map[string]any{}, Base: map[string]any{}}
 		for k, c := range rv.Changes {
 			p.Payload[k], p.Base[k] = c.New, c.Old
 		}
-		row.Diff = p.Diff()
+		row.Diff = names.Diff(p.Diff(), p.Payload)
 		v.Revisions = append(v.Revisions, row)
 	}
 	h.rd.Render(w, r, status, "contrib-history", v)
-}
-
-// actorUser reads the account id of a "user:ID" revision actor.
-func actorUser(actor string) (int64, bool) {
-	const prefix = "user:"
-	if len(actor) <= len(prefix) || actor[:len(prefix)] != prefix {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(actor[len(prefix):], 10, 64)
-	return id, err == nil
 }
 
 func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
@@ -402,8 +383,9 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 			kind = k
 		}
 	}
-	f := newForm(r)
-	if _, err := moderation.Revert(ctx, h.db, u, id, f.V("reason")); err != nil {
+	f := h.newForm(r)
+	done, err := moderation.Revert(ctx, h.db, u, id, f.V("reason"))
+	if err != nil {
 		if !formError(err) {
 			h.fail(w, r, err)
 			return
@@ -411,7 +393,12 @@ func (h *Handler) revert(w http.ResponseWriter, r *http.Request) {
 		h.renderHistory(w, r, kind, rev.EntityID, server.HTTPStatus(err), f.withError(err), id)
 		return
 	}
-	http.Redirect(w, r, "/historique/"+kind+"/"+strconv.FormatInt(rev.EntityID, 10), http.StatusSeeOther)
+	next := fmt.Sprintf("/historique/%s/%d?annulee=%d", kind, rev.EntityID, id)
+	if done.Proposal != nil {
+		h.notifyReverted(r, done.Proposal)
+		next += fmt.Sprintf("&proposition=%d", done.Proposal.ID)
+	}
+	http.Redirect(w, r, next+"#confirmation", http.StatusSeeOther)
 }
 
 // notifySubmitter emails the decision to the proposal's author. The page
@@ -433,6 +420,24 @@ func (h *Handler) notifySubmitter(r *http.Request, p *moderation.Proposal) {
 	if err := h.mail.Send(r.Context(), h.db, account.Message{To: sub.Email,
 		Subject: fmt.Sprintf("Civiscope : proposition n° %d %s / proposal #%d %s", p.ID, fr, p.ID, en), Body: body}); err != nil {
 		h.log.Error("decision mail not sent", "proposal", p.ID, "err", err)
+	}
+}
+
+// notifyReverted tells a proposal's author that a moderator reverted the
+// change it made, and why; "my proposals" shows it too.
+func (h *Handler) notifyReverted(r *http.Request, p *moderation.Proposal) {
+	if p.SubmitterID == 0 {
+		return
+	}
+	sub, err := account.Get(r.Context(), h.db, p.SubmitterID)
+	if err != nil || sub.Deleted() {
+		return
+	}
+	body := fmt.Sprintf("Bonjour,\n\nLa modification apportée par votre proposition n° %[1]d « %[2]s » a été annulée par un modérateur.\n%[3]s\nSuivez vos propositions : %[4]s/contribuer/mes-propositions\n\n---\n\nHello,\n\nThe change made by your proposal #%[1]d \"%[2]s\" was reverted by a moderator.\n%[3]s\nYour proposals: %[4]s/contribuer/mes-propositions\n",
+		p.ID, p.Title, reasonLine(p.RevertReason), h.public)
+	if err := h.mail.Send(r.Context(), h.db, account.Message{To: sub.Email,
+		Subject: fmt.Sprintf("Civiscope : proposition n° %d annulée / proposal #%d reverted", p.ID, p.ID), Body: body}); err != nil {
+		h.log.Error("revert mail not sent", "proposal", p.ID, "err", err)
 	}
 }
 
