@@ -432,3 +432,15 @@ func TestResetLimitHoldsUnderConcurrency(t *testing.T) {
 		t.Errorf("10 concurrent reset requests sent %d mails, want 3 (%v)", sent, err)
 	}
 }
+
+// Many people behind one address (a proxy, a school) log in all day: their
+// successes never add up to a block of the address.
+func TestSuccessfulLoginsDoNotBlockAnAddress(t *testing.T) {
+	ctx := context.Background()
+	mustCreate(t, "busy-proxy@example.org")
+	for i := 0; i < account.MaxIPFailures+5; i++ {
+		if _, err := account.Authenticate(ctx, db, "busy-proxy@example.org", "correct horse battery", "192.0.2.240"); err != nil {
+			t.Fatalf("login %d from a busy address: %v", i+1, err)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func Authenticate(ctx context.Context, db postgres.Querier, email, password, ip 
 	if u == nil {
 		VerifyPassword(dummyHash, password)
 	} else if VerifyPassword(hash, password) && confirmed {
-		// The address's count stays: logging into one's own account must
+		// The address's failures stay: logging into one's own account must
 		// not reset a spray over others.
 		if err := clearThrottle(ctx, db, key, ip); err != nil {
 			return nil, err
@@ -96,9 +96,12 @@ func Authenticate(ctx context.Context, db postgres.Querier, email, password, ip 
 }
 
 // clearThrottle forgets an account's attempts, from ip or, with ip "",
-// from every address (after a password reset).
+// from every address (after a password reset). The address's own count
+// only gives this attempt back: many people may log in from one address
+// (a proxy, a school), and their successes must not add up to a block.
 func clearThrottle(ctx context.Context, db postgres.Querier, email, ip string) error {
-	q, args := `DELETE FROM login_throttle WHERE key = $1 OR key = $2`, []any{"acct:" + email, "acct:" + email + "|ip:" + ip}
+	q, args := `WITH refund AS (UPDATE login_throttle SET attempts = greatest(attempts - 1, 0) WHERE key = $3)
+		DELETE FROM login_throttle WHERE key = $1 OR key = $2`, []any{"acct:" + email, "acct:" + email + "|ip:" + ip, "ip:" + ip}
 	if ip == "" {
 		q, args = `DELETE FROM login_throttle WHERE key = $1 OR starts_with(key, $2)`, []any{"acct:" + email, "acct:" + email + "|ip:"}
 	}
