@@ -50,12 +50,7 @@ type Config struct {
 	// across every process working on the database (crawl_host), on top of
 	// the fetcher's own per-process delay.
 	SharedHostDelay time.Duration
-	// AllowPrivateAddresses lets a run fetch loopback, private and
-	// link-local addresses: only tests and the simulated-France benchmark
-	// set it. It is meant for the fetcher's outbound address guard, which
-	// is not in this package.
-	AllowPrivateAddresses bool
-	Publish               PublishPolicy
+	Publish         PublishPolicy
 }
 
 // DefaultConfig is the production setting.

@@ -83,9 +83,6 @@ type detectFlags struct {
 	territories, kind                        string
 	depth, workers, threshold, minPop        int
 	delay                                    time.Duration
-	// allowPrivate lets the crawl fetch loopback and private addresses
-	// (tests, the simulated-France benchmark); see crawler.Config.
-	allowPrivate bool
 }
 
 func crawlDetect(ctx context.Context, a *App, args []string) error {
@@ -99,7 +96,6 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	fs.BoolVar(&o.all, "all", false, "crawl every collectivité with a known official website (the websites register)")
 	fs.StringVar(&o.kind, "kind", "", "with --all: only commune, epci, departement or region")
 	fs.IntVar(&o.minPop, "min-population", 0, "with --all: only collectivités of at least N inhabitants")
-	fs.BoolVar(&o.allowPrivate, "allow-private-addresses", false, "let the crawl fetch loopback and private addresses (tests and benchmarks only); carried in crawler.Config for the outbound address guard, which the fetcher does not have yet")
 	fs.IntVar(&o.depth, "depth", 2, "how many links away from a collectivité's site to look (0–5)")
 	fs.IntVar(&o.workers, "workers", 8, "pages processed at once")
 	fs.IntVar(&o.threshold, "threshold", crawler.DefaultThreshold, "confidence (0–100) from which a finding is published without moderation")
@@ -341,7 +337,6 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 	cfg.Workers = o.workers
 	cfg.Publish.Threshold = o.threshold
 	cfg.SharedHostDelay = o.delay
-	cfg.AllowPrivateAddresses = o.allowPrivate
 	c := crawler.New(pool, a.crawlFetcher(o.delay), rules, adopt.New(pool, rules), cfg, a.Log)
 	st, err := c.Work(ctx, run.ID, a.etaProgress("crawl detect"))
 	if err != nil {
