@@ -146,3 +146,40 @@ func TestFacetTermsAndBuild(t *testing.T) {
 		t.Error("brackets")
 	}
 }
+
+func TestNameRanker(t *testing.T) {
+	for _, c := range []struct {
+		query, name string
+		want        int
+	}{
+		{"capcollectif", "cap collectif", NameExact},
+		{"make.org", "make org", NameExact},
+		{"l hay les roses", "l hay les roses", NameExact},
+		{"st etienne", "saint etienne", NameExact},
+		{"grand lyon", "metropole de lyon", NameExact}, // a synonym
+		{"saint etienne", "saint etienne du rouvray", NameStartsWith},
+		{"lyon", "metropole de lyon", NameHasWords},
+		{"lyon", "lyons la foret", NameWordPrefix},
+		{"cap col", "cap collectif", NameWordPrefix},
+		{"lyon", "villeurbanne", NameNone},
+	} {
+		r := NewNameRanker(c.query, Analyze(c.query), nil)
+		if got := r.Rank(c.name); got != c.want {
+			t.Errorf("%q on %q: %d, want %d", c.query, c.name, got, c.want)
+		}
+	}
+}
+
+func TestNamedCategories(t *testing.T) {
+	for q, want := range map[string][]string{
+		"budgets participatifs": {"participatory-budgeting"},
+		"BP":                    {"participatory-budgeting"},
+		"données ouvertes":      {"open-data"},
+		"sondage en ligne":      {"voting"},
+		"Lyon":                  nil,
+	} {
+		if got := NamedCategories(q, Analyze(q)); !slices.Equal(got, want) {
+			t.Errorf("%q names %v, want %v", q, got, want)
+		}
+	}
+}

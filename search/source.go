@@ -54,9 +54,7 @@ func scanTools(rows pgx.Rows) ([]Document, error) {
 		d.Description = firstNonEmpty(descFR, descEN)
 		kw := []string{vname}
 		for _, c := range cats {
-			if cat, ok := directory.CategoryBySlug(c); ok {
-				kw = append(kw, cat.Label.FR, cat.Label.EN)
-			}
+			kw = append(kw, PracticeWords(c)...)
 		}
 		if tagFR != "" {
 			kw = append(kw, tagEN)
@@ -140,6 +138,7 @@ func scanVendors(rows pgx.Rows) ([]Document, error) {
 }
 
 const territorySQL = `SELECT te.id, te.kind, te.code, te.name, te.population, te.updated_at,
+	coalesce(te.siren, ''), array_to_string(te.postal_codes, ' '),
 	coalesce(dep.code, ''), coalesce(dep.name, ''), coalesce(reg.name, ''),
 	(SELECT count(*) FROM adoption a WHERE a.territory_id = te.id)
 FROM territory te
@@ -151,9 +150,10 @@ func scanTerritories(rows pgx.Rows) ([]Document, error) {
 	var out []Document
 	for rows.Next() {
 		var d Document
-		var kind, code, depCode, depName, regName string
+		var kind, code, siren, postal, depCode, depName, regName string
 		var pop *int32
-		if err := rows.Scan(&d.EntityID, &kind, &code, &d.Name, &pop, &d.UpdatedAt, &depCode, &depName, &regName, &d.Adopters); err != nil {
+		if err := rows.Scan(&d.EntityID, &kind, &code, &d.Name, &pop, &d.UpdatedAt, &siren, &postal,
+			&depCode, &depName, &regName, &d.Adopters); err != nil {
 			return nil, fmt.Errorf("read territories for search: %w", err)
 		}
 		d.Type, d.ID = TypeTerritory, DocID(TypeTerritory, d.EntityID)
@@ -165,9 +165,14 @@ func scanTerritories(rows pgx.Rows) ([]Document, error) {
 		parts = append(parts, regName)
 		if pop != nil {
 			parts = append(parts, frenchNumber(int(*pop))+" hab.")
+			d.Population = int(*pop)
 		}
 		d.Summary = joinNonEmptySep(parts, " · ")
-		d.Keywords = joinNonEmpty([]string{depName, regName, code})
+		// Codes find their place: INSEE code, SIREN, postal codes.
+		if siren == code {
+			siren = ""
+		}
+		d.Keywords = joinNonEmpty([]string{depName, regName, code, siren, postal})
 		d.Facets = map[string][]string{FacetType: {string(TypeTerritory)}}
 		out = append(out, d)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/meili"
@@ -43,6 +44,34 @@ func TestContract(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = e.DropIndex(context.Background()) })
 	searchtest.Run(t, db, e)
+}
+
+// TestRelevance scores the relevance cases against a REAL Meilisearch,
+// in a database of its own; skipped without MEILI_URL, like TestContract.
+func TestRelevance(t *testing.T) {
+	url := os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("MEILI_URL is not set: the relevance cases were NOT run against Meilisearch; see README.md")
+	}
+	ctx := context.Background()
+	dbURL, drop, err := pgtest.NewDatabase(ctx, "searchmeilirelevance", territorytest.Template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	pool, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	e, err := meili.Open(ctx, pool, meili.Config{URL: url, APIKey: os.Getenv("MEILI_API_KEY"), Index: "civiscope_rel_" + hex.EncodeToString(rnd[:])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.DropIndex(context.Background()) })
+	searchtest.Relevance(t, pool, e)
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

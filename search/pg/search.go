@@ -42,7 +42,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	// The relevance tiers go on a second connection, in parallel with the
 	// rest: on a broad query each statement takes milliseconds.
 	queueMatch := func(b, tiers *pgx.Batch, t terms) bool {
-		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t)
+		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t, joined(q.Text))
 		if match == "" {
 			return false
 		}
@@ -126,6 +126,9 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		}
 		found.and(any)
 	}
+	if text {
+		s.rankNames(found, tier, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
+	}
 	total := found.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
 		Pages: (total + q.PerPage - 1) / q.PerPage}
@@ -182,9 +185,18 @@ func (s *snapshot) page(ps []int32, q search.Query, tier []int16) []int32 {
 			return s.docNo[a] < s.docNo[b]
 		}
 	case q.Sort == search.SortRelevance && tier != nil:
+		places := s.terms[search.FacetType+":"+string(search.TypeTerritory)]
+		vendors := s.terms[search.FacetType+":"+string(search.TypeVendor)]
+		kind := func(p int32) int { return btoi(vendors.has(p)) + 2*btoi(places.has(p)) }
 		less = func(a, b int32) bool {
 			if tier[a] != tier[b] {
 				return tier[a] > tier[b]
+			}
+			// Tools, then vendors, then places; a bigger place first.
+			if ka, kb := kind(a), kind(b); ka != kb {
+				return ka < kb
+			} else if ka == 2 && s.pop[a] != s.pop[b] {
+				return s.pop[a] > s.pop[b]
 			}
 			return byAdopters(a, b)
 		}
@@ -308,6 +320,14 @@ func (t terms) corrections() []string {
 	return out
 }
 
+func (t terms) byWord() map[string][]string {
+	out := map[string][]string{}
+	for w, i := range t {
+		out[w] = i.corrections
+	}
+	return out
+}
+
 func (t terms) stems() []string {
 	var out []string
 	for _, i := range t {
@@ -333,7 +353,7 @@ func prepareSQL(cs []search.Clause) (string, []any) {
 				}
 				words = append(words, w)
 				prefix = append(prefix, c.Prefix)
-				fuzzy = append(fuzzy, c.Word == w && len([]rune(w)) >= 5)
+				fuzzy = append(fuzzy, c.Word == w && len([]rune(w)) >= 5 && !search.HasDigit(w))
 			}
 		}
 	}
@@ -376,7 +396,11 @@ func (t terms) read(rows pgx.Rows) error {
 // stopword ("d", "pa", "les"), would match almost every description: alone,
 // it matches as a prefix of a word of the name; after other words, it only
 // ranks and highlights, and the words before it decide the matches.
-func matchSQL(cs []search.Clause, t terms) (match string, matchArgs []any, tiers string, tiersArgs []any) {
+//
+// joined is the query's words run together ("fix my street" →
+// fixmystreet), an alternative to all of them that the name vector's
+// run-together form matches; "" for a one-word query.
+func matchSQL(cs []search.Clause, t terms, joined string) (match string, matchArgs []any, tiers string, tiersArgs []any) {
 	if len(cs) == 0 {
 		return "", nil, "", nil
 	}
@@ -390,6 +414,9 @@ func matchSQL(cs []search.Clause, t terms) (match string, matchArgs []any, tiers
 		switch {
 		case !weak:
 			q = tsquery(cs, t, arg)
+			if joined != "" {
+				q = "(" + q + " || " + term(arg(joined), last.Prefix) + ")"
+			}
 		case len(cs) == 1:
 			pre = prefix()
 		default:
@@ -440,4 +467,48 @@ func term(p string, prefix bool) string {
 		return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + " || ':*'))"
 	}
 	return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + "))"
+}
+
+// joined is the words of text run together when there are several.
+func joined(text string) string {
+	if w := search.Words(text); len(w) > 1 && len(w) <= 8 {
+		return strings.Join(w, "")
+	}
+	return ""
+}
+
+// rankNames adds to each matching position's tier how its name matches
+// (see search.NameRanker) and whether it is a tool of a category the
+// query names. The order: an exact name, then the tools of the practice
+// named, then the other name matches, then the text tiers.
+func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, cats []string) {
+	var inCat bitset
+	for _, c := range cats {
+		b := s.terms[search.FacetCategory+":"+c]
+		for len(inCat) < len(b) {
+			inCat = append(inCat, 0)
+		}
+		for i, w := range b {
+			inCat[i] |= w
+		}
+	}
+	for _, p := range found.positions() {
+		n := r.Rank(s.name[p])
+		t := tier[p] // 0–3: the name or the summary matches
+		if n == search.NameExact {
+			t += 1 << 7
+		}
+		if inCat.has(p) {
+			t += 1 << 6
+		}
+		t += int16(min(n, search.NameStartsWith)) << 2
+		tier[p] = t
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -18,7 +18,7 @@ import (
 // RelevanceFloor is the share of relevance cases a backend must get right.
 // It only goes up: it records the score reached, so that a change that
 // loses a case fails.
-const RelevanceFloor = 0.60
+const RelevanceFloor = 1.0
 
 // relevanceCase is one query a participation officer types, and what must
 // rank first or among the first three. want is "tool:SLUG" or a territory's
