@@ -57,7 +57,7 @@ func ParseDocID(s string) (Type, int64, error) {
 // the PostgreSQL backend stores and counts.
 func (d Document) FacetTerms() []string {
 	var out []string
-	for _, name := range FacetNames() {
+	for _, name := range append(FacetNames(), FacetAdopter) {
 		for _, v := range d.Facets[name] {
 			out = append(out, name+":"+v)
 		}

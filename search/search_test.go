@@ -137,13 +137,25 @@ func TestFacetTermsAndBuild(t *testing.T) {
 	if vals[0].Value != "consultation" || vals[0].Label.FR != "Consultation et concertation" || vals[2].Value != "petitions" || !vals[2].Selected {
 		t.Errorf("category values: %+v", vals)
 	}
-	for _, n := range []int{0, 3499, 3500, 19999, 20000, 99999, 100000} {
-		if PopulationBracket(n) == "" {
-			t.Error("bracket")
-		}
+}
+
+func TestAdopterKeys(t *testing.T) {
+	if k := AdopterKeys(map[string][]string{"adopter_type": {"commune"}}); k != nil {
+		t.Errorf("one adopter facet needs no combination: %v", k)
 	}
-	if PopulationBracket(3499) != "under-3500" || PopulationBracket(3500) != "3500-20000" || PopulationBracket(100000) != "over-100000" {
-		t.Error("brackets")
+	got := AdopterKeys(map[string][]string{"adopter_type": {"commune", "epci"}, "adopter_region": {"11"}})
+	want := []string{"adopter_type=commune|adopter_region=11", "adopter_type=epci|adopter_region=11"}
+	if !slices.Equal(got, want) {
+		t.Errorf("keys %v, want %v", got, want)
+	}
+	f := map[string][]string{}
+	addAdopters(f, []string{"commune|11|25000", "departement|84|1900000"})
+	if !slices.Contains(f[FacetAdopter], "adopter_type=commune|adopter_region=11|adopter_population=commune-20000-49999") ||
+		slices.Contains(f[FacetAdopter], "adopter_type=departement|adopter_population=commune-20000-49999") {
+		t.Errorf("combinations: %v", f[FacetAdopter])
+	}
+	if !slices.Equal(f[FacetAdopterPopulation], []string{"commune-20000-49999", "departement-1000000-plus"}) {
+		t.Errorf("bands: %v", f[FacetAdopterPopulation])
 	}
 }
 

@@ -142,6 +142,9 @@ func (s *Site) parent(ctx context.Context, kind territory.Kind, code string) (*t
 }
 
 func (s *Site) bracketLabel(lang Lang, b territory.Bracket) string {
+	if b.Min == 0 {
+		return b.Label(string(lang)) // "moins de …", "toutes tailles"
+	}
 	if b.Max == 0 {
 		return s.rd.cat.T(lang, "bracket.above", FormatInt(lang, b.Min))
 	}

@@ -45,7 +45,7 @@ func TestDocumentMapping(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	s := Settings()
-	if !slices.Equal(s.FilterableAttributes, search.FacetNames()) {
+	if !slices.Equal(s.FilterableAttributes, append(search.FacetNames(), search.FacetAdopter)) {
 		t.Errorf("filterable: %v", s.FilterableAttributes)
 	}
 	if !slices.Equal(s.SortableAttributes, []string{"adopters", "name_sort", "updated_at"}) {

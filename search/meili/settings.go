@@ -43,7 +43,7 @@ func sortable() []string { return []string{"adopters", "name_sort", "updated_at"
 func Settings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		SearchableAttributes: searchable(),
-		FilterableAttributes: search.FacetNames(),
+		FilterableAttributes: append(search.FacetNames(), search.FacetAdopter),
 		SortableAttributes:   sortable(),
 		// The defaults, then the most adopted and the most populous first
 		// among equals.
@@ -138,7 +138,7 @@ func document(d search.Document) map[string]any {
 		practices = append(practices, search.PracticeWords(c)...)
 	}
 	m["practices"] = strings.Join(practices, "\n")
-	for _, f := range search.FacetNames() {
+	for _, f := range append(search.FacetNames(), search.FacetAdopter) {
 		vals := d.Facets[f]
 		if vals == nil {
 			vals = []string{}

@@ -69,6 +69,19 @@ func BenchmarkAsYouType(b *testing.B) {
 	benchQueries(b, qs)
 }
 
+// BenchmarkTyped replays whole queries of the relevance cases, typos,
+// codes and common names included (10 hits, no facets), on the scale data.
+func BenchmarkTyped(b *testing.B) {
+	var qs []search.Query
+	for _, text := range []string{"decidim", "capcollectif", "make.org", "fix my street", "fluicty", "consultaton",
+		"villeurbane", "budget participatif", "signalement", "pétition", "sondage", "open data", "Lyon", "Paris",
+		"saint etienne", "lhay les roses", "boulogne", "69123", "69001", "200046977", "Grand Lyon", "MEL",
+		"hauts de seine", "demokratiee", "participaton citoyenne"} {
+		qs = append(qs, search.Query{Text: text, PerPage: 10})
+	}
+	benchQueries(b, qs)
+}
+
 // BenchmarkFaceted replays searches of the search page (20 hits and every
 // facet count) with filters, with and without text.
 func BenchmarkFaceted(b *testing.B) {

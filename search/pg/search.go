@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -109,22 +110,16 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		}
 		found.and(s.live)
 	}
+	combined := search.AdopterKeys(q.Filters)
 	for _, name := range search.FacetNames() {
 		vals := q.Filters[name]
-		if len(vals) == 0 {
+		if len(vals) == 0 || combined != nil && search.IsAdopterFacet(name) {
 			continue
 		}
-		var any bitset
-		for _, v := range vals {
-			t := s.terms[name+":"+v]
-			for len(any) < len(t) {
-				any = append(any, 0)
-			}
-			for i, w := range t {
-				any[i] |= w
-			}
-		}
-		found.and(any)
+		found.and(s.union(name, vals))
+	}
+	if combined != nil {
+		found.and(s.union(search.FacetAdopter, combined))
 	}
 	if text {
 		s.rankNames(found, tier, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
@@ -135,6 +130,19 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if q.Facets {
 		counts := map[string]int{}
 		for t, b := range s.terms {
+			name, v, _ := strings.Cut(t, ":")
+			if name == search.FacetAdopter {
+				continue
+			}
+			if search.IsAdopterFacet(name) {
+				// With other adopter facets chosen, a value counts the
+				// tools with one adopter that has it and meets them.
+				f := maps.Clone(q.Filters)
+				f[name] = []string{v}
+				if keys := search.AdopterKeys(f); keys != nil {
+					b = s.union(search.FacetAdopter, keys)
+				}
+			}
 			if n := countAnd(found, b); n > 0 {
 				counts[t] = n
 			}
@@ -511,4 +519,19 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// union is the set of documents with any of the values of a facet.
+func (s *snapshot) union(name string, vals []string) bitset {
+	var any bitset
+	for _, v := range vals {
+		t := s.terms[name+":"+v]
+		for len(any) < len(t) {
+			any = append(any, 0)
+		}
+		for i, w := range t {
+			any[i] |= w
+		}
+	}
+	return any
 }
