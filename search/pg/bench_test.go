@@ -22,7 +22,7 @@ import (
 // 500,000 adoptions over the register, seed 1), indexed by a rebuild. Built
 // once and kept as a template, so later runs start in seconds.
 func scaleTemplate() pgtest.Template {
-	return pgtest.Template{Name: "searchscale", Version: "gen1", Seed: seedScale}
+	return pgtest.Template{Name: "searchscale", Version: "gen2", Seed: seedScale}
 }
 
 func seedScale(ctx context.Context, pool *pgxpool.Pool) error {
@@ -120,15 +120,27 @@ func benchQueries(b *testing.B, qs []search.Query) {
 		}
 	}
 	lat := make([]time.Duration, 0, b.N)
+	worst := make([]time.Duration, len(qs))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		if _, err := e.Search(ctx, qs[i%len(qs)]); err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, time.Since(t0))
+		d := time.Since(t0)
+		lat = append(lat, d)
+		worst[i%len(qs)] = max(worst[i%len(qs)], d)
 	}
 	b.StopTimer()
+	// The slowest queries, to know where to look (go test -v).
+	order := make([]int, len(qs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return worst[order[i]] > worst[order[j]] })
+	for _, i := range order[:min(3, len(order))] {
+		b.Logf("slowest: %q %v: %v", qs[i].Text, qs[i].Filters, worst[i])
+	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	at := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(at(0.50), "p50-ms")
