@@ -191,3 +191,13 @@ type prefixed struct {
 }
 
 func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append([]any{p.first}, dest...)...) }
+
+// CountOrganisationAdopters counts a tool's adoptions by organisations
+// (associations, companies, foreign bodies): not collectivités.
+func CountOrganisationAdopters(ctx context.Context, db postgres.Querier, toolID int64) (int, error) {
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND organisation_id IS NOT NULL`, toolID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count organisation adopters: %w", err)
+	}
+	return n, nil
+}

@@ -3,7 +3,7 @@ package web
 // directoryMessages are the strings of the directory pages: home, search,
 // tool, compare, vendor.
 func directoryMessages() []Message {
-	return []Message{
+	return append(adoptersMessages(), []Message{
 		{"value.yes", "oui", "yes"},
 		{"value.no", "non", "no"},
 		{"value.unknown", "inconnu", "unknown"},
@@ -128,5 +128,5 @@ func directoryMessages() []Message {
 		{"sort.name", "Nom (A → Z)", "Name (A → Z)"},
 		{"sort.updated", "Dernière mise à jour", "Last updated"},
 		{"search.adoptions", "%s adoptions", "%s adoptions"},
-	}
+	}...)
 }

@@ -1,0 +1,33 @@
+package web
+
+// adoptersMessages are the strings of a tool's adopters and of peers'
+// tools (issue 17).
+func adoptersMessages() []Message {
+	return []Message{
+		{"adopters.french", "Collectivités françaises", "French collectivités"},
+		{"adopters.french.count", "%s collectivités françaises du registre INSEE utilisent ou ont utilisé cet outil.", "%s French collectivités of the INSEE register use or have used this tool."},
+		{"adopters.french.filtered", "%s collectivités françaises du registre INSEE correspondent à ces filtres.", "%s French collectivités of the INSEE register match these filters."},
+		{"adopters.french.caption", "Collectivités françaises qui utilisent %s, avec les preuves (%s à %s sur %s)", "French collectivités using %s, with evidence (%s to %s of %s)"},
+		{"adopters.french.none", "Aucune collectivité française ne correspond à ces filtres.", "No French collectivité matches these filters."},
+		{"adopters.filter", "Filtrer les collectivités", "Filter collectivités"},
+		{"adopters.kind", "Type", "Type"},
+		{"adopters.any", "tous", "all"},
+		{"adopters.region", "Région", "Region"},
+		{"adopters.departement", "Département", "Département"},
+		{"adopters.bracket", "Population (strates par type)", "Population (bands by type)"},
+		{"adopters.status", "Statut", "Status"},
+		{"adopters.status.current", "en cours", "current"},
+		{"adopters.status.ended", "terminée", "ended"},
+		{"adopters.sort", "Trier par", "Sort by"},
+		{"adopters.sort.population", "population décroissante", "population, largest first"},
+		{"adopters.sort.nom", "nom (A → Z)", "name (A → Z)"},
+		{"adopters.apply", "Appliquer", "Apply"},
+		{"adopters.clear", "Retirer les filtres", "Clear the filters"},
+		{"adopters.bykind", "Par type (collectivités françaises)", "By type (French collectivités)"},
+		{"adopters.bybracket", "Par strate de population (collectivités françaises)", "By population band (French collectivités)"},
+		{"adopters.orgs", "Organisations et adoptants étrangers", "Organisations and foreign adopters"},
+		{"adopters.orgs.count", "%s organisations (associations, entreprises, institutions françaises ou étrangères) hors registre des collectivités.", "%s organisations (associations, companies, French or foreign institutions) outside the register of collectivités."},
+		{"adopters.orgs.caption", "Organisations et adoptants étrangers qui utilisent %s, avec les preuves", "Organisations and foreign adopters using %s, with evidence"},
+		{"adopters.map.link", "Voir les collectivités de ce département", "See this département's collectivités"},
+	}
+}

@@ -1,0 +1,44 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A tool's adopters: French collectivités first, largest first, narrowed
+// from the URL without script; organisations after; the map's table links
+// to the list narrowed to a département.
+func TestToolAdoptersFiltersAndSorts(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/outils/decidim")
+	mustContain(t, "decidim", r.body, `id="french"`, `<form method="get" action="/outils/decidim#adopters"`,
+		`name="tranche"`, `value="commune-20000-49999"`, "communes de 50\u202f000 à 99\u202f999 hab.",
+		`href="/outils/decidim?departement=44#adopters">Loire-Atlantique</a>`, `id="organisations"`)
+	french := r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if i, j := strings.Index(french, ">Bordeaux<"), strings.Index(french, ">Nanterre<"); i < 0 || j < 0 || i > j {
+		t.Errorf("Bordeaux (261,000) must come before Nanterre (97,000) in the French section")
+	}
+	// Île-de-France communes of 20,000–49,999: Arcueil, not Nanterre.
+	r = get(t, srv, "/outils/decidim?region=11&tranche=commune-20000-49999")
+	french = r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if !strings.Contains(french, ">Arcueil<") || strings.Contains(french, ">Nanterre<") || strings.Contains(french, ">Bordeaux<") {
+		t.Errorf("IDF 20,000–49,999 lists the wrong communes")
+	}
+	mustContain(t, "decidim filtered", r.body, "Retirer les filtres", `<option value="11" selected>`)
+	// Communes only, by name.
+	r = get(t, srv, "/outils/decidim?tri=nom&type=commune")
+	french = r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if i, j := strings.Index(french, ">Arcueil<"), strings.Index(french, ">Villeurbanne<"); i < 0 || j < 0 || i > j {
+		t.Errorf("by name, Arcueil comes before Villeurbanne")
+	}
+	if strings.Contains(french, ">Loire-Atlantique<") {
+		t.Error("type=commune still lists a département")
+	}
+	untranslated(t, "decidim?lang=en", get(t, srv, "/outils/decidim?lang=en&tri=nom").body)
+	for _, bad := range []string{"tranche=commune-20000-50000", "type=canton", "tri=prix", "statut=maybe", "region=xx", "type=epci&tranche=commune-0-999", "page=0"} {
+		if r := get(t, srv, "/outils/decidim?"+bad); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, r.status)
+		}
+	}
+}
