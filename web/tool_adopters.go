@@ -163,7 +163,7 @@ func withoutParam(q url.Values, key string) url.Values {
 // adopterFilters carries a search's "used by" filters to a tool's page:
 // the same adopters, now listed (one value per facet; several values do
 // not make one list filter).
-func adopterFilters(filters map[string][]string) url.Values {
+func adopterFilters(filters url.Values) url.Values {
 	out := url.Values{}
 	one := func(facet, param string) {
 		if v := filters[facet]; len(v) == 1 {

@@ -42,3 +42,13 @@ func TestToolAdoptersFiltersAndSorts(t *testing.T) {
 		}
 	}
 }
+
+// A search's "used by" filters follow a click on a tool: its page lists
+// those adopters.
+func TestSearchResultKeepsAdopterFilters(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/recherche?q=decidim&adopter_region=11&adopter_type=commune")
+	mustContain(t, "search used by", r.body, `href="/outils/decidim?region=11&amp;type=commune#adopters"`)
+	r = get(t, srv, "/recherche?q=decidim")
+	mustContain(t, "search", r.body, `href="/outils/decidim"`)
+}
