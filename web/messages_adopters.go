@@ -3,7 +3,7 @@ package web
 // adoptersMessages are the strings of a tool's adopters and of peers'
 // tools (issue 17).
 func adoptersMessages() []Message {
-	return []Message{
+	return append(matrixMessages(), []Message{
 		{"adopters.french", "Collectivités françaises", "French collectivités"},
 		{"adopters.french.count", "%s collectivités françaises du registre INSEE utilisent ou ont utilisé cet outil.", "%s French collectivités of the INSEE register use or have used this tool."},
 		{"adopters.french.filtered", "%s collectivités françaises du registre INSEE correspondent à ces filtres.", "%s French collectivités of the INSEE register match these filters."},
@@ -29,5 +29,20 @@ func adoptersMessages() []Message {
 		{"adopters.orgs.count", "%s organisations (associations, entreprises, institutions françaises ou étrangères) hors registre des collectivités.", "%s organisations (associations, companies, French or foreign institutions) outside the register of collectivités."},
 		{"adopters.orgs.caption", "Organisations et adoptants étrangers qui utilisent %s, avec les preuves", "Organisations and foreign adopters using %s, with evidence"},
 		{"adopters.map.link", "Voir les collectivités de ce département", "See this département's collectivités"},
+	}...)
+}
+
+// matrixMessages are the strings of the peers × tools table.
+func matrixMessages() []Message {
+	return []Message{
+		{"matrix.title", "Qui utilise quoi parmi ces collectivités", "Who uses what among these collectivités"},
+		{"matrix.caption", "Collectivités comparables à %s et outils qu’elles utilisent ; chaque case mène aux adoptions et à leurs preuves", "Collectivités comparable to %s and the tools they use; each cell leads to the adoptions and their evidence"},
+		{"matrix.intro", "%s des %s collectivités comparables utilisent au moins un de ces outils (adoptions documentées, en cours ou terminées).", "%s of the %s comparable collectivités use at least one of these tools (documented adoptions, current or ended)."},
+		{"matrix.sort", "Trier par :", "Sort by:"},
+		{"matrix.sortby", "trier", "sort"},
+		{"matrix.self", "vous", "you"},
+		{"matrix.uses", "utilise", "uses"},
+		{"matrix.ended", "a utilisé", "used"},
+		{"matrix.evidence", "%s : voir l’adoption et ses preuves", "%s: see the adoption and its evidence"},
 	}
 }

@@ -25,6 +25,7 @@ type territoryView struct {
 	Now, Past               []directory.Adoption
 	Parents                 []directory.Adoption // adoptions by its EPCI, département or région
 	PeerTools               []directory.ToolUse
+	Matrix                  peerMatrix
 }
 
 // maxPeers bounds the peer set whose tools are ranked; the largest real set
@@ -79,6 +80,9 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 	}
 	peers, b := s.index.Peers(t, maxPeers, 0)
 	if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(peers.Items), 10); err != nil {
+		return nil, err
+	}
+	if v.Matrix, err = s.peerMatrix(ctx, r.URL.Path, r.URL.Query(), t, peers.Items, v.PeerTools); err != nil {
 		return nil, err
 	}
 	peers.Items = peers.Items[:min(10, len(peers.Items))]

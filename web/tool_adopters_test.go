@@ -52,3 +52,28 @@ func TestSearchResultKeepsAdopterFilters(t *testing.T) {
 	r = get(t, srv, "/recherche?q=decidim")
 	mustContain(t, "search", r.body, `href="/outils/decidim"`)
 }
+
+// "Collectivités like mine" names which peers use which tool, with the
+// evidence one click away; so does a territory page.
+func TestPeerMatrix(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/comme-ma-collectivite?code=92007")
+	if r.status != 200 {
+		t.Fatalf("peers: %d", r.status)
+	}
+	mustContain(t, "peers of Bagneux", r.body, `id="peer-matrix"`, `<a href="/outils/decidim">Decidim</a>`,
+		`>Bagneux</a> <span class="tag">vous</span>`, `<a href="/territoires/commune/94003#tools" title="Decidim : voir l’adoption et ses preuves">✓ utilise</a>`)
+	matrix := r.body[strings.Index(r.body, `id="peer-matrix"`):]
+	matrix = matrix[:strings.Index(matrix, "</table>")]
+	if strings.Count(matrix, "<tr") != 3 { // the head, Bagneux, Arcueil: peers without these tools are left out
+		t.Errorf("matrix rows: %d", strings.Count(matrix, "<tr"))
+	}
+	r = get(t, srv, "/comme-ma-collectivite?code=92007&tri=decidim")
+	mustContain(t, "sorted by Decidim", r.body, `aria-current="true">trier<span class="visually-hidden"> Decidim</span>`)
+	if r := get(t, srv, "/comme-ma-collectivite?code=92007&tri=prix"); r.status != http.StatusBadRequest {
+		t.Errorf("unknown sort: %d", r.status)
+	}
+	untranslated(t, "peers en", get(t, srv, "/comme-ma-collectivite?code=92007&lang=en").body)
+	r = get(t, srv, "/territoires/commune/92007")
+	mustContain(t, "Bagneux page", r.body, `id="peer-matrix"`, `href="/territoires/commune/94003#tools"`)
+}
