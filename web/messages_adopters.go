@@ -28,6 +28,9 @@ func adoptersMessages() []Message {
 		{"adopters.orgs", "Organisations et adoptants étrangers", "Organisations and foreign adopters"},
 		{"adopters.orgs.count", "%s organisations (associations, entreprises, institutions françaises ou étrangères) hors registre des collectivités.", "%s organisations (associations, companies, French or foreign institutions) outside the register of collectivités."},
 		{"adopters.orgs.caption", "Organisations et adoptants étrangers qui utilisent %s, avec les preuves", "Organisations and foreign adopters using %s, with evidence"},
+		{"territory.communes.tools", "Outils utilisés par ses communes", "Tools its communes use"},
+		{"territory.communes.tools.count", "%s adoptions documentées par les communes du département (les %s premières, des plus peuplées aux moins peuplées).", "%s documented adoptions by the département's communes (the first %s, largest first)."},
+		{"territory.communes.tools.caption", "Adoptions par les communes de %s, avec les preuves", "Adoptions by the communes of %s, with evidence"},
 		{"adopters.map.link", "Voir les collectivités de ce département", "See this département's collectivités"},
 	}...)
 }

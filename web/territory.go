@@ -26,6 +26,10 @@ type territoryView struct {
 	Parents                 []directory.Adoption // adoptions by its EPCI, département or région
 	PeerTools               []directory.ToolUse
 	Matrix                  peerMatrix
+	// CommuneUses are the adoptions by a département's communes, largest
+	// first; CommuneUsesTotal counts them all.
+	CommuneUses      []directory.Adoption
+	CommuneUsesTotal int
 }
 
 // maxPeers bounds the peer set whose tools are ranked; the largest real set
@@ -108,6 +112,13 @@ func (s *Site) territoryTools(ctx context.Context, v *territoryView) error {
 		} else {
 			v.Now = append(v.Now, a)
 		}
+	}
+	if v.T.Kind == territory.Departement {
+		l, err := directory.ListCollectivites(ctx, s.db, directory.CollectiviteQuery{Departement: v.T.Code, Kind: territory.Commune})
+		if err != nil {
+			return err
+		}
+		v.CommuneUses, v.CommuneUsesTotal = l.Adoptions, l.Total
 	}
 	for _, p := range []*territory.Territory{v.EPCI, v.EPT, v.Dept, v.Region} {
 		if p == nil || p.ID == v.T.ID || (v.T.Kind == territory.Commune && p.Kind == territory.Region) {

@@ -77,3 +77,12 @@ func TestPeerMatrix(t *testing.T) {
 	r = get(t, srv, "/territoires/commune/92007")
 	mustContain(t, "Bagneux page", r.body, `id="peer-matrix"`, `href="/territoires/commune/94003#tools"`)
 }
+
+// A département's page lists what its communes use: the map's
+// "Hauts-de-Seine" no longer leads to "no adoption".
+func TestDepartementListsCommunesTools(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/territoires/departement/92")
+	mustContain(t, "Hauts-de-Seine", r.body, `id="commune-tools"`, `href="/territoires/commune/92050">Nanterre</a>`, `href="/outils/decidim">Decidim</a>`)
+	untranslated(t, "Hauts-de-Seine en", get(t, srv, "/territoires/departement/92?lang=en").body)
+}
