@@ -15,9 +15,16 @@ type Figures struct {
 	Vendors     int
 	Adoptions   int
 	Territories int // collectivités with at least one known adoption
-	// ByCategory counts adoptions per tool category (an adoption of a tool in
-	// two categories counts in both), largest first.
-	ByCategory []CategoryCount
+	// ByCollectivites and ByOrganisations split Adoptions: by French
+	// collectivités of the register, and by organisations (associations,
+	// companies, foreign bodies).
+	ByCollectivites, ByOrganisations int
+	// ByCategory counts French collectivités' adoptions by the category of
+	// the adoption (for a tool of one category, that category), largest
+	// first: an adoption counts once. Uncategorised counts the others,
+	// whose sources do not say which practice they serve.
+	ByCategory    []CategoryCount
+	Uncategorised int
 	// Newest are the tools most recently added.
 	Newest []ToolRef
 }
@@ -32,23 +39,38 @@ type CategoryCount struct {
 func KeyFigures(ctx context.Context, db postgres.Querier, newest int) (*Figures, error) {
 	var f Figures
 	err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM tool), (SELECT count(*) FROM vendor),
-		(SELECT count(*) FROM adoption), (SELECT count(DISTINCT territory_id) FROM adoption)`).
-		Scan(&f.Tools, &f.Vendors, &f.Adoptions, &f.Territories)
+		(SELECT count(*) FROM adoption), (SELECT count(DISTINCT territory_id) FROM adoption),
+		(SELECT count(*) FROM adoption WHERE territory_id IS NOT NULL)`).
+		Scan(&f.Tools, &f.Vendors, &f.Adoptions, &f.Territories, &f.ByCollectivites)
 	if err != nil {
 		return nil, fmt.Errorf("key figures: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT tc.category, count(*) FROM adoption a
-		JOIN tool_category tc ON tc.tool_id = a.tool_id
-		GROUP BY tc.category ORDER BY count(*) DESC, tc.category`)
+	f.ByOrganisations = f.Adoptions - f.ByCollectivites
+	rows, err := db.Query(ctx, `SELECT coalesce(a.category, (SELECT min(tc.category) FROM tool_category tc
+			WHERE tc.tool_id = a.tool_id HAVING count(*) = 1)) AS c, count(*)
+		FROM adoption a WHERE a.territory_id IS NOT NULL
+		GROUP BY 1 ORDER BY count(*) DESC, 1`)
 	if err != nil {
 		return nil, fmt.Errorf("adoptions by category: %w", err)
 	}
-	f.ByCategory, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
 		var c CategoryCount
-		return c, r.Scan(&c.Category, &c.Count)
+		var cat *string
+		err := r.Scan(&cat, &c.Count)
+		if cat != nil {
+			c.Category = *cat
+		}
+		return c, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("adoptions by category: %w", err)
+	}
+	for _, c := range all {
+		if c.Category == "" {
+			f.Uncategorised += c.Count
+		} else {
+			f.ByCategory = append(f.ByCategory, c)
+		}
 	}
 	rows, err = db.Query(ctx, `SELECT id, slug, name FROM tool ORDER BY created_at DESC, id DESC LIMIT $1`, newest)
 	if err != nil {

@@ -31,6 +31,11 @@ func adoptersMessages() []Message {
 		{"territory.communes.tools", "Outils utilisés par ses communes", "Tools its communes use"},
 		{"territory.communes.tools.count", "%s adoptions documentées par les communes du département (les %s premières, des plus peuplées aux moins peuplées).", "%s documented adoptions by the département's communes (the first %s, largest first)."},
 		{"territory.communes.tools.caption", "Adoptions par les communes de %s, avec les preuves", "Adoptions by the communes of %s, with evidence"},
+		{"home.adoptions.split", "(%s par des collectivités françaises, %s par des organisations ou à l’étranger)", "(%s by French collectivités, %s by organisations or abroad)"},
+		{"home.bycategory.scope", "Chaque adoption d’une collectivité française du registre INSEE compte une fois, dans la catégorie que sa source indique (ou l’unique catégorie de l’outil).", "Each adoption by a French collectivité of the INSEE register counts once, in the category its source states (or the tool’s only category)."},
+		{"home.bycategory.uncategorised", "%s autres adoptions de collectivités ne disent pas leur catégorie et ne sont pas comptées ici.", "%s other adoptions by collectivités do not state their category and are not counted here."},
+		{"home.bycategory.caption", "Nombre d’adoptions par des collectivités françaises, par catégorie de l’adoption", "Number of adoptions by French collectivités, by category of the adoption"},
+		{"home.bycategory.unit", "Adoptions (collectivités françaises)", "Adoptions (French collectivités)"},
 		{"adopters.map.link", "Voir les collectivités de ce département", "See this département's collectivités"},
 	}...)
 }

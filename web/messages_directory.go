@@ -102,7 +102,7 @@ func directoryMessages() []Message {
 		{"home.vendors", "éditeurs", "vendors"},
 		{"home.territories", "collectivités avec une adoption connue", "collectivités with a known adoption"},
 		{"home.adoptions", "adoptions documentées", "documented adoptions"},
-		{"home.bycategory", "Adoptions par catégorie", "Adoptions by category"},
+		{"home.bycategory", "Adoptions par des collectivités françaises, selon leur catégorie", "Adoptions by French collectivités, by category"},
 		{"home.bycategory.none", "Aucune adoption n’est encore enregistrée.", "No adoption is recorded yet."},
 		{"home.category", "Catégorie", "Category"},
 		{"home.newest", "Derniers outils ajoutés", "Newest tools"},
