@@ -79,7 +79,7 @@ func TestVendorAndCompare(t *testing.T) {
 		t.Errorf("vendor %s: %d, lists decidim: %v", href, v.status, strings.Contains(v.body, "decidim"))
 	}
 	c := get(t, srv, "/comparer?outil=decidim&outil=consul")
-	mustContain(t, "compare", c.body, "Comparaison de Decidim, CONSUL", "AGPL-3.0", "Collectivités adoptantes : communes, 100")
+	mustContain(t, "compare", c.body, "Comparaison de Decidim, CONSUL", "AGPL-3.0", "Collectivités adoptantes : communes de 100")
 	untranslated(t, "compare", c.body)
 	if r := get(t, srv, "/comparer?outil=decidim"); !strings.Contains(r.body, "au moins deux") {
 		t.Error("one tool: no hint to pick another")

@@ -36,6 +36,9 @@ func adoptersMessages() []Message {
 		{"home.bycategory.uncategorised", "%s autres adoptions de collectivités ne disent pas leur catégorie et ne sont pas comptées ici.", "%s other adoptions by collectivités do not state their category and are not counted here."},
 		{"home.bycategory.caption", "Nombre d’adoptions par des collectivités françaises, par catégorie de l’adoption", "Number of adoptions by French collectivités, by category of the adoption"},
 		{"home.bycategory.unit", "Adoptions (collectivités françaises)", "Adoptions (French collectivités)"},
+		{"compare.adoptions.all", "Adoptions documentées (tous adoptants : collectivités, organisations, étranger)", "Documented adoptions (every adopter: collectivités, organisations, abroad)"},
+		{"compare.sources", "Adoptions par source des preuves (une adoption appuyée par deux sources compte pour chacune)", "Adoptions by source of evidence (an adoption backed by two sources counts for each)"},
+		{"compare.size.unknown", "%s de population inconnue", "%s of unknown population"},
 		{"adopters.map.link", "Voir les collectivités de ce département", "See this département's collectivités"},
 	}...)
 }

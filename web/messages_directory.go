@@ -87,11 +87,6 @@ func directoryMessages() []Message {
 		{"compare.need2", "Choisissez au moins deux outils différents.", "Pick at least two different tools."},
 		{"compare.criterion", "Critère", "Criterion"},
 		{"compare.adopters", "Collectivités adoptantes", "Adopting collectivités"},
-		{"compare.size.small", "moins de 3 500 hab.", "under 3,500 inhabitants"},
-		{"compare.size.medium", "3 500 à 19 999 hab.", "3,500 to 19,999 inhabitants"},
-		{"compare.size.large", "20 000 à 99 999 hab.", "20,000 to 99,999 inhabitants"},
-		{"compare.size.xlarge", "100 000 hab. et plus", "100,000 inhabitants and more"},
-		{"compare.size.", "population inconnue", "population unknown"},
 
 		// Home.
 		{"home.title", "Les outils numériques de la participation citoyenne", "Digital tools for citizen participation"},

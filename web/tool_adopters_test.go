@@ -86,3 +86,13 @@ func TestDepartementListsCommunesTools(t *testing.T) {
 	mustContain(t, "Hauts-de-Seine", r.body, `id="commune-tools"`, `href="/territoires/commune/92050">Nanterre</a>`, `href="/outils/decidim">Decidim</a>`)
 	untranslated(t, "Hauts-de-Seine en", get(t, srv, "/territoires/departement/92?lang=en").body)
 }
+
+// A comparison counts collectivités by the one band scheme and says where
+// each count comes from.
+func TestCompareSaysWhereCountsComeFrom(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/comparer?outil=decidim&outil=consul")
+	mustContain(t, "compare", r.body, "Adoptions par source des preuves", "decidim.org installations : 7",
+		"Collectivités adoptantes : communes de 100\u202f000 hab. et plus", "Adoptions documentées (tous adoptants")
+	untranslated(t, "compare en", get(t, srv, "/comparer?outil=decidim&outil=consul&lang=en").body)
+}
