@@ -10,9 +10,9 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 )
 
-// Nanterre (97,783), Suresnes (~49,000) and Bagneux (~41,000) are
+// Rueil-Malmaison (82,874), Suresnes (48,956) and Bagneux (44,572) are
 // Hauts-de-Seine communes; Lyon a big commune elsewhere; the Métropole de
-// Lyon an EPCI.
+// Lyon an EPCI. (Nanterre belongs to another test of the package.)
 func TestListCollectivitesFiltersSortsAndCounts(t *testing.T) {
 	ctx := context.Background()
 	tool := newTool("adopters-list")
@@ -24,7 +24,7 @@ func TestListCollectivitesFiltersSortsAndCounts(t *testing.T) {
 		kind   territory.Kind
 		code   string
 		status directory.AdoptionStatus
-	}{{territory.Commune, "92050", directory.StatusCurrent}, {territory.Commune, "92073", directory.StatusCurrent},
+	}{{territory.Commune, "92063", directory.StatusCurrent}, {territory.Commune, "92073", directory.StatusCurrent},
 		{territory.Commune, "92007", directory.StatusEnded}, {territory.Commune, "69123", directory.StatusCurrent},
 		{territory.EPCI, "200046977", directory.StatusCurrent}} {
 		te, err := territory.Get(ctx, db, c.kind, c.code)
@@ -49,7 +49,7 @@ func TestListCollectivitesFiltersSortsAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := names(all); len(got) != 5 || got[0] != "200046977" || got[1] != "69123" || got[2] != "92050" {
+	if got := names(all); len(got) != 5 || got[0] != "200046977" || got[1] != "69123" || got[2] != "92063" {
 		t.Errorf("largest first: %v", got)
 	}
 	if all.ByKind[territory.Commune] != 4 || all.ByKind[territory.EPCI] != 1 || all.ByBracket["commune-20000-49999"] != 2 {
