@@ -501,8 +501,14 @@ func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, c
 		}
 	}
 	for _, p := range found.positions() {
-		n := r.Rank(s.name[p])
-		t := tier[p] // 0–3: the name or the summary matches
+		t := tier[p] // 0–3: the name (2) or the summary (1) matches
+		n := search.NameNone
+		if t >= 2 {
+			// Only names that hold the query's words (or their synonyms,
+			// corrections, joined form) can rank: the rest skip the
+			// string work, which a broad query would pay thousands of times.
+			n = r.Rank(s.name[p])
+		}
 		if n == search.NameExact {
 			t += 1 << 7
 		}
