@@ -14,7 +14,6 @@ import (
 
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
-	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/meili"
@@ -54,16 +53,7 @@ func TestRelevance(t *testing.T) {
 		t.Skip("MEILI_URL is not set: the relevance cases were NOT run against Meilisearch; see README.md")
 	}
 	ctx := context.Background()
-	dbURL, drop, err := pgtest.NewDatabase(ctx, "searchmeilirelevance", territorytest.Template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	pool, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := searchtest.RelevanceDB(t, "searchmeilirelevance")
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	e, err := meili.Open(ctx, pool, meili.Config{URL: url, APIKey: os.Getenv("MEILI_API_KEY"), Index: "civiscope_rel_" + hex.EncodeToString(rnd[:])})

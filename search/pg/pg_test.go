@@ -1,14 +1,11 @@
 package pg_test
 
 import (
-	"context"
-
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
-	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search/pg"
 	"github.com/civiscope/civiscope/search/searchtest"
@@ -27,16 +24,6 @@ func TestContract(t *testing.T) {
 // searchtest.Relevance), in a database of its own: the contract's invented
 // tools would compete with the real ones.
 func TestRelevance(t *testing.T) {
-	ctx := context.Background()
-	url, drop, err := pgtest.NewDatabase(ctx, "searchpgrelevance", territorytest.Template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	pool, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := searchtest.RelevanceDB(t, "searchpgrelevance")
 	searchtest.Relevance(t, pool, pg.New(pool))
 }

@@ -12,6 +12,9 @@ import (
 
 	"github.com/civiscope/civiscope/data"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 )
 
@@ -214,4 +217,23 @@ func (c relevanceCase) check(ctx context.Context, e search.Engine, cats map[stri
 		return fmt.Sprintf("%q: %s not in the first %d; got %v", c.text, c.want, c.within, got)
 	}
 	return ""
+}
+
+// RelevanceDB opens a fresh clone of the territory template for the
+// relevance cases, dropped when the test ends: the contract's invented
+// tools would compete with the real ones.
+func RelevanceDB(t *testing.T, pkg string) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	url, drop, err := pgtest.NewDatabase(ctx, pkg, territorytest.Template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	pool, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
