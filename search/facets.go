@@ -81,6 +81,9 @@ func facetDefs() []facetDef {
 func brackets() []directory.Option {
 	var out []directory.Option
 	for _, b := range territory.AllBrackets() {
+		if b.Kind == territory.EPT {
+			continue // "used by" counts EPT with the EPCI, in the EPCI's bands
+		}
 		out = append(out, directory.Option{Value: b.Value(), Label: directory.Label{FR: b.KindLabel("fr"), EN: b.KindLabel("en")}})
 	}
 	return out
