@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres"
 )
 
@@ -15,9 +16,16 @@ type Figures struct {
 	Vendors     int
 	Adoptions   int
 	Territories int // collectivités with at least one known adoption
-	// ByCategory counts adoptions per tool category (an adoption of a tool in
-	// two categories counts in both), largest first.
-	ByCategory []CategoryCount
+	// ByCollectivites and ByOrganisations split Adoptions: by French
+	// collectivités of the register, and by organisations (associations,
+	// companies, foreign bodies).
+	ByCollectivites, ByOrganisations int
+	// ByCategory counts French collectivités' adoptions by the category of
+	// the adoption (for a tool of one category, that category), largest
+	// first: an adoption counts once. Uncategorised counts the others,
+	// whose sources do not say which practice they serve.
+	ByCategory    []CategoryCount
+	Uncategorised int
 	// Newest are the tools most recently added.
 	Newest []ToolRef
 }
@@ -32,23 +40,38 @@ type CategoryCount struct {
 func KeyFigures(ctx context.Context, db postgres.Querier, newest int) (*Figures, error) {
 	var f Figures
 	err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM tool), (SELECT count(*) FROM vendor),
-		(SELECT count(*) FROM adoption), (SELECT count(DISTINCT territory_id) FROM adoption)`).
-		Scan(&f.Tools, &f.Vendors, &f.Adoptions, &f.Territories)
+		(SELECT count(*) FROM adoption), (SELECT count(DISTINCT territory_id) FROM adoption),
+		(SELECT count(*) FROM adoption WHERE territory_id IS NOT NULL)`).
+		Scan(&f.Tools, &f.Vendors, &f.Adoptions, &f.Territories, &f.ByCollectivites)
 	if err != nil {
 		return nil, fmt.Errorf("key figures: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT tc.category, count(*) FROM adoption a
-		JOIN tool_category tc ON tc.tool_id = a.tool_id
-		GROUP BY tc.category ORDER BY count(*) DESC, tc.category`)
+	f.ByOrganisations = f.Adoptions - f.ByCollectivites
+	rows, err := db.Query(ctx, `SELECT coalesce(a.category, (SELECT min(tc.category) FROM tool_category tc
+			WHERE tc.tool_id = a.tool_id HAVING count(*) = 1)) AS c, count(*)
+		FROM adoption a WHERE a.territory_id IS NOT NULL
+		GROUP BY 1 ORDER BY count(*) DESC, 1`)
 	if err != nil {
 		return nil, fmt.Errorf("adoptions by category: %w", err)
 	}
-	f.ByCategory, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
+	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
 		var c CategoryCount
-		return c, r.Scan(&c.Category, &c.Count)
+		var cat *string
+		err := r.Scan(&cat, &c.Count)
+		if cat != nil {
+			c.Category = *cat
+		}
+		return c, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("adoptions by category: %w", err)
+	}
+	for _, c := range all {
+		if c.Category == "" {
+			f.Uncategorised += c.Count
+		} else {
+			f.ByCategory = append(f.ByCategory, c)
+		}
 	}
 	rows, err = db.Query(ctx, `SELECT id, slug, name FROM tool ORDER BY created_at DESC, id DESC LIMIT $1`, newest)
 	if err != nil {
@@ -121,30 +144,49 @@ func AdoptersByDepartement(ctx context.Context, db postgres.Querier, toolID int6
 	return out, rows.Err()
 }
 
-// AdoptersBySize counts a tool's adopting collectivités by kind and
-// population band lower bound, for comparisons ("12 communes of 10,000 to
-// 19,999").
+// AdoptersBySize counts a tool's adopting collectivités by population band
+// of their kind (territory.Bracket values, such as "commune-10000-19999";
+// "KIND-unknown" without a population), for comparisons.
 func AdoptersBySize(ctx context.Context, db postgres.Querier, toolID int64) (map[string]int, error) {
-	rows, err := db.Query(ctx, `SELECT te.kind, CASE
-			WHEN te.population IS NULL THEN ''
-			WHEN te.population < 3500 THEN 'small'
-			WHEN te.population < 20000 THEN 'medium'
-			WHEN te.population < 100000 THEN 'large'
-			ELSE 'xlarge' END, count(DISTINCT te.id)
-		FROM adoption a JOIN territory te ON te.id = a.territory_id
-		WHERE a.tool_id = $1 GROUP BY 1, 2`, toolID)
+	rows, err := db.Query(ctx, `SELECT DISTINCT te.id, te.kind, te.population
+		FROM adoption a JOIN territory te ON te.id = a.territory_id WHERE a.tool_id = $1`, toolID)
 	if err != nil {
 		return nil, fmt.Errorf("adopters by size of tool %d: %w", toolID, err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
 	for rows.Next() {
-		var kind, size string
-		var n int
-		if err := rows.Scan(&kind, &size, &n); err != nil {
+		var id int64
+		var kind territory.Kind
+		var pop *int
+		if err := rows.Scan(&id, &kind, &pop); err != nil {
 			return nil, fmt.Errorf("adopters by size of tool %d: %w", toolID, err)
 		}
-		out[kind+":"+size] = n
+		if pop == nil {
+			out[string(kind)+"-unknown"]++
+		} else {
+			out[territory.BracketOf(kind, *pop).Value()]++
+		}
 	}
 	return out, rows.Err()
+}
+
+// EvidenceSources counts a tool's adoptions by the source of their
+// evidence (an adoption backed by two sources counts under each), so that
+// a comparison says where each count comes from.
+func EvidenceSources(ctx context.Context, db postgres.Querier, toolID int64) ([]CategoryCount, error) {
+	rows, err := db.Query(ctx, `SELECT e.source_name, count(DISTINCT a.id) FROM adoption a
+		JOIN evidence e ON e.adoption_id = a.id WHERE a.tool_id = $1
+		GROUP BY e.source_name ORDER BY 2 DESC, 1`, toolID)
+	if err != nil {
+		return nil, fmt.Errorf("evidence sources of tool %d: %w", toolID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CategoryCount, error) {
+		var c CategoryCount
+		return c, r.Scan(&c.Category, &c.Count)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evidence sources of tool %d: %w", toolID, err)
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory"
 )
 
 // Filter narrows every trend. Empty fields do not filter.
@@ -43,19 +44,16 @@ type Bracket struct {
 }
 
 // Brackets lists the population brackets; ID 0 is "population unknown"
-// (organisations, and the few territories without a census figure). The
-// bounds are repeated in migration 00600, which computes them.
+// (organisations, and the few territories without a census figure). They
+// are the communes' bands of the one scheme (territory.Brackets), applied
+// to every kind: migration 00600 computes them in SQL from the population
+// alone, so reports cannot yet band an EPCI as an EPCI.
 func Brackets() []Bracket {
-	return []Bracket{
-		{0, 0, 0, directory.Label{FR: "population inconnue", EN: "population unknown"}},
-		{1, 0, 1000, directory.Label{FR: "moins de 1 000 hab.", EN: "under 1,000"}},
-		{2, 1000, 3500, directory.Label{FR: "1 000 à 3 499 hab.", EN: "1,000–3,499"}},
-		{3, 3500, 10000, directory.Label{FR: "3 500 à 9 999 hab.", EN: "3,500–9,999"}},
-		{4, 10000, 20000, directory.Label{FR: "10 000 à 19 999 hab.", EN: "10,000–19,999"}},
-		{5, 20000, 50000, directory.Label{FR: "20 000 à 49 999 hab.", EN: "20,000–49,999"}},
-		{6, 50000, 100000, directory.Label{FR: "50 000 à 99 999 hab.", EN: "50,000–99,999"}},
-		{7, 100000, 0, directory.Label{FR: "100 000 hab. et plus", EN: "100,000 and over"}},
+	out := []Bracket{{0, 0, 0, directory.Label{FR: "population inconnue", EN: "population unknown"}}}
+	for i, b := range territory.Brackets(territory.Commune) {
+		out = append(out, Bracket{ID: i + 1, Min: b.Min, Max: b.Max, Label: directory.Label{FR: b.Label("fr"), EN: b.Label("en")}})
 	}
+	return out
 }
 
 // BracketOf returns the bracket of a population.

@@ -20,9 +20,12 @@ type Document struct {
 	Description string
 	// Keywords are searchable words that are not shown: category labels in
 	// French and English, the vendor's name, the territory's département.
-	Keywords  string
-	Adopters  int
-	UpdatedAt time.Time
+	Keywords string
+	Adopters int
+	// Population breaks ties between places of equal relevance (0 for
+	// tools and vendors).
+	Population int
+	UpdatedAt  time.Time
 	// Facets maps a facet name to the document's values; a document without
 	// a facet does not match filters on it.
 	Facets map[string][]string
@@ -54,7 +57,7 @@ func ParseDocID(s string) (Type, int64, error) {
 // the PostgreSQL backend stores and counts.
 func (d Document) FacetTerms() []string {
 	var out []string
-	for _, name := range FacetNames() {
+	for _, name := range append(FacetNames(), FacetAdopter) {
 		for _, v := range d.Facets[name] {
 			out = append(out, name+":"+v)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory"
 )
 
 // Facet names, as they appear in URLs, the API and Meilisearch filters.
@@ -71,13 +72,21 @@ func facetDefs() []facetDef {
 			{Value: "region", Label: directory.Label{FR: "régions", EN: "regions"}},
 		}},
 		{name: FacetAdopterRegion, label: directory.Label{FR: "Région des utilisateurs", EN: "Adopters' region"}, options: regions()},
-		{name: FacetAdopterPopulation, label: directory.Label{FR: "Population des utilisateurs", EN: "Adopters' population"}, options: []directory.Option{
-			{Value: "under-3500", Label: directory.Label{FR: "moins de 3 500 hab.", EN: "under 3,500"}},
-			{Value: "3500-20000", Label: directory.Label{FR: "3 500 à 20 000 hab.", EN: "3,500–20,000"}},
-			{Value: "20000-100000", Label: directory.Label{FR: "20 000 à 100 000 hab.", EN: "20,000–100,000"}},
-			{Value: "over-100000", Label: directory.Label{FR: "plus de 100 000 hab.", EN: "over 100,000"}},
-		}},
+		{name: FacetAdopterPopulation, label: directory.Label{FR: "Population des utilisateurs", EN: "Adopters' population"}, options: brackets()},
 	}
+}
+
+// brackets are the population bands of every kind of collectivité, the one
+// scheme of territory.Brackets, each labelled with its kind.
+func brackets() []directory.Option {
+	var out []directory.Option
+	for _, b := range territory.AllBrackets() {
+		if b.Kind == territory.EPT {
+			continue // "used by" counts EPT with the EPCI, in the EPCI's bands
+		}
+		out = append(out, directory.Option{Value: b.Value(), Label: directory.Label{FR: b.KindLabel("fr"), EN: b.KindLabel("en")}})
+	}
+	return out
 }
 
 // FacetNames lists the facet names in display order.
@@ -137,19 +146,6 @@ func validLicence(v string) bool {
 	}
 	canon, why := directory.CheckLicence(v)
 	return why == "" && canon == v
-}
-
-// PopulationBracket is the adopter_population value of a population.
-func PopulationBracket(n int) string {
-	switch {
-	case n < 3500:
-		return "under-3500"
-	case n < 20000:
-		return "3500-20000"
-	case n < 100000:
-		return "20000-100000"
-	}
-	return "over-100000"
 }
 
 // regions are the INSEE region codes of the register (COG 2026) with their

@@ -137,13 +137,62 @@ func TestFacetTermsAndBuild(t *testing.T) {
 	if vals[0].Value != "consultation" || vals[0].Label.FR != "Consultation et concertation" || vals[2].Value != "petitions" || !vals[2].Selected {
 		t.Errorf("category values: %+v", vals)
 	}
-	for _, n := range []int{0, 3499, 3500, 19999, 20000, 99999, 100000} {
-		if PopulationBracket(n) == "" {
-			t.Error("bracket")
+}
+
+func TestAdopterKeys(t *testing.T) {
+	if k := AdopterKeys(map[string][]string{"adopter_type": {"commune"}}); k != nil {
+		t.Errorf("one adopter facet needs no combination: %v", k)
+	}
+	got := AdopterKeys(map[string][]string{"adopter_type": {"commune", "epci"}, "adopter_region": {"11"}})
+	want := []string{"adopter_type=commune|adopter_region=11", "adopter_type=epci|adopter_region=11"}
+	if !slices.Equal(got, want) {
+		t.Errorf("keys %v, want %v", got, want)
+	}
+	f := map[string][]string{}
+	addAdopters(f, []string{"commune|11|25000", "departement|84|1900000"})
+	if !slices.Contains(f[FacetAdopter], "adopter_type=commune|adopter_region=11|adopter_population=commune-20000-49999") ||
+		slices.Contains(f[FacetAdopter], "adopter_type=departement|adopter_population=commune-20000-49999") {
+		t.Errorf("combinations: %v", f[FacetAdopter])
+	}
+	if !slices.Equal(f[FacetAdopterPopulation], []string{"commune-20000-49999", "departement-1000000-plus"}) {
+		t.Errorf("bands: %v", f[FacetAdopterPopulation])
+	}
+}
+
+func TestNameRanker(t *testing.T) {
+	for _, c := range []struct {
+		query, name string
+		want        int
+	}{
+		{"capcollectif", "cap collectif", NameExact},
+		{"make.org", "make org", NameExact},
+		{"l hay les roses", "l hay les roses", NameExact},
+		{"st etienne", "saint etienne", NameExact},
+		{"grand lyon", "metropole de lyon", NameExact}, // a synonym
+		{"saint etienne", "saint etienne du rouvray", NameStartsWith},
+		{"lyon", "metropole de lyon", NameHasWords},
+		{"lyon", "lyons la foret", NameWordPrefix},
+		{"cap col", "cap collectif", NameWordPrefix},
+		{"lyon", "villeurbanne", NameNone},
+	} {
+		r := NewNameRanker(c.query, Analyze(c.query), nil)
+		if got := r.Rank(c.name); got != c.want {
+			t.Errorf("%q on %q: %d, want %d", c.query, c.name, got, c.want)
 		}
 	}
-	if PopulationBracket(3499) != "under-3500" || PopulationBracket(3500) != "3500-20000" || PopulationBracket(100000) != "over-100000" {
-		t.Error("brackets")
+}
+
+func TestNamedCategories(t *testing.T) {
+	for q, want := range map[string][]string{
+		"budgets participatifs": {"participatory-budgeting"},
+		"BP":                    {"participatory-budgeting"},
+		"données ouvertes":      {"open-data"},
+		"sondage en ligne":      {"voting"},
+		"Lyon":                  nil,
+	} {
+		if got := NamedCategories(q, Analyze(q)); !slices.Equal(got, want) {
+			t.Errorf("%q names %v, want %v", q, got, want)
+		}
 	}
 }
 

@@ -3,12 +3,14 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres"
 )
 
@@ -22,15 +24,14 @@ const toolSQL = `SELECT t.id, t.slug, t.name, t.tagline_fr, t.tagline_en, t.desc
 	coalesce(t.licence, ''), t.open_source, t.business_model, t.hosting, t.lifecycle, t.updated_at,
 	coalesce(v.name, ''), coalesce(v.kind, ''), coalesce(v.country, ''),
 	coalesce((SELECT array_agg(c.category ORDER BY c.category) FROM tool_category c WHERE c.tool_id = t.id), '{}'),
-	coalesce(a.n, 0), coalesce(a.kinds, '{}'), coalesce(a.regions, '{}'), coalesce(a.pops, '{}')
+	coalesce(a.n, 0), coalesce(a.adopters, '{}')
 FROM tool t
 LEFT JOIN vendor v ON v.id = t.vendor_id
 LEFT JOIN LATERAL (
 	SELECT count(*) AS n,
-		array_agg(DISTINCT CASE te.kind WHEN 'ept' THEN 'epci' ELSE te.kind END) FILTER (WHERE te.id IS NOT NULL) AS kinds,
-		array_agg(DISTINCT CASE te.kind WHEN 'region' THEN te.code ELSE te.region_code END)
-			FILTER (WHERE te.id IS NOT NULL AND (te.kind = 'region' OR te.region_code IS NOT NULL)) AS regions,
-		array_agg(DISTINCT te.population) FILTER (WHERE te.population IS NOT NULL) AS pops
+		array_agg(DISTINCT concat_ws('|', CASE te.kind WHEN 'ept' THEN 'epci' ELSE te.kind END,
+			coalesce(CASE te.kind WHEN 'region' THEN te.code ELSE te.region_code END, ''), coalesce(te.population::text, '')))
+			FILTER (WHERE te.id IS NOT NULL) AS adopters
 	FROM adoption ad LEFT JOIN territory te ON te.id = ad.territory_id
 	WHERE ad.tool_id = t.id
 ) a ON true`
@@ -42,11 +43,10 @@ func scanTools(rows pgx.Rows) ([]Document, error) {
 		var d Document
 		var tagFR, tagEN, descFR, descEN, licence, model, hosting, lifecycle, vname, vkind, vcountry string
 		var open *bool
-		var cats, kinds, regs []string
-		var pops []int32
+		var cats, adopters []string
 		if err := rows.Scan(&d.EntityID, &d.Slug, &d.Name, &tagFR, &tagEN, &descFR, &descEN, &licence, &open,
 			&model, &hosting, &lifecycle, &d.UpdatedAt, &vname, &vkind, &vcountry, &cats, &d.Adopters,
-			&kinds, &regs, &pops); err != nil {
+			&adopters); err != nil {
 			return nil, fmt.Errorf("read tools for search: %w", err)
 		}
 		d.Type, d.ID = TypeTool, DocID(TypeTool, d.EntityID)
@@ -54,9 +54,7 @@ func scanTools(rows pgx.Rows) ([]Document, error) {
 		d.Description = firstNonEmpty(descFR, descEN)
 		kw := []string{vname}
 		for _, c := range cats {
-			if cat, ok := directory.CategoryBySlug(c); ok {
-				kw = append(kw, cat.Label.FR, cat.Label.EN)
-			}
+			kw = append(kw, PracticeWords(c)...)
 		}
 		if tagFR != "" {
 			kw = append(kw, tagEN)
@@ -73,8 +71,8 @@ func scanTools(rows pgx.Rows) ([]Document, error) {
 			FacetType: {string(TypeTool)}, FacetCategory: cats, FacetOpenSource: {os},
 			FacetLicence: {firstNonEmpty(licence, "unknown")}, FacetBusinessModel: {model},
 			FacetLifecycle: {lifecycle}, FacetHosting: {hosting},
-			FacetAdopterType: kinds, FacetAdopterRegion: regs, FacetAdopterPopulation: brackets(pops),
 		}
+		addAdopters(d.Facets, adopters)
 		if vkind != "" {
 			d.Facets[FacetVendorKind] = []string{vkind}
 		}
@@ -86,17 +84,34 @@ func scanTools(rows pgx.Rows) ([]Document, error) {
 	return out, rows.Err()
 }
 
-func brackets(pops []int32) []string {
-	var out []string
-	for _, o := range FacetOptions(FacetAdopterPopulation) {
-		for _, p := range pops {
-			if PopulationBracket(int(p)) == o.Value {
-				out = append(out, o.Value)
-				break
-			}
+// addAdopters sets the "used by" facets from the adopters' kind|région|
+// population triples (région and population may be empty): the plain
+// values, and the hidden combinations of each adopter (see AdopterKeys).
+func addAdopters(f map[string][]string, adopters []string) {
+	add := func(name, v string) {
+		if v != "" && !slices.Contains(f[name], v) {
+			f[name] = append(f[name], v)
 		}
 	}
-	return out
+	for _, a := range adopters {
+		parts := strings.Split(a, "|")
+		if len(parts) != 3 {
+			continue
+		}
+		kind, region, bracket := parts[0], parts[1], ""
+		if n, err := strconv.Atoi(parts[2]); err == nil {
+			bracket = territory.BracketOf(territory.Kind(kind), n).Value()
+		}
+		add(FacetAdopterType, kind)
+		add(FacetAdopterRegion, region)
+		add(FacetAdopterPopulation, bracket)
+		for _, k := range adopterCombinations(kind, region, bracket) {
+			add(FacetAdopter, k)
+		}
+	}
+	for _, name := range adopterFacets() {
+		slices.Sort(f[name])
+	}
 }
 
 const vendorSQL = `SELECT v.id, v.slug, v.name, v.kind, coalesce(v.country, ''), v.updated_at,
@@ -140,6 +155,7 @@ func scanVendors(rows pgx.Rows) ([]Document, error) {
 }
 
 const territorySQL = `SELECT te.id, te.kind, te.code, te.name, te.population, te.updated_at,
+	coalesce(te.siren, ''), array_to_string(te.postal_codes, ' '),
 	coalesce(dep.code, ''), coalesce(dep.name, ''), coalesce(reg.name, ''),
 	(SELECT count(*) FROM adoption a WHERE a.territory_id = te.id)
 FROM territory te
@@ -151,9 +167,10 @@ func scanTerritories(rows pgx.Rows) ([]Document, error) {
 	var out []Document
 	for rows.Next() {
 		var d Document
-		var kind, code, depCode, depName, regName string
+		var kind, code, siren, postal, depCode, depName, regName string
 		var pop *int32
-		if err := rows.Scan(&d.EntityID, &kind, &code, &d.Name, &pop, &d.UpdatedAt, &depCode, &depName, &regName, &d.Adopters); err != nil {
+		if err := rows.Scan(&d.EntityID, &kind, &code, &d.Name, &pop, &d.UpdatedAt, &siren, &postal,
+			&depCode, &depName, &regName, &d.Adopters); err != nil {
 			return nil, fmt.Errorf("read territories for search: %w", err)
 		}
 		d.Type, d.ID = TypeTerritory, DocID(TypeTerritory, d.EntityID)
@@ -165,9 +182,14 @@ func scanTerritories(rows pgx.Rows) ([]Document, error) {
 		parts = append(parts, regName)
 		if pop != nil {
 			parts = append(parts, frenchNumber(int(*pop))+" hab.")
+			d.Population = int(*pop)
 		}
 		d.Summary = joinNonEmptySep(parts, " · ")
-		d.Keywords = joinNonEmpty([]string{depName, regName, code})
+		// Codes find their place: INSEE code, SIREN, postal codes.
+		if siren == code {
+			siren = ""
+		}
+		d.Keywords = joinNonEmpty([]string{depName, regName, code, siren, postal})
 		d.Facets = map[string][]string{FacetType: {string(TypeTerritory)}}
 		out = append(out, d)
 	}

@@ -64,6 +64,23 @@ func Synonyms() [][]string {
 		{"civic tech", "civictech"},
 		{"st", "saint"},
 		{"ste", "sainte"},
+		{"open data", "opendata", "données ouvertes"},
+		{"crowdfunding", "financement participatif"},
+		{"coécriture", "co-écriture", "écriture collaborative", "co-writing"},
+		{"grc", "gestion de la relation citoyen", "relation citoyen", "relation usager"},
+		// The names collectivités are commonly called by, each for the one
+		// register entry it names.
+		{"grand lyon", "métropole de lyon"},
+		{"mel", "métropole européenne de lille"},
+		{"amp", "aix-marseille-provence", "métropole d'aix-marseille-provence"},
+		{"mgp", "grand paris", "métropole du grand paris"},
+		{"ems", "eurométropole de strasbourg"},
+		{"tpm", "métropole toulon-provence-méditerranée"},
+		{"nca", "métropole nice côte d'azur"},
+		{"grand toulouse", "toulouse métropole"},
+		{"idf", "île-de-france"},
+		{"paca", "provence-alpes-côte d'azur"},
+		{"aura", "auvergne-rhône-alpes"},
 	}
 }
 
@@ -119,6 +136,13 @@ func typoDistance(a, b string, limit int) int {
 // WithinTypos reports whether the folded word w is at most w's typo budget
 // away from the folded word candidate.
 func WithinTypos(w, candidate string) bool {
+	if HasDigit(w) {
+		return false // codes are exact: 92000 is not 92002
+	}
 	limit := maxTypos(w)
 	return limit > 0 && typoDistance(w, candidate, limit) <= limit
 }
+
+// HasDigit reports whether w holds a digit: codes (INSEE, SIREN, postal)
+// never get typo corrections.
+func HasDigit(w string) bool { return strings.IndexFunc(w, unicode.IsDigit) >= 0 }

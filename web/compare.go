@@ -6,6 +6,7 @@ import (
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/territory"
 )
 
 // MaxCompared is how many tools fit side by side.
@@ -23,13 +24,14 @@ type compareView struct {
 }
 
 type sizeRow struct {
-	Kind, Size string
-	Counts     []int
+	Label  string // the kind and band, such as "communes de 10 000 à 19 999 hab."
+	Counts []int
 }
 
 type comparedTool struct {
 	*directory.Tool
-	BySize map[string]int // "commune:small" → n
+	BySize  map[string]int // territory.Bracket value → collectivités
+	Sources []directory.CategoryCount
 }
 
 func (s *Site) compare(w http.ResponseWriter, r *http.Request) {
@@ -66,21 +68,33 @@ func (s *Site) compare(w http.ResponseWriter, r *http.Request) {
 			s.rd.Error(w, r, err)
 			return
 		}
-		v.Tools = append(v.Tools, comparedTool{Tool: t, BySize: by})
+		src, err := directory.EvidenceSources(ctx, s.db, t.ID)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		v.Tools = append(v.Tools, comparedTool{Tool: t, BySize: by, Sources: src})
 		names = append(names, t.Name)
 	}
-	for _, kind := range []string{"commune", "epci", "ept", "departement", "region"} {
-		for _, size := range []string{"small", "medium", "large", "xlarge", ""} {
-			row := sizeRow{Kind: kind, Size: size}
-			any := false
-			for _, t := range v.Tools {
-				n := t.BySize[kind+":"+size]
-				any = any || n > 0
-				row.Counts = append(row.Counts, n)
-			}
-			if any {
-				v.SizeRows = append(v.SizeRows, row)
-			}
+	lang := string(RequestLang(r))
+	var keys, labels []string
+	for _, b := range territory.AllBrackets() {
+		keys, labels = append(keys, b.Value()), append(labels, b.KindLabel(lang))
+	}
+	for _, k := range territory.Kinds {
+		keys = append(keys, string(k)+"-unknown")
+		labels = append(labels, s.rd.cat.T(RequestLang(r), "compare.size.unknown", s.rd.cat.T(RequestLang(r), "kinds."+string(k))))
+	}
+	for i, key := range keys {
+		row := sizeRow{Label: labels[i]}
+		any := false
+		for _, t := range v.Tools {
+			n := t.BySize[key]
+			any = any || n > 0
+			row.Counts = append(row.Counts, n)
+		}
+		if any {
+			v.SizeRows = append(v.SizeRows, row)
 		}
 	}
 	v.Names = strings.Join(names, ", ")

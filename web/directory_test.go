@@ -18,7 +18,11 @@ func TestHomeShowsKeyFigures(t *testing.T) {
 		t.Fatalf("home: %d", r.status)
 	}
 	// 7 Decidim adoptions, 7 collectivités; the seed's tools are listed.
-	mustContain(t, "/", r.body, `<strong>7</strong> adoptions documentées`, `<strong>7</strong> collectivités`, `action="/recherche"`, "Adoptions par catégorie", `<svg class="bars"`)
+	// The category chart counts adoptions by their own category: Decidim's
+	// seven do not state one (Decidim serves six), so none is counted.
+	mustContain(t, "/", r.body, `<strong>7</strong> adoptions documentées`, `<strong>7</strong> collectivités`, `action="/recherche"`,
+		"Adoptions par des collectivités françaises, selon leur catégorie", "7 autres adoptions de collectivités ne disent pas leur catégorie",
+		"(7 par des collectivités françaises, 0 par des organisations ou à l’étranger)")
 	untranslated(t, "/", r.body)
 }
 
@@ -75,7 +79,7 @@ func TestVendorAndCompare(t *testing.T) {
 		t.Errorf("vendor %s: %d, lists decidim: %v", href, v.status, strings.Contains(v.body, "decidim"))
 	}
 	c := get(t, srv, "/comparer?outil=decidim&outil=consul")
-	mustContain(t, "compare", c.body, "Comparaison de Decidim, CONSUL", "AGPL-3.0", "Collectivités adoptantes : communes, 100")
+	mustContain(t, "compare", c.body, "Comparaison de Decidim, CONSUL", "AGPL-3.0", "Collectivités adoptantes : communes de 100")
 	untranslated(t, "compare", c.body)
 	if r := get(t, srv, "/comparer?outil=decidim"); !strings.Contains(r.body, "au moins deux") {
 		t.Error("one tool: no hint to pick another")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/search"
 )
 
 // templateFuncs are the language-independent helpers every template may use;
@@ -35,6 +36,15 @@ func templateFuncs() template.FuncMap {
 		},
 		"territoryURL": territoryURL,
 		"hitURL":       hitURL,
+		// hitURLWith keeps a search's "used by" filters on a tool's page,
+		// which then lists those adopters.
+		"hitURLWith": func(h search.Hit, q url.Values) string {
+			u := hitURL(h)
+			if f := adopterFilters(q); h.Type == search.TypeTool && len(f) > 0 {
+				u += "?" + f.Encode() + "#adopters"
+			}
+			return u
+		},
 		// kindKey is the message key naming a territory's type: the legal
 		// form for an EPCI ("Métropole"), the kind otherwise.
 		"kindKey": func(t territory.Territory) string {

@@ -3,7 +3,7 @@ package web
 // directoryMessages are the strings of the directory pages: home, search,
 // tool, compare, vendor.
 func directoryMessages() []Message {
-	return []Message{
+	return append(adoptersMessages(), []Message{
 		{"value.yes", "oui", "yes"},
 		{"value.no", "non", "no"},
 		{"value.unknown", "inconnu", "unknown"},
@@ -91,11 +91,6 @@ func directoryMessages() []Message {
 		{"compare.need2", "Choisissez au moins deux outils différents.", "Pick at least two different tools."},
 		{"compare.criterion", "Critère", "Criterion"},
 		{"compare.adopters", "Collectivités adoptantes", "Adopting collectivités"},
-		{"compare.size.small", "moins de 3 500 hab.", "under 3,500 inhabitants"},
-		{"compare.size.medium", "3 500 à 19 999 hab.", "3,500 to 19,999 inhabitants"},
-		{"compare.size.large", "20 000 à 99 999 hab.", "20,000 to 99,999 inhabitants"},
-		{"compare.size.xlarge", "100 000 hab. et plus", "100,000 inhabitants and more"},
-		{"compare.size.", "population inconnue", "population unknown"},
 
 		// Home.
 		{"home.title", "Les outils numériques de la participation citoyenne", "Digital tools for citizen participation"},
@@ -106,7 +101,7 @@ func directoryMessages() []Message {
 		{"home.vendors", "éditeurs", "vendors"},
 		{"home.territories", "collectivités avec une adoption connue", "collectivités with a known adoption"},
 		{"home.adoptions", "adoptions documentées", "documented adoptions"},
-		{"home.bycategory", "Adoptions par catégorie", "Adoptions by category"},
+		{"home.bycategory", "Adoptions par des collectivités françaises, selon leur catégorie", "Adoptions by French collectivités, by category"},
 		{"home.bycategory.none", "Aucune adoption n’est encore enregistrée.", "No adoption is recorded yet."},
 		{"home.category", "Catégorie", "Category"},
 		{"home.newest", "Derniers outils ajoutés", "Newest tools"},
@@ -132,5 +127,5 @@ func directoryMessages() []Message {
 		{"sort.name", "Nom (A → Z)", "Name (A → Z)"},
 		{"sort.updated", "Dernière mise à jour", "Last updated"},
 		{"search.adoptions", "%s adoptions", "%s adoptions"},
-	}
+	}...)
 }

@@ -20,6 +20,7 @@ type peersView struct {
 	Bracket string
 	// PeerTools ranks what all the peers use, not only this page's.
 	PeerTools []directory.ToolUse
+	Matrix    peerMatrix
 }
 
 const peersPerPage = 50
@@ -72,6 +73,10 @@ func (s *Site) peers(w http.ResponseWriter, r *http.Request) {
 		}
 		all, _ := s.index.Peers(t, maxPeers, 0)
 		if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(all.Items), 20); err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		if v.Matrix, err = s.peerMatrix(ctx, r.URL.Path, query, t, all.Items, v.PeerTools); err != nil {
 			s.rd.Error(w, r, err)
 			return
 		}

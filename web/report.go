@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -155,12 +156,19 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 	var pic template.HTML
 	switch dim {
 	case reports.ByYear:
+		// A year without any adoption in the data is a gap in the line,
+		// not a zero: the sources simply do not cover it.
 		var pts []svg.Point
 		for _, c := range b.Rows {
 			if y, err := strconv.Atoi(c.Key); err == nil {
+				for len(pts) > 0 && pts[len(pts)-1].X+1 < float64(y) {
+					pts = append(pts, svg.Point{X: pts[len(pts)-1].X + 1, Y: math.NaN()})
+				}
 				pts = append(pts, svg.Point{X: float64(y), Y: float64(c.N)})
 			}
 		}
+		desc = pickText(l, "Une année sans donnée laisse un vide dans la courbe. Les mêmes chiffres sont dans le tableau qui suit.",
+			"A year without data leaves a gap in the line. The same figures are in the table below.")
 		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
 	case reports.ByDepartement:
 		vals := map[string]int{}

@@ -28,6 +28,11 @@ type territoryView struct {
 	PeerTools               []directory.ToolUse
 	Website                 *website.Website  // the official one, nil when unknown
 	FormerSites             []website.Website // former and secondary addresses
+	Matrix                  peerMatrix
+	// CommuneUses are the adoptions by a département's communes, largest
+	// first; CommuneUsesTotal counts them all.
+	CommuneUses      []directory.Adoption
+	CommuneUsesTotal int
 }
 
 // maxPeers bounds the peer set whose tools are ranked; the largest real set
@@ -95,6 +100,9 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 	if v.PeerTools, err = directory.ToolsUsedBy(ctx, s.db, ids(peers.Items), 10); err != nil {
 		return nil, err
 	}
+	if v.Matrix, err = s.peerMatrix(ctx, r.URL.Path, r.URL.Query(), t, peers.Items, v.PeerTools); err != nil {
+		return nil, err
+	}
 	peers.Items = peers.Items[:min(10, len(peers.Items))]
 	v.Peers = peers
 	v.Bracket = s.bracketLabel(RequestLang(r), b)
@@ -118,6 +126,13 @@ func (s *Site) territoryTools(ctx context.Context, v *territoryView) error {
 		} else {
 			v.Now = append(v.Now, a)
 		}
+	}
+	if v.T.Kind == territory.Departement {
+		l, err := directory.ListCollectivites(ctx, s.db, directory.CollectiviteQuery{Departement: v.T.Code, Kind: territory.Commune})
+		if err != nil {
+			return err
+		}
+		v.CommuneUses, v.CommuneUsesTotal = l.Adoptions, l.Total
 	}
 	for _, p := range []*territory.Territory{v.EPCI, v.EPT, v.Dept, v.Region} {
 		if p == nil || p.ID == v.T.ID || (v.T.Kind == territory.Commune && p.Kind == territory.Region) {
@@ -156,6 +171,9 @@ func (s *Site) parent(ctx context.Context, kind territory.Kind, code string) (*t
 }
 
 func (s *Site) bracketLabel(lang Lang, b territory.Bracket) string {
+	if b.Min == 0 {
+		return b.Label(string(lang)) // "moins de …", "toutes tailles"
+	}
 	if b.Max == 0 {
 		return s.rd.cat.T(lang, "bracket.above", FormatInt(lang, b.Min))
 	}

@@ -3,12 +3,11 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"sort"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/chart"
 	"github.com/civiscope/civiscope/directory"
 )
@@ -17,15 +16,16 @@ import (
 // adopters by département with its table, and the revision history.
 type toolView struct {
 	Tool      *directory.Tool
-	Adoptions []directory.Adoption
-	Next      string // the next page of adopters, "" on the last
-	First     bool   // on the first page of adopters
+	Adopters  adoptersView
 	Map       mapView
 	Revisions []directory.Revision
 }
 
 // mapView is a choropleth and the table that carries the same figures.
 type mapView struct {
+	// Link, when set, is the start of each row's link, completed by the
+	// département's code; otherwise rows link to the département's page.
+	Link   string
 	SVG    template.HTML
 	Rows   []mapRow
 	Legend []chart.Legend
@@ -50,20 +50,9 @@ func (s *Site) toolData(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := directory.AdoptionFilter{ToolID: t.ID, Limit: adoptersPerPage}
-	if a := r.URL.Query().Get("apres"); a != "" {
-		f.After, err = strconv.ParseInt(a, 10, 64)
-		if err != nil || f.After < 0 {
-			return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "apres", Message: "must be an adoption id"}})
-		}
-	}
-	page, err := directory.ListAdoptions(ctx, s.db, f)
-	if err != nil {
+	v := toolView{Tool: t}
+	if v.Adopters, err = s.toolAdopters(ctx, r, t); err != nil {
 		return nil, err
-	}
-	v := toolView{Tool: t, Adoptions: page.Adoptions, First: f.After == 0}
-	if page.Next != 0 {
-		v.Next = withParam(r.URL.Path, r.URL.Query(), "apres", strconv.FormatInt(page.Next, 10)) + "#adopters"
 	}
 	counts, err := directory.AdoptersByDepartement(ctx, s.db, t.ID)
 	if err != nil {
@@ -71,6 +60,8 @@ func (s *Site) toolData(r *http.Request) (any, error) {
 	}
 	lang := RequestLang(r)
 	v.Map = s.departementMap(lang, "map-"+t.Slug, s.rd.cat.T(lang, "tool.map.title", t.Name), counts)
+	// Each département of the table opens the tool's list narrowed to it.
+	v.Map.Link = "/outils/" + url.PathEscape(t.Slug) + "?" + paramDept + "="
 	if v.Revisions, err = directory.ListRevisions(ctx, s.db, directory.EntityTool, t.ID, 20); err != nil {
 		return nil, err
 	}

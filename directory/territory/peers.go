@@ -10,34 +10,6 @@ import (
 	"github.com/civiscope/civiscope/postgres"
 )
 
-// Bracket is a population band, the usual strata of French local statistics
-// (the thresholds where electoral and budget rules change).
-type Bracket struct {
-	Min, Max int // Max is exclusive; 0 means no upper bound
-}
-
-// bracketBounds are the lower bounds of the bands, in inhabitants.
-var bracketBounds = [...]int{0, 500, 2000, 3500, 10000, 20000, 50000, 100000}
-
-// PopulationBracket returns the band of a population.
-func PopulationBracket(pop int) Bracket {
-	for i := len(bracketBounds) - 1; i >= 0; i-- {
-		if pop >= bracketBounds[i] {
-			b := Bracket{Min: bracketBounds[i]}
-			if i+1 < len(bracketBounds) {
-				b.Max = bracketBounds[i+1]
-			}
-			return b
-		}
-	}
-	return Bracket{Max: bracketBounds[1]}
-}
-
-// Contains reports whether pop falls in the band.
-func (b Bracket) Contains(pop int) bool {
-	return pop >= b.Min && (b.Max == 0 || pop < b.Max)
-}
-
 // Page is a slice of a longer list, with the full count.
 type Page struct {
 	Items []Territory
@@ -119,7 +91,7 @@ func (ix *Index) Peers(t *Territory, limit, offset int) (Page, Bracket) {
 	if t.Population == nil || t.Region == "" || t.Kind == Region {
 		return Page{}, Bracket{}
 	}
-	b := PopulationBracket(*t.Population)
+	b := BracketOf(t.Kind, *t.Population)
 	ix.mu.RLock()
 	s := ix.s
 	ix.mu.RUnlock()

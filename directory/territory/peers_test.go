@@ -9,13 +9,33 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 )
 
-func TestPopulationBracket(t *testing.T) {
-	cases := []struct{ pop, min, max int }{{0, 0, 500}, {499, 0, 500}, {500, 500, 2000}, {44572, 20000, 50000}, {2103778, 100000, 0}}
+func TestBracketOf(t *testing.T) {
+	cases := []struct {
+		kind          territory.Kind
+		pop, min, max int
+	}{
+		{territory.Commune, 0, 0, 1000}, {territory.Commune, 999, 0, 1000}, {territory.Commune, 3500, 3500, 10000},
+		{territory.Commune, 44572, 20000, 50000}, {territory.Commune, 2103778, 100000, 0},
+		{territory.EPCI, 44572, 30000, 50000}, {territory.EPCI, 1433613, 300000, 0},
+		{territory.Departement, 1654712, 1000000, 0}, {territory.Region, 12463067, 0, 0},
+	}
 	for _, c := range cases {
-		b := territory.PopulationBracket(c.pop)
-		if b.Min != c.min || b.Max != c.max || !b.Contains(c.pop) {
-			t.Errorf("PopulationBracket(%d) = %+v, want [%d, %d)", c.pop, b, c.min, c.max)
+		b := territory.BracketOf(c.kind, c.pop)
+		if b.Kind != c.kind || b.Min != c.min || b.Max != c.max || !b.Contains(c.pop) {
+			t.Errorf("BracketOf(%s, %d) = %+v, want [%d, %d)", c.kind, c.pop, b, c.min, c.max)
 		}
+		if got, ok := territory.ParseBracket(b.Value()); !ok || got != b {
+			t.Errorf("ParseBracket(%q) = %+v, %v", b.Value(), got, ok)
+		}
+	}
+	if v := territory.BracketOf(territory.Commune, 25000).Value(); v != "commune-20000-49999" {
+		t.Errorf("value %q", v)
+	}
+	if l := territory.BracketOf(territory.Commune, 25000).KindLabel("fr"); l != "communes de 20\u202f000 à 49\u202f999 hab." {
+		t.Errorf("label %q", l)
+	}
+	if _, ok := territory.ParseBracket("commune-20000-50000"); ok {
+		t.Error("a band outside the scheme was accepted")
 	}
 }
 
@@ -24,7 +44,7 @@ func TestPopulationBracket(t *testing.T) {
 // région, same population band, current, largest first.
 func sqlPeers(t *testing.T, tt *territory.Territory) ([]int64, territory.Bracket) {
 	t.Helper()
-	b := territory.PopulationBracket(*tt.Population)
+	b := territory.BracketOf(tt.Kind, *tt.Population)
 	upper := b.Max
 	if upper == 0 {
 		upper = 1 << 30

@@ -50,7 +50,7 @@ func draw(c Chart, steps bool) template.HTML {
 	for _, s := range c.Series {
 		for _, p := range s.Points {
 			xmin, xmax = math.Min(xmin, p.X), math.Max(xmax, p.X)
-			if c.YMax == 0 {
+			if c.YMax == 0 && !math.IsNaN(p.Y) {
 				ymax = math.Max(ymax, p.Y)
 			}
 		}
@@ -93,9 +93,17 @@ func draw(c Chart, steps bool) template.HTML {
 			continue
 		}
 		var d strings.Builder
-		for j, p := range s.Points {
+		pen := false // a point whose Y is NaN has no data: the line stops there and starts again after
+		var last Point
+		for _, p := range s.Points {
+			if math.IsNaN(p.Y) {
+				pen = false
+				continue
+			}
+			drawn := pen
+			pen, last = true, p
 			switch {
-			case j == 0:
+			case !drawn:
 				fmt.Fprintf(&d, "M%.1f %.1f", x(p.X), y(p.Y))
 			case steps:
 				fmt.Fprintf(&d, "H%.1fV%.1f", x(p.X), y(p.Y))
@@ -103,8 +111,10 @@ func draw(c Chart, steps bool) template.HTML {
 				fmt.Fprintf(&d, "L%.1f %.1f", x(p.X), y(p.Y))
 			}
 		}
+		if d.Len() == 0 {
+			continue
+		}
 		fmt.Fprintf(&b, `<path class="s%d" fill="none" stroke="currentColor" stroke-width="2" d="%s"></path>`, i%6, d.String())
-		last := s.Points[len(s.Points)-1]
 		fmt.Fprintf(&b, `<text class="s%d" x="%d" y="%.1f">%s</text>`, i%6, width-right+6, y(last.Y)+4+float64(i%3)*0, html.EscapeString(s.Name))
 	}
 	b.WriteString(`</svg>`)

@@ -2,6 +2,7 @@ package svg_test
 
 import (
 	"encoding/xml"
+	"math"
 	"strings"
 	"testing"
 
@@ -27,5 +28,16 @@ func TestStepsAreAccessibleAndWellFormed(t *testing.T) {
 	}
 	if empty := string(svg.Lines(svg.Chart{ID: "e"})); strings.Contains(empty, "NaN") || strings.Contains(empty, "Inf") {
 		t.Errorf("empty chart: %s", empty)
+	}
+}
+
+// A year without data is a gap: the line stops and starts again.
+func TestLinesLeaveGaps(t *testing.T) {
+	pts := []svg.Point{{X: 2015, Y: 2}, {X: 2016, Y: 3}, {X: 2017, Y: math.NaN()}, {X: 2018, Y: 1}}
+	out := string(svg.Lines(svg.Chart{ID: "g", Series: []svg.Series{{Name: "n", Points: pts}}}))
+	d := out[strings.Index(out, ` d="`)+4:]
+	d = d[:strings.Index(d, `"`)]
+	if strings.Count(d, "M") != 2 || strings.Count(d, "L") != 1 || strings.Contains(out, "NaN") {
+		t.Errorf("path %q: want two runs, the second after the gap", d)
 	}
 }

@@ -248,9 +248,18 @@ func request(q search.Query) *meilisearch.SearchRequest {
 		AttributesToRetrieve: []string{"id", "slug", "name", "summary", "description", "adopters", "updated_at"},
 	}
 	var filter []any
+	// Two or three "used by" facets: one adopter must meet them all.
+	combined := search.AdopterKeys(q.Filters)
+	if combined != nil {
+		or := make([]string, len(combined))
+		for i, k := range combined {
+			or[i] = search.FacetAdopter + " = " + quote(k)
+		}
+		filter = append(filter, or)
+	}
 	for _, name := range search.FacetNames() {
 		vals := q.Filters[name]
-		if len(vals) == 0 {
+		if len(vals) == 0 || combined != nil && search.IsAdopterFacet(name) {
 			continue
 		}
 		or := make([]string, len(vals))

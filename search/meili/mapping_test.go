@@ -3,6 +3,7 @@ package meili
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,12 @@ func TestDocumentMapping(t *testing.T) {
 	m := document(d)
 	if m["id"] != "tool-7" || m["name_sort"] != "agora democratie" || m["updated_at"] != int64(1767323045) || m["adopters"] != 3 {
 		t.Errorf("document: %v", m)
+	}
+	if m["name_forms"] != "agora democratie agorademocratie" {
+		t.Errorf("name forms: %v", m["name_forms"])
+	}
+	if p := m["practices"].(string); !strings.Contains(p, "concertation") || !strings.Contains(p, "sondage") {
+		t.Errorf("practices of consultation and voting: %q", p)
 	}
 	if got := m["category"].([]string); !slices.Equal(got, []string{"consultation", "voting"}) {
 		t.Errorf("category: %v", got)
@@ -38,7 +45,7 @@ func TestDocumentMapping(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	s := Settings()
-	if !slices.Equal(s.FilterableAttributes, search.FacetNames()) {
+	if !slices.Equal(s.FilterableAttributes, append(search.FacetNames(), search.FacetAdopter)) {
 		t.Errorf("filterable: %v", s.FilterableAttributes)
 	}
 	if !slices.Equal(s.SortableAttributes, []string{"adopters", "name_sort", "updated_at"}) {
@@ -47,11 +54,15 @@ func TestSettings(t *testing.T) {
 	if s.SearchableAttributes[0] != "name" {
 		t.Errorf("the name must rank first: %v", s.SearchableAttributes)
 	}
+	if !slices.Contains(s.RankingRules, "population:desc") || !s.TypoTolerance.DisableOnNumbers {
+		t.Errorf("places must rank by population and codes take no typo: %v %+v", s.RankingRules, s.TypoTolerance)
+	}
 	if tt := s.TypoTolerance; !tt.Enabled || tt.MinWordSizeForTypos.OneTypo != 5 || tt.MinWordSizeForTypos.TwoTypos != 9 {
 		t.Errorf("typo tolerance: %+v", tt)
 	}
 	for a, b := range map[string]string{"bp": "budget participatif", "budget participatif": "bp",
-		"signalement": "issue reporting", "issue reporting": "signalement", "pétition": "petition", "petition": "pétition"} {
+		"signalement": "issue reporting", "issue reporting": "signalement", "pétition": "petition", "petition": "pétition",
+		"grand lyon": "métropole de lyon", "mel": "métropole européenne de lille"} {
 		if !slices.Contains(s.Synonyms[a], b) {
 			t.Errorf("synonyms of %q: %v, want %q", a, s.Synonyms[a], b)
 		}

@@ -45,6 +45,25 @@ func TestContract(t *testing.T) {
 	searchtest.Run(t, db, e)
 }
 
+// TestRelevance scores the relevance cases against a REAL Meilisearch,
+// in a database of its own; skipped without MEILI_URL, like TestContract.
+func TestRelevance(t *testing.T) {
+	url := os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("MEILI_URL is not set: the relevance cases were NOT run against Meilisearch; see README.md")
+	}
+	ctx := context.Background()
+	pool := searchtest.RelevanceDB(t, "searchmeilirelevance")
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	e, err := meili.Open(ctx, pool, meili.Config{URL: url, APIKey: os.Getenv("MEILI_API_KEY"), Index: "civiscope_rel_" + hex.EncodeToString(rnd[:])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.DropIndex(context.Background()) })
+	searchtest.Relevance(t, pool, e)
+}
+
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // The tests below talk to a local stand-in (fakeMeili), NOT to Meilisearch:

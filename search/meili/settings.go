@@ -11,6 +11,7 @@ package meili
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/meilisearch/meilisearch-go"
 
@@ -26,7 +27,13 @@ const (
 
 // searchable lists the searched attributes, most important first: the
 // attribute ranking rule prefers matches in the name.
-func searchable() []string { return []string{"name", "summary", "keywords", "description"} }
+// name_forms holds the name split at punctuation and run together, so that
+// "capcollectif" and "make org" find their tool; practices, the words of a
+// tool's categories, so that a practice finds its tools before the places
+// whose names share a word.
+func searchable() []string {
+	return []string{"name", "name_forms", "practices", "summary", "keywords", "description"}
+}
 
 func sortable() []string { return []string{"adopters", "name_sort", "updated_at"} }
 
@@ -36,16 +43,19 @@ func sortable() []string { return []string{"adopters", "name_sort", "updated_at"
 func Settings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		SearchableAttributes: searchable(),
-		FilterableAttributes: search.FacetNames(),
+		FilterableAttributes: append(search.FacetNames(), search.FacetAdopter),
 		SortableAttributes:   sortable(),
-		// The defaults, then the most adopted first among equals.
-		RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness", "adopters:desc"},
+		// The defaults, then the most adopted and the most populous first
+		// among equals.
+		RankingRules: []string{"words", "typo", "proximity", "attribute", "sort", "exactness", "adopters:desc", "population:desc"},
 		Synonyms:     synonyms(),
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
 			DisableOnWords:      []string{},
 			DisableOnAttributes: []string{},
+			// Codes are exact: 92000 is not 92002.
+			DisableOnNumbers: true,
 		},
 		// Exact totals and facet counts up to the whole directory.
 		Pagination: &meilisearch.Pagination{MaxTotalHits: 100000},
@@ -103,7 +113,7 @@ func sameSettings(want, got *meilisearch.Settings) bool {
 		}
 	}
 	wt, gt := want.TypoTolerance, got.TypoTolerance
-	if gt == nil || wt.Enabled != gt.Enabled || wt.MinWordSizeForTypos != gt.MinWordSizeForTypos {
+	if gt == nil || wt.Enabled != gt.Enabled || wt.MinWordSizeForTypos != gt.MinWordSizeForTypos || wt.DisableOnNumbers != gt.DisableOnNumbers {
 		return false
 	}
 	if got.Pagination == nil || got.Pagination.MaxTotalHits != want.Pagination.MaxTotalHits {
@@ -120,9 +130,15 @@ func document(d search.Document) map[string]any {
 		"id": d.ID, "entity_id": d.EntityID, "slug": d.Slug,
 		"name": d.Name, "name_sort": search.SortKey(d.Name), "summary": d.Summary,
 		"description": d.Description, "keywords": d.Keywords, "adopters": d.Adopters,
-		"updated_at": d.UpdatedAt.Unix(),
+		"population": d.Population, "updated_at": d.UpdatedAt.Unix(),
+		"name_forms": search.NameForms(d.Name),
 	}
-	for _, f := range search.FacetNames() {
+	var practices []string
+	for _, c := range d.Facets[search.FacetCategory] {
+		practices = append(practices, search.PracticeWords(c)...)
+	}
+	m["practices"] = strings.Join(practices, "\n")
+	for _, f := range append(search.FacetNames(), search.FacetAdopter) {
 		vals := d.Facets[f]
 		if vals == nil {
 			vals = []string{}

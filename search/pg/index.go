@@ -55,12 +55,12 @@ func (e *Engine) Name() string { return "postgres" }
 
 func docColumns() []string {
 	return []string{"id", "type", "entity_id", "slug", "name", "name_sort", "summary",
-		"description", "keywords", "adopters", "updated_at", "facets"}
+		"description", "keywords", "adopters", "population", "updated_at", "facets"}
 }
 
 func row(d search.Document) []any {
 	return []any{d.ID, string(d.Type), d.EntityID, d.Slug, d.Name, search.SortKey(d.Name), d.Summary,
-		d.Description, d.Keywords, d.Adopters, d.UpdatedAt, d.FacetTerms()}
+		d.Description, d.Keywords, d.Adopters, d.Population, d.UpdatedAt, d.FacetTerms()}
 }
 
 // learnWords adds the words of the given documents (all when ids is nil)
@@ -95,11 +95,12 @@ func (e *Engine) Apply(ctx context.Context, b search.Batch) error {
 			for i, d := range b.Upserts {
 				ids[i] = d.ID
 				batch.Queue(`INSERT INTO search_document (id, type, entity_id, slug, name, name_sort, summary,
-					description, keywords, adopters, updated_at, facets)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+					description, keywords, adopters, population, updated_at, facets)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 					ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name,
 					name_sort = excluded.name_sort, summary = excluded.summary, description = excluded.description,
-					keywords = excluded.keywords, adopters = excluded.adopters, updated_at = excluded.updated_at,
+					keywords = excluded.keywords, adopters = excluded.adopters, population = excluded.population,
+					updated_at = excluded.updated_at,
 					facets = excluded.facets, seq = nextval('search_document_seq')`, row(d)...)
 			}
 			if err := tx.SendBatch(ctx, batch).Close(); err != nil {

@@ -19,3 +19,11 @@ func TestMain(m *testing.M) { pgtest.Main(m, "searchpg", territorytest.Template,
 func TestContract(t *testing.T) {
 	searchtest.Run(t, db, pg.New(db))
 }
+
+// TestRelevance scores real queries over the real seed and register (see
+// searchtest.Relevance), in a database of its own: the contract's invented
+// tools would compete with the real ones.
+func TestRelevance(t *testing.T) {
+	pool := searchtest.RelevanceDB(t, "searchpgrelevance")
+	searchtest.Relevance(t, pool, pg.New(pool))
+}

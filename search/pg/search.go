@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	// The relevance tiers go on a second connection, in parallel with the
 	// rest: on a broad query each statement takes milliseconds.
 	queueMatch := func(b, tiers *pgx.Batch, t terms) bool {
-		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t)
+		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t, joined(q.Text))
 		if match == "" {
 			return false
 		}
@@ -109,22 +110,19 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		}
 		found.and(s.live)
 	}
+	combined := search.AdopterKeys(q.Filters)
 	for _, name := range search.FacetNames() {
 		vals := q.Filters[name]
-		if len(vals) == 0 {
+		if len(vals) == 0 || combined != nil && search.IsAdopterFacet(name) {
 			continue
 		}
-		var any bitset
-		for _, v := range vals {
-			t := s.terms[name+":"+v]
-			for len(any) < len(t) {
-				any = append(any, 0)
-			}
-			for i, w := range t {
-				any[i] |= w
-			}
-		}
-		found.and(any)
+		found.and(s.union(name, vals))
+	}
+	if combined != nil {
+		found.and(s.union(search.FacetAdopter, combined))
+	}
+	if text {
+		s.rankNames(found, tier, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
 	}
 	total := found.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
@@ -132,6 +130,19 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if q.Facets {
 		counts := map[string]int{}
 		for t, b := range s.terms {
+			name, v, _ := strings.Cut(t, ":")
+			if name == search.FacetAdopter {
+				continue
+			}
+			if search.IsAdopterFacet(name) {
+				// With other adopter facets chosen, a value counts the
+				// tools with one adopter that has it and meets them.
+				f := maps.Clone(q.Filters)
+				f[name] = []string{v}
+				if keys := search.AdopterKeys(f); keys != nil {
+					b = s.union(search.FacetAdopter, keys)
+				}
+			}
 			if n := countAnd(found, b); n > 0 {
 				counts[t] = n
 			}
@@ -182,9 +193,18 @@ func (s *snapshot) page(ps []int32, q search.Query, tier []int16) []int32 {
 			return s.docNo[a] < s.docNo[b]
 		}
 	case q.Sort == search.SortRelevance && tier != nil:
+		places := s.terms[search.FacetType+":"+string(search.TypeTerritory)]
+		vendors := s.terms[search.FacetType+":"+string(search.TypeVendor)]
+		kind := func(p int32) int { return btoi(vendors.has(p)) + 2*btoi(places.has(p)) }
 		less = func(a, b int32) bool {
 			if tier[a] != tier[b] {
 				return tier[a] > tier[b]
+			}
+			// Tools, then vendors, then places; a bigger place first.
+			if ka, kb := kind(a), kind(b); ka != kb {
+				return ka < kb
+			} else if ka == 2 && s.pop[a] != s.pop[b] {
+				return s.pop[a] > s.pop[b]
 			}
 			return byAdopters(a, b)
 		}
@@ -308,6 +328,14 @@ func (t terms) corrections() []string {
 	return out
 }
 
+func (t terms) byWord() map[string][]string {
+	out := map[string][]string{}
+	for w, i := range t {
+		out[w] = i.corrections
+	}
+	return out
+}
+
 func (t terms) stems() []string {
 	var out []string
 	for _, i := range t {
@@ -333,7 +361,7 @@ func prepareSQL(cs []search.Clause) (string, []any) {
 				}
 				words = append(words, w)
 				prefix = append(prefix, c.Prefix)
-				fuzzy = append(fuzzy, c.Word == w && len([]rune(w)) >= 5)
+				fuzzy = append(fuzzy, c.Word == w && len([]rune(w)) >= 5 && !search.HasDigit(w))
 			}
 		}
 	}
@@ -376,7 +404,11 @@ func (t terms) read(rows pgx.Rows) error {
 // stopword ("d", "pa", "les"), would match almost every description: alone,
 // it matches as a prefix of a word of the name; after other words, it only
 // ranks and highlights, and the words before it decide the matches.
-func matchSQL(cs []search.Clause, t terms) (match string, matchArgs []any, tiers string, tiersArgs []any) {
+//
+// joined is the query's words run together ("fix my street" →
+// fixmystreet), an alternative to all of them that the name vector's
+// run-together form matches; "" for a one-word query.
+func matchSQL(cs []search.Clause, t terms, joined string) (match string, matchArgs []any, tiers string, tiersArgs []any) {
 	if len(cs) == 0 {
 		return "", nil, "", nil
 	}
@@ -390,6 +422,9 @@ func matchSQL(cs []search.Clause, t terms) (match string, matchArgs []any, tiers
 		switch {
 		case !weak:
 			q = tsquery(cs, t, arg)
+			if joined != "" {
+				q = "(" + q + " || " + term(arg(joined), last.Prefix) + ")"
+			}
 		case len(cs) == 1:
 			pre = prefix()
 		default:
@@ -440,4 +475,69 @@ func term(p string, prefix bool) string {
 		return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + " || ':*'))"
 	}
 	return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + "))"
+}
+
+// joined is the words of text run together when there are several.
+func joined(text string) string {
+	if w := search.Words(text); len(w) > 1 && len(w) <= 8 {
+		return strings.Join(w, "")
+	}
+	return ""
+}
+
+// rankNames adds to each matching position's tier how its name matches
+// (see search.NameRanker) and whether it is a tool of a category the
+// query names. The order: an exact name, then the tools of the practice
+// named, then the other name matches, then the text tiers.
+func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, cats []string) {
+	var inCat bitset
+	for _, c := range cats {
+		b := s.terms[search.FacetCategory+":"+c]
+		for len(inCat) < len(b) {
+			inCat = append(inCat, 0)
+		}
+		for i, w := range b {
+			inCat[i] |= w
+		}
+	}
+	for _, p := range found.positions() {
+		t := tier[p] // 0–3: the name (2) or the summary (1) matches
+		n := search.NameNone
+		if t >= 2 {
+			// Only names that hold the query's words (or their synonyms,
+			// corrections, joined form) can rank: the rest skip the
+			// string work, which a broad query would pay thousands of times.
+			n = r.Rank(s.name[p])
+		}
+		if n == search.NameExact {
+			t += 1 << 7
+		}
+		if inCat.has(p) {
+			t += 1 << 6
+		}
+		t += int16(min(n, search.NameStartsWith)) << 2
+		tier[p] = t
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// union is the set of documents with any of the values of a facet.
+func (s *snapshot) union(name string, vals []string) bitset {
+	var any bitset
+	for _, v := range vals {
+		t := s.terms[name+":"+v]
+		for len(any) < len(t) {
+			any = append(any, 0)
+		}
+		for i, w := range t {
+			any[i] |= w
+		}
+	}
+	return any
 }

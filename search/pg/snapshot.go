@@ -28,6 +28,7 @@ type snapshot struct {
 	pos      map[int64]int32 // doc_no → position
 	docNo    []int64
 	adopters []int32
+	pop      []int32 // population of places, 0 for the rest
 	name     []string
 	updated  []int64
 	docTerms [][]string // facet terms of each position, to clear on change
@@ -45,7 +46,7 @@ func newSnapshot() *snapshot {
 func (s *snapshot) clone() *snapshot {
 	c := &snapshot{seq: s.seq, fullAt: s.fullAt, checkedAt: s.checkedAt,
 		pos: make(map[int64]int32, len(s.pos)), docNo: slices.Clone(s.docNo),
-		adopters: slices.Clone(s.adopters), name: slices.Clone(s.name), updated: slices.Clone(s.updated),
+		adopters: slices.Clone(s.adopters), pop: slices.Clone(s.pop), name: slices.Clone(s.name), updated: slices.Clone(s.updated),
 		docTerms: slices.Clone(s.docTerms), terms: make(map[string]bitset, len(s.terms)), live: slices.Clone(s.live)}
 	for k, v := range s.pos {
 		c.pos[k] = v
@@ -59,6 +60,7 @@ func (s *snapshot) clone() *snapshot {
 type docRow struct {
 	docNo    int64
 	adopters int32
+	pop      int32
 	name     string
 	updated  time.Time
 	terms    []string
@@ -82,6 +84,7 @@ func (s *snapshot) put(r docRow) {
 	p := int32(len(s.docNo))
 	s.docNo = append(s.docNo, r.docNo)
 	s.adopters = append(s.adopters, r.adopters)
+	s.pop = append(s.pop, r.pop)
 	s.name = append(s.name, r.name)
 	s.updated = append(s.updated, r.updated.UnixMicro())
 	s.docTerms = append(s.docTerms, r.terms)
@@ -172,7 +175,7 @@ func (s *snapshot) load(ctx context.Context, db *pgxpool.Pool) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read search tombstones: %w", err)
 	}
-	rows, err = db.Query(ctx, `SELECT doc_no, seq, adopters, name_sort, updated_at, facets
+	rows, err = db.Query(ctx, `SELECT doc_no, seq, adopters, population, name_sort, updated_at, facets
 		FROM search_document WHERE seq > $1`, s.seq)
 	if err != nil {
 		return fmt.Errorf("read search documents: %w", err)
@@ -185,7 +188,7 @@ func (s *snapshot) load(ctx context.Context, db *pgxpool.Pool) error {
 	for rows.Next() {
 		var r docRow
 		var seq int64
-		if err := rows.Scan(&r.docNo, &seq, &r.adopters, &r.name, &r.updated, &r.terms); err != nil {
+		if err := rows.Scan(&r.docNo, &seq, &r.adopters, &r.pop, &r.name, &r.updated, &r.terms); err != nil {
 			return fmt.Errorf("read search documents: %w", err)
 		}
 		for i, t := range r.terms {
@@ -215,6 +218,11 @@ func (b bitset) set(p int32) bitset {
 	}
 	b[w] |= 1 << (uint(p) & 63)
 	return b
+}
+
+func (b bitset) has(p int32) bool {
+	w := int(p >> 6)
+	return w < len(b) && b[w]&(1<<(uint(p)&63)) != 0
 }
 
 func (b bitset) clear(p int32) {

@@ -115,10 +115,30 @@ func Run(t *testing.T, db *pgxpool.Pool, b search.Backend) {
 		c.sameTools(r, []string{"agora-democratie", "cartolab"})
 		r = c.search(search.Query{Filters: map[string][]string{"adopter_region": {"53"}, "adopter_type": {"epci"}}, PerPage: 50})
 		c.sameTools(r, []string{"voix-citoyenne", "participation-plus"})
-		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"under-3500"}}, PerPage: 50})
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"commune-0-999"}}, PerPage: 50})
 		c.sameTools(r, []string{"agora-democratie", "mon-bp"})
-		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"3500-20000"}}, PerPage: 50})
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"commune-3500-9999"}}, PerPage: 50})
 		c.sameTools(r, []string{"voix-citoyenne", "rue-propre"})
+		// One adopter meets every "used by" condition: Agora Démocratie has
+		// a small commune and a département, but no small département.
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_type": {"departement"}, "adopter_population": {"commune-0-999"}}, PerPage: 50})
+		c.sameTools(r, nil)
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_type": {"commune"}, "adopter_region": {"53"},
+			"adopter_population": {"commune-100000-plus"}}, PerPage: 50, Facets: true})
+		c.sameTools(r, []string{"agora-democratie", "participation-plus", "rue-propre"})
+		// Counts under combined filters count adopters meeting them all:
+		// only Rennes (a commune of Bretagne) is a commune among the EPCI
+		// value's tools, so epci counts none here.
+		if n := r.Count("adopter_type", "epci"); n != 0 {
+			t.Errorf("adopter_type=epci counts %d tools with a big Breton commune that is an EPCI", n)
+		}
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_region": {"53"}, "adopter_type": {"epci"}}, PerPage: 50, Facets: true})
+		if n := r.Count("adopter_population", "commune-100000-plus"); n != 0 {
+			t.Errorf("Breton EPCI tools: %d counted under the band of big communes", n)
+		}
+		if n := r.Count("adopter_population", "epci-300000-plus"); n != 2 {
+			t.Errorf("Breton EPCI of 300,000 and more (Rennes Métropole): %d tools, want 2", n)
+		}
 		r = c.search(search.Query{Filters: map[string][]string{"vendor_kind": {"company"}, "country": {"be"}}, PerPage: 50})
 		if ids := slugs(r); !slices.Contains(ids, "vendor:streetfix") || !slices.Contains(ids, "tool:rue-propre") {
 			t.Errorf("vendor_kind=company & country=BE: %v", ids)

@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A tool's adopters: French collectivités first, largest first, narrowed
+// from the URL without script; organisations after; the map's table links
+// to the list narrowed to a département.
+func TestToolAdoptersFiltersAndSorts(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/outils/decidim")
+	mustContain(t, "decidim", r.body, `id="french"`, `<form method="get" action="/outils/decidim#adopters"`,
+		`name="tranche"`, `value="commune-20000-49999"`, "communes de 50\u202f000 à 99\u202f999 hab.",
+		`href="/outils/decidim?departement=44#adopters">Loire-Atlantique</a>`, `id="organisations"`)
+	french := r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if i, j := strings.Index(french, ">Bordeaux<"), strings.Index(french, ">Nanterre<"); i < 0 || j < 0 || i > j {
+		t.Errorf("Bordeaux (261,000) must come before Nanterre (97,000) in the French section")
+	}
+	// Île-de-France communes of 20,000–49,999: Arcueil, not Nanterre.
+	r = get(t, srv, "/outils/decidim?region=11&tranche=commune-20000-49999")
+	french = r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if !strings.Contains(french, ">Arcueil<") || strings.Contains(french, ">Nanterre<") || strings.Contains(french, ">Bordeaux<") {
+		t.Errorf("IDF 20,000–49,999 lists the wrong communes")
+	}
+	mustContain(t, "decidim filtered", r.body, "Retirer les filtres", `<option value="11" selected>`)
+	// Communes only, by name.
+	r = get(t, srv, "/outils/decidim?tri=nom&type=commune")
+	french = r.body[strings.Index(r.body, `id="french"`):strings.Index(r.body, `id="organisations"`)]
+	if i, j := strings.Index(french, ">Arcueil<"), strings.Index(french, ">Villeurbanne<"); i < 0 || j < 0 || i > j {
+		t.Errorf("by name, Arcueil comes before Villeurbanne")
+	}
+	if strings.Contains(french, ">Loire-Atlantique<") {
+		t.Error("type=commune still lists a département")
+	}
+	untranslated(t, "decidim?lang=en", get(t, srv, "/outils/decidim?lang=en&tri=nom").body)
+	for _, bad := range []string{"tranche=commune-20000-50000", "type=canton", "tri=prix", "statut=maybe", "region=xx", "type=epci&tranche=commune-0-999", "page=0"} {
+		if r := get(t, srv, "/outils/decidim?"+bad); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, r.status)
+		}
+	}
+}
+
+// A search's "used by" filters follow a click on a tool: its page lists
+// those adopters.
+func TestSearchResultKeepsAdopterFilters(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/recherche?q=decidim&adopter_region=11&adopter_type=commune")
+	mustContain(t, "search used by", r.body, `href="/outils/decidim?region=11&amp;type=commune#adopters"`)
+	r = get(t, srv, "/recherche?q=decidim")
+	mustContain(t, "search", r.body, `href="/outils/decidim"`)
+}
+
+// "Collectivités like mine" names which peers use which tool, with the
+// evidence one click away; so does a territory page.
+func TestPeerMatrix(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/comme-ma-collectivite?code=92007")
+	if r.status != 200 {
+		t.Fatalf("peers: %d", r.status)
+	}
+	mustContain(t, "peers of Bagneux", r.body, `id="peer-matrix"`, `<a href="/outils/decidim">Decidim</a>`,
+		`>Bagneux</a> <span class="tag">vous</span>`, `<a href="/territoires/commune/94003#tools" title="Decidim : voir l’adoption et ses preuves">✓ utilise</a>`)
+	matrix := r.body[strings.Index(r.body, `id="peer-matrix"`):]
+	matrix = matrix[:strings.Index(matrix, "</table>")]
+	if strings.Count(matrix, "<tr") != 3 { // the head, Bagneux, Arcueil: peers without these tools are left out
+		t.Errorf("matrix rows: %d", strings.Count(matrix, "<tr"))
+	}
+	r = get(t, srv, "/comme-ma-collectivite?code=92007&tri=decidim")
+	mustContain(t, "sorted by Decidim", r.body, `aria-current="true">trier<span class="visually-hidden"> Decidim</span>`)
+	if r := get(t, srv, "/comme-ma-collectivite?code=92007&tri=prix"); r.status != http.StatusBadRequest {
+		t.Errorf("unknown sort: %d", r.status)
+	}
+	untranslated(t, "peers en", get(t, srv, "/comme-ma-collectivite?code=92007&lang=en").body)
+	r = get(t, srv, "/territoires/commune/92007")
+	mustContain(t, "Bagneux page", r.body, `id="peer-matrix"`, `href="/territoires/commune/94003#tools"`)
+}
+
+// A département's page lists what its communes use: the map's
+// "Hauts-de-Seine" no longer leads to "no adoption".
+func TestDepartementListsCommunesTools(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/territoires/departement/92")
+	mustContain(t, "Hauts-de-Seine", r.body, `id="commune-tools"`, `href="/territoires/commune/92050">Nanterre</a>`, `href="/outils/decidim">Decidim</a>`)
+	untranslated(t, "Hauts-de-Seine en", get(t, srv, "/territoires/departement/92?lang=en").body)
+}
+
+// A comparison counts collectivités by the one band scheme and says where
+// each count comes from.
+func TestCompareSaysWhereCountsComeFrom(t *testing.T) {
+	srv := newServer(t)
+	r := get(t, srv, "/comparer?outil=decidim&outil=consul")
+	mustContain(t, "compare", r.body, "Adoptions par source des preuves", "decidim.org installations : 7",
+		"Collectivités adoptantes : communes de 100\u202f000 hab. et plus", "Adoptions documentées (tous adoptants")
+	untranslated(t, "compare en", get(t, srv, "/comparer?outil=decidim&outil=consul&lang=en").body)
+}
