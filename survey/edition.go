@@ -113,6 +113,14 @@ type Edition struct {
 	ClosesOn time.Time
 	Status   Status
 	FormID   int64
+	// The disclosure policy of the edition's results (see
+	// reports/disclosure.Policy): stored here so that no page, file or
+	// command applies a weaker one.
+	DisclosureK         int
+	DisclosureMinUnits  int
+	DisclosureDominance float64
+	// FrameRule says, in words, who the frame invites and who it leaves out.
+	FrameRule string
 }
 
 // NewEdition is what an administrator gives to create an edition.
@@ -148,8 +156,9 @@ func CreateEdition(ctx context.Context, db postgres.Querier, n NewEdition) (*Edi
 		return nil, err
 	}
 	e := &Edition{Year: n.Year, Title: n.Title, OpensOn: n.OpensOn, ClosesOn: n.ClosesOn, Status: Draft, FormID: form.ID}
-	err = db.QueryRow(ctx, `INSERT INTO survey_edition (year, title, opens_on, closes_on, form_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		n.Year, n.Title, n.OpensOn, n.ClosesOn, form.ID).Scan(&e.ID)
+	err = db.QueryRow(ctx, `INSERT INTO survey_edition (year, title, opens_on, closes_on, form_id) VALUES ($1, $2, $3, $4, $5)
+		RETURNING id, disclosure_k, disclosure_min_units, disclosure_dominance::float8, frame_rule`,
+		n.Year, n.Title, n.OpensOn, n.ClosesOn, form.ID).Scan(&e.ID, &e.DisclosureK, &e.DisclosureMinUnits, &e.DisclosureDominance, &e.FrameRule)
 	if isUnique(err) {
 		return nil, civiscope.Errorf(civiscope.ECONFLICT, "an edition for %d already exists", n.Year)
 	}
@@ -159,11 +168,12 @@ func CreateEdition(ctx context.Context, db postgres.Querier, n NewEdition) (*Edi
 	return e, nil
 }
 
-const editionColumns = `id, year, title, opens_on, closes_on, status, form_id`
+const editionColumns = `id, year, title, opens_on, closes_on, status, form_id, disclosure_k, disclosure_min_units, disclosure_dominance::float8, frame_rule`
 
 func scanEdition(row pgx.Row) (*Edition, error) {
 	var e Edition
-	if err := row.Scan(&e.ID, &e.Year, &e.Title, &e.OpensOn, &e.ClosesOn, &e.Status, &e.FormID); err != nil {
+	if err := row.Scan(&e.ID, &e.Year, &e.Title, &e.OpensOn, &e.ClosesOn, &e.Status, &e.FormID,
+		&e.DisclosureK, &e.DisclosureMinUnits, &e.DisclosureDominance, &e.FrameRule); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -276,7 +276,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	res, err := barometer.Tabulate(set, barometer.Options{K: s.k, RegionNames: names, Lang: lang(r)})
+	res, err := barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -323,7 +323,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	rates, err := barometer.ResponseRates(r.Context(), s.db, year, s.k)
+	rates, err := barometer.ResponseRates(r.Context(), s.db, year, res.Policy.K)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return

@@ -43,23 +43,20 @@ func resultsResource(res *Results) export.Resource {
 		for i, g := range t.Groups {
 			for j, c := range t.Columns {
 				cell := t.Cells[i][j]
-				var n, base, pct, wpct any
+				var n, base, pct any
 				if cell.Shown {
 					n = cell.N
 					if cell.Base > 0 {
 						base, pct = cell.Base, round(cell.Percent)
-						if res.Weighting != "" {
-							wpct = round(cell.Weighted)
-						}
 					}
 				}
-				list = append(list, []any{t.Question, t.Concept, t.Dimension, g.Key, g.Label, c.Key, c.Label, c.Missing, t.Multiple, n, base, pct, wpct, cell.Status})
+				list = append(list, []any{t.Question, t.Concept, t.Dimension, g.Key, g.Label, c.Key, c.Label, c.Missing, t.Multiple, n, base, pct, cell.Status})
 			}
 		}
 	}
 	return export.Resource{
 		Name: "results", Title: "Résultats protégés / Protected results",
-		Description: fmt.Sprintf("Counts, n and %% per question and breakdown; cells under %d respondents are suppressed (primary), and others so that they cannot be recomputed (secondary).", res.K),
+		Description: "Counts, n and % per question and breakdown, protected together with every other table of the edition (" + res.Policy.String() + "): sensitive cells are suppressed (primary), and others so that no combination of published figures gives one back (secondary).",
 		Fields: []export.Field{
 			field("question", export.String, "question", "question"),
 			field("concept", export.String, "concept", "concept (stable across editions)"),
@@ -73,7 +70,6 @@ func resultsResource(res *Results) export.Resource {
 			field("n", export.Integer, "effectif", "respondents"),
 			field("base", export.Integer, "base", "respondents the % is of"),
 			field("percent", export.Number, "pourcentage", "percent"),
-			field("weighted_percent", export.Number, "pourcentage pondéré", "weighted percent"),
 			{Name: "status", Type: export.String, Title: "statut", TitleEN: "status", Categories: []export.Category{{Value: "shown"}, {Value: "primary", Label: "suppressed: fewer than k respondents"}, {Value: "secondary", Label: "suppressed: would let a primary cell be recomputed"}}},
 		},
 		Rows: rows(list),
@@ -91,11 +87,13 @@ func numericResource(res *Results) export.Resource {
 		for i, g := range n.Groups {
 			s := n.Stats[i]
 			var cnt, mean, med any
-			status := "primary"
-			if s.Shown {
-				cnt, mean, med, status = s.N, round(s.Mean), round(s.Median), "shown"
+			if s.NShown {
+				cnt = s.N
 			}
-			list = append(list, []any{n.Question, n.Dimension, g.Key, g.Label, cnt, mean, med, status})
+			if s.Shown {
+				mean, med = round(s.Mean), round(s.Median)
+			}
+			list = append(list, []any{n.Question, n.Dimension, g.Key, g.Label, n.Unit, cnt, mean, med, s.Status})
 		}
 	}
 	return export.Resource{
@@ -105,10 +103,11 @@ func numericResource(res *Results) export.Resource {
 			field("dimension", export.String, "ventilation", "breakdown"),
 			field("group", export.String, "groupe", "group"),
 			field("group_label", export.String, "libellé du groupe", "group label"),
-			field("n", export.Integer, "effectif", "respondents"),
+			{Name: "unit", Type: export.String, Title: "unité", TitleEN: "what one value is", Categories: []export.Category{{Value: "respondent", Label: "a respondent"}, {Value: "tool", Label: "one tool of a respondent"}}},
+			field("n", export.Integer, "effectif", "values (respondents, or tools for per-tool questions)"),
 			field("mean", export.Number, "moyenne", "mean"),
 			field("median", export.Number, "médiane", "median"),
-			field("status", export.String, "statut", "status"),
+			{Name: "status", Type: export.String, Title: "statut de la moyenne et de la médiane", TitleEN: "status of mean and median", Categories: []export.Category{{Value: "shown"}, {Value: "primary", Label: "suppressed: too few values, or one value dominates"}, {Value: "secondary", Label: "suppressed: would let a primary cell be recomputed"}}},
 		},
 		Rows: rows(list),
 	}
@@ -327,8 +326,8 @@ func EditionData(set *survey.ResultSet, res *Results, rates []Rate, version stri
 		Title:   fmt.Sprintf("Baromètre Civiscope de la démocratie numérique locale %d", res.Year),
 		Version: version,
 		Created: now,
-		Description: fmt.Sprintf("Résultats protégés (k = %d) du baromètre %d : %d répondants. Protected results of the %d barometer. Missing values: %s.",
-			res.K, res.Year, res.Respondents, res.Year, "-991 not applicable, -992 don't know, -993 refused, -999 no answer"),
+		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s.",
+			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer"),
 		Homepage: homepage,
 		Sources:  []export.Source{{Title: "Civiscope, baromètre " + strconv.Itoa(res.Year) + " (réponses des collectivités)", Path: homepage}},
 	}
@@ -344,14 +343,11 @@ func editionSummary(ds export.Dataset, res *Results) export.Summary {
 			{"Jeu de données / Dataset", ds.Name},
 			{"Version", ds.Version},
 			{"Répondants / Respondents", strconv.Itoa(res.Respondents)},
-			{"Secret statistique / Disclosure control", fmt.Sprintf("cellules de moins de %d répondants masquées, plus masquage secondaire", res.K)},
+			{"Secret statistique / Disclosure control", fmt.Sprintf("politique de l'édition / edition policy: %s; masquage secondaire commun à toutes les tables / secondary suppression across all tables", res.Policy)},
 			{"Valeurs manquantes / Missing values", "-991 sans objet, -992 ne sait pas, -993 refus, -999 sans réponse"},
 			{"Licence", export.Etalab2().Title},
 			{"Citer / Cite as", fmt.Sprintf("Civiscope (%d). %s, version %s.", ds.Created.Year(), ds.Title, ds.Version)},
 		},
-	}
-	if res.Weighting != "" {
-		sum.Facts = append(sum.Facts, [2]string{"Pondération / Weighting", res.Weighting})
 	}
 	var names []string
 	for _, t := range res.Tables {
@@ -411,8 +407,10 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 	return n, nil
 }
 
-// PublishEdition publishes a new release of a published edition's files.
-func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year int, opts Options, homepage string, now time.Time) (*export.Release, error) {
+// PublishEdition publishes a new release of a published edition's files,
+// always under the edition's stored policy. With private set, the files
+// go under root for internal use and are never recorded or listed.
+func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year int, opts Options, homepage string, now time.Time, private bool) (*export.Release, error) {
 	set, err := Load(ctx, pool, year)
 	if err != nil {
 		return nil, err
@@ -422,21 +420,20 @@ func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year i
 			return nil, err
 		}
 	}
-	if opts.Weighted && opts.Frame == nil {
-		if opts.Frame, err = survey.Frame(ctx, pool, year); err != nil {
-			return nil, err
-		}
-	}
 	res, err := Tabulate(set, opts)
 	if err != nil {
 		return nil, err
 	}
-	rates, err := ResponseRates(ctx, pool, year, res.K)
+	rates, err := ResponseRates(ctx, pool, year, res.Policy.K)
 	if err != nil {
 		return nil, err
 	}
 	version := export.VersionAt(now)
-	return export.Publish(ctx, pool, root, DatasetName(year), version, func(ctx context.Context, dir string) (map[string]int64, error) {
+	build := func(ctx context.Context, dir string) (map[string]int64, error) {
 		return WriteEdition(ctx, dir, set, res, rates, version, now, homepage)
-	})
+	}
+	if private {
+		return export.WritePrivate(ctx, root, DatasetName(year), version, build)
+	}
+	return export.Publish(ctx, pool, root, DatasetName(year), version, build)
 }
