@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -35,11 +34,17 @@ import (
 type lpModel struct {
 	vars   map[string]bool
 	lower  map[string]float64
-	cons   []string
+	cons   []constraint
 	strata []string         // stratum keys
 	of     []int            // response → stratum
 	groups map[string][]int // dim/key → strata
-	resp   map[string]int   // dim/key → respondents
+	root   func(string) string
+	resp   map[string]int // dim/key → respondents
+}
+
+type constraint struct {
+	vars []string
+	text string
 }
 
 type target struct {
@@ -85,7 +90,8 @@ func contains(xs []int, x int) bool {
 }
 
 func v(q, col string, s int) string {
-	return "v_" + strings.NewReplacer(".", "_", "-", "_").Replace(q) + "__" + col + "__" + strconv.Itoa(s)
+	r := strings.NewReplacer(".", "_", "-", "_")
+	return "v_" + r.Replace(q) + "__" + r.Replace(col) + "__" + strconv.Itoa(s)
 }
 
 func (m *lpModel) sum(q string, cols []string, strata []int) []string {
@@ -112,7 +118,15 @@ func (m *lpModel) eq(terms []string, coef []float64, rhs float64) {
 	if b.Len() == 0 {
 		return
 	}
-	m.cons = append(m.cons, fmt.Sprintf("%s = %g", b.String(), rhs))
+	m.cons = append(m.cons, constraint{terms, fmt.Sprintf("%s = %g", b.String(), rhs)})
+}
+
+// atMost: Σ terms ≤ rhs.
+func (m *lpModel) atMost(terms []string, rhs float64) {
+	if len(terms) == 0 {
+		return
+	}
+	m.cons = append(m.cons, constraint{terms, " + " + strings.Join(terms, " + ") + fmt.Sprintf(" <= %g", rhs)})
 }
 
 func (m *lpModel) le(lhs, rhs []string) { // Σ lhs − Σ rhs ≤ 0
@@ -123,7 +137,7 @@ func (m *lpModel) le(lhs, rhs []string) { // Σ lhs − Σ rhs ≤ 0
 	for _, t := range rhs {
 		b.WriteString(" - " + t)
 	}
-	m.cons = append(m.cons, b.String()+" <= 0")
+	m.cons = append(m.cons, constraint{append(append([]string(nil), lhs...), rhs...), b.String() + " <= 0"})
 }
 
 var simpleRelevance = regexp.MustCompile(`^\s*(?:\$\{(\w+)\}\s*=\s*'([^']*)'|selected\(\s*\$\{(\w+)\}\s*,\s*'([^']*)'\s*\))\s*$`)
@@ -213,19 +227,21 @@ func audit(t *testing.T, set *survey.ResultSet, res *Results) []string {
 			m.eq(m.sum(q.Name, append(append([]string(nil), base...), "na"), strata), nil, float64(m.resp[g]))
 		}
 		if tb.Multiple {
-			for s := range m.strata {
-				ans := m.sum(q.Name, []string{"ans"}, []int{s})
-				var choices []string
+			// A choice counts at most every respondent of a group. The
+			// per-stratum links between choices and "answered" are left
+			// out so that each choice is a small LP of its own.
+			for g, strata := range m.groups {
+				if strings.HasSuffix(g, "/total") {
+					continue
+				}
 				for _, c := range tb.Columns {
 					if !c.Missing {
-						x := m.sum(q.Name, []string{c.Key}, []int{s})
-						m.le(x, ans)
-						choices = append(choices, x...)
+						m.atMost(m.sum(q.Name, []string{c.Key}, strata), float64(m.resp[g]))
 					}
 				}
-				m.le(ans, choices)
 			}
 		}
+
 	}
 	for _, tb := range res.Tables {
 		for i, g := range tb.Groups {
@@ -242,6 +258,9 @@ func audit(t *testing.T, set *survey.ResultSet, res *Results) []string {
 				terms := m.sum(tb.Question, []string{c.Key}, strata)
 				if cell.Shown {
 					m.eq(terms, nil, float64(cell.N))
+				} else if b.Shown && tb.Multiple && !c.Missing {
+					m.atMost(terms, float64(b.N))
+					addTarget(fmt.Sprintf("%s %s/%s %s", tb.Question, tb.Dimension, g.Key, c.Key), terms, true)
 				} else {
 					addTarget(fmt.Sprintf("%s %s/%s %s", tb.Question, tb.Dimension, g.Key, c.Key), terms, true)
 				}
@@ -319,98 +338,211 @@ func audit(t *testing.T, set *survey.ResultSet, res *Results) []string {
 	return m.solveAll(t, targets)
 }
 
-func (m *lpModel) write(path string, obj []string, sense string) error {
+// components splits the constraints into independent LPs: unknowns that
+// share no constraint cannot inform each other.
+func (m *lpModel) components() map[string]*component {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
+		}
+		parent[x] = x
+		return x
+	}
+	for _, c := range m.cons {
+		for _, v := range c.vars[1:] {
+			parent[find(v)] = find(c.vars[0])
+		}
+	}
+	out := map[string]*component{}
+	get := func(v string) *component {
+		r := find(v)
+		if out[r] == nil {
+			out[r] = &component{}
+		}
+		return out[r]
+	}
+	for _, c := range m.cons {
+		k := get(c.vars[0])
+		k.cons = append(k.cons, c.text)
+	}
+	for v := range m.vars {
+		k := get(v)
+		k.vars = append(k.vars, v)
+	}
+	m.root = find
+	return out
+}
+
+type component struct {
+	cons []string
+	vars []string
+}
+
+func (m *lpModel) write(path string, k *component, obj []string, sense string) error {
 	var b strings.Builder
-	b.WriteString(sense + "\n obj:")
+	in := map[string]float64{}
 	for _, t := range obj {
-		b.WriteString(" + " + t)
+		in[t]++
+	}
+	// Every unknown appears in the objective, in k.vars order, so that the
+	// solution file lists them in that order.
+	b.WriteString(sense + "\n obj:")
+	for _, v := range k.vars {
+		fmt.Fprintf(&b, " %+g %s", in[v], v)
 	}
 	b.WriteString("\nSubject To\n")
-	for i, c := range m.cons {
+	for i, c := range k.cons {
 		fmt.Fprintf(&b, " c%d: %s\n", i, c)
 	}
-	b.WriteString("Bounds\n")
-	names := make([]string, 0, len(m.vars))
-	for n := range m.vars {
-		names = append(names, n)
+	if len(k.cons) == 0 {
+		b.WriteString(" c0: " + obj[0] + " >= 0\n")
 	}
-	sort.Strings(names)
-	for _, n := range names {
+	b.WriteString("Bounds\n")
+	for _, n := range k.vars {
 		fmt.Fprintf(&b, " %s >= %g\n", n, m.lower[n])
 	}
 	b.WriteString("End\n")
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-var objective = regexp.MustCompile(`Objective:\s+obj = (\S+)`)
-
-func (m *lpModel) optimum(dir string, obj []string, sense string) (float64, error) {
-	lp := filepath.Join(dir, sense+strconv.Itoa(len(obj))+"-"+strconv.FormatInt(int64(os.Getpid()), 10)+".lp")
+// optimum solves one LP and returns the optimal point (one value per
+// k.vars).
+func (m *lpModel) optimum(dir string, k *component, obj []string, sense string) ([]float64, error) {
 	f, err := os.CreateTemp(dir, "*.lp")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	f.Close()
-	lp = f.Name()
+	lp := f.Name()
+	sol := lp + ".sol"
 	defer os.Remove(lp)
-	if err := m.write(lp, obj, sense); err != nil {
-		return 0, err
+	defer os.Remove(sol)
+	if err := m.write(lp, k, obj, sense); err != nil {
+		return nil, err
 	}
-	out, err := exec.Command("glpsol", "--lp", lp, "-o", "/dev/stdout").CombinedOutput()
+	out, err := exec.Command("glpsol", "--lp", lp, "-w", sol).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("glpsol: %v: %s", err, out)
+		return nil, fmt.Errorf("glpsol: %v: %s", err, out)
 	}
-	if strings.Contains(string(out), "PROBLEM HAS NO PRIMAL FEASIBLE SOLUTION") || strings.Contains(string(out), "INFEASIBLE") {
-		return 0, fmt.Errorf("the published figures are inconsistent with the auditor's model:\n%s", out)
+	raw, err := os.ReadFile(sol)
+	if err != nil {
+		return nil, err
 	}
-	mm := objective.FindSubmatch(out)
-	if mm == nil {
-		return 0, fmt.Errorf("glpsol gave no objective:\n%s", out)
+	if !strings.Contains(string(raw), "Status:     OPTIMAL") {
+		return nil, fmt.Errorf("the published figures are inconsistent with the auditor's model (%s):\n%s", obj[0], raw)
 	}
-	return strconv.ParseFloat(string(mm[1]), 64)
+	x := make([]float64, len(k.vars))
+	for _, line := range strings.Split(string(raw), "\n") {
+		fs := strings.Fields(line)
+		if len(fs) >= 4 && fs[0] == "j" {
+			j, _ := strconv.Atoi(fs[1])
+			x[j-1], _ = strconv.ParseFloat(fs[3], 64)
+		}
+	}
+	return x, nil
 }
 
+// solveAll bounds every target. Optimal points found on the way are kept:
+// when two feasible points already give a target values far enough apart,
+// it cannot be pinned and needs no LP of its own.
 func (m *lpModel) solveAll(t *testing.T, targets []target) []string {
 	t.Helper()
 	dir := t.TempDir()
+	comps := m.components()
+	byComp := map[*component][]target{}
+	for _, k := range comps {
+		sort.Strings(k.vars)
+	}
+	for _, tg := range targets {
+		k := comps[m.root(tg.terms[0])]
+		byComp[k] = append(byComp[k], tg)
+	}
 	var mu sync.Mutex
 	var found []string
 	var firstErr error
-	work := make(chan target)
+	solves := 0
+	work := make(chan *component)
 	var wg sync.WaitGroup
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for tg := range work {
-				lo, err1 := m.optimum(dir, tg.terms, "Minimize")
-				hi, err2 := m.optimum(dir, tg.terms, "Maximize")
-				mu.Lock()
-				if err := firstOf(err1, err2); err != nil && firstErr == nil {
-					firstErr = err
+			for k := range work {
+				idx := map[string]int{}
+				for i, v := range k.vars {
+					idx[v] = i
 				}
-				pinned := false
-				if tg.count {
-					pinned = ceil(lo-1e-6) == floor(hi+1e-6)
-				} else {
-					pinned = hi-lo < 1
+				var points [][]float64
+				value := func(x []float64, tg target) float64 {
+					s := 0.0
+					for _, v := range tg.terms {
+						s += x[idx[v]]
+					}
+					return s
 				}
-				if err1 == nil && err2 == nil && pinned {
-					found = append(found, fmt.Sprintf("%s is pinned to [%g, %g]", tg.name, lo, hi))
+				spread := func(tg target) (float64, float64) {
+					lo, hi := 0.0, -1.0
+					for i, x := range points {
+						y := value(x, tg)
+						if i == 0 || y < lo {
+							lo = y
+						}
+						if i == 0 || y > hi {
+							hi = y
+						}
+					}
+					return lo, hi
 				}
-				mu.Unlock()
+				need := 2.0
+				for _, tg := range byComp[k] {
+					if !tg.count {
+						need = 1
+					}
+					if lo, hi := spread(tg); hi-lo >= need {
+						continue
+					}
+					var err error
+					var lo, hi []float64
+					if lo, err = m.optimum(dir, k, tg.terms, "Minimize"); err == nil {
+						points = append(points, lo)
+						hi, err = m.optimum(dir, k, tg.terms, "Maximize")
+					}
+					mu.Lock()
+					solves += 2
+					if err != nil {
+						if firstErr == nil {
+							firstErr = err
+						}
+						mu.Unlock()
+						continue
+					}
+					points = append(points, hi)
+					a, b := value(lo, tg), value(hi, tg)
+					pinned := b-a < 1
+					if tg.count {
+						pinned = ceil(a-1e-6) == floor(b+1e-6)
+					}
+					if pinned {
+						found = append(found, fmt.Sprintf("%s is pinned to [%g, %g]", tg.name, a, b))
+					}
+					mu.Unlock()
+				}
 			}
 		}()
 	}
-	for _, tg := range targets {
-		work <- tg
+	for k := range byComp {
+		work <- k
 	}
 	close(work)
 	wg.Wait()
 	if firstErr != nil {
 		t.Fatal(firstErr)
 	}
-	t.Logf("auditor: %d hidden figures, %d constraints, %d unknowns", len(targets), len(m.cons), len(m.vars))
+	t.Logf("auditor: %d hidden figures, %d constraints, %d unknowns, %d independent LPs, %d solves", len(targets), len(m.cons), len(m.vars), len(comps), solves)
 	sort.Strings(found)
 	return found
 }

@@ -63,4 +63,3 @@ func Series(ctx context.Context, db postgres.Querier, concept string, opts Optio
 	}
 	return out, nil
 }
-
