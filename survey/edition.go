@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/postgres"
@@ -257,4 +258,74 @@ func orNone(s []string) string {
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// SetDates changes when an edition opens and closes, before its results
+// are published. Invitations not yet answered follow the new closing day,
+// so changing the dates never strands links. It returns warnings for what
+// the staff should know: a date already past, links that stay expired.
+func SetDates(ctx context.Context, pool *pgxpool.Pool, year int, opens, closes, today time.Time) ([]string, error) {
+	if opens.IsZero() || closes.IsZero() {
+		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "dates", Message: "give opening and closing dates (YYYY-MM-DD)"}})
+	}
+	if closes.Before(opens) {
+		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "closes", Message: "the closing date is before the opening date"}})
+	}
+	var warnings []string
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if opens.Before(day) {
+		warnings = append(warnings, fmt.Sprintf("the opening day %s is already past", opens.Format(time.DateOnly)))
+	}
+	if closes.Before(day) {
+		warnings = append(warnings, fmt.Sprintf("the closing day %s is already past: every invitation link is expired until the dates move again", closes.Format(time.DateOnly)))
+	}
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		e, err := GetEdition(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		if e.Status == Published {
+			return civiscope.Errorf(civiscope.ECONFLICT, "edition %d is published; its dates are part of its results", year)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE survey_edition SET opens_on = $2, closes_on = $3 WHERE id = $1`, e.ID, opens, closes); err != nil {
+			return fmt.Errorf("set the dates of edition %d: %w", year, err)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE survey_invitation SET expires_at = $2 WHERE edition_id = $1 AND status <> 'submitted'`,
+			e.ID, time.Date(closes.Year(), closes.Month(), closes.Day(), 23, 59, 59, 0, time.UTC))
+		if err != nil {
+			return fmt.Errorf("move the invitations of edition %d: %w", year, err)
+		}
+		if n := tag.RowsAffected(); n > 0 {
+			warnings = append(warnings, fmt.Sprintf("%d unanswered invitation links now expire at the end of %s", n, closes.Format(time.DateOnly)))
+		}
+		if e.Status == Closed && !closes.Before(day) {
+			warnings = append(warnings, fmt.Sprintf("edition %d is closed: reopen it with `survey edition status %d open`", year, year))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return warnings, nil
+}
+
+// SetPolicy stores an edition's disclosure policy. It may change only
+// before publication: once results are out, a second policy would mean two
+// releases that, read together, undo each other's protection.
+func SetPolicy(ctx context.Context, db postgres.Querier, year, k, minUnits int, dominance float64) error {
+	e, err := GetEdition(ctx, db, year)
+	if err != nil {
+		return err
+	}
+	if e.Status == Published {
+		return civiscope.Errorf(civiscope.ECONFLICT, "edition %d is published; its disclosure policy can no longer change", year)
+	}
+	if k < 3 || k > 100 || minUnits < 3 || minUnits > 100 || dominance <= 0 || dominance > 0.85 {
+		return civiscope.Invalid([]civiscope.FieldError{{Field: "policy", Message: "k and the numeric threshold must be 3 to 100, the dominance share above 0 and at most 0.85 (INSEE's floor)"}})
+	}
+	_, err = db.Exec(ctx, `UPDATE survey_edition SET disclosure_k = $2, disclosure_min_units = $3, disclosure_dominance = $4 WHERE id = $1`, e.ID, k, minUnits, dominance)
+	if err != nil {
+		return fmt.Errorf("set the policy of edition %d: %w", year, err)
+	}
+	return nil
 }

@@ -377,6 +377,21 @@ func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
+	if file == "SHA256SUMS" {
+		// The checksum list is the one file not listed in the release (it
+		// cannot hold its own hash); it is served as text.
+		fh, err := os.Open(filepath.Join(s.dir, dataset, rel.Version, file))
+		if err != nil {
+			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
+			return
+		}
+		defer fh.Close()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="SHA256SUMS"`)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		http.ServeContent(w, r, file, rel.CreatedAt, fh)
+		return
+	}
 	for _, f := range rel.Files {
 		if f.Name != file || strings.ContainsAny(file, `/\`) {
 			continue

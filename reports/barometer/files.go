@@ -245,12 +245,29 @@ func idFields() []export.Field {
 	return []export.Field{
 		{Name: "territory_code", Type: export.String, Title: "code INSEE", TitleEN: "INSEE code", Text: true, Description: "INSEE code; SIREN for EPCI and EPT"},
 		field("territory_name", export.String, "collectivité", "collectivité"),
-		{Name: "kind", Type: export.String, Title: "type", TitleEN: "kind", Categories: []export.Category{{Value: "commune"}, {Value: "epci"}, {Value: "ept"}, {Value: "departement"}, {Value: "region"}}},
+		kindField(),
 		{Name: "departement", Type: export.String, Title: "département", TitleEN: "département", Text: true},
 		{Name: "region", Type: export.String, Title: "région", TitleEN: "région", Text: true},
-		field("population_bracket", export.Integer, "tranche de population", "population bracket"),
+		{Name: "population_bracket", Type: export.Integer, Title: "tranche de population", TitleEN: "population bracket", Categories: bracketCategories()},
 		field("submitted_at", export.DateTime, "envoyé le", "submitted at"),
 	}
+}
+
+func kindField() export.Field {
+	f := export.Field{Name: "kind", Type: export.String, Title: "type", TitleEN: "kind", Description: "with territory_code, identifies the collectivité"}
+	for _, k := range reports.AdopterKinds() {
+		f.Categories = append(f.Categories, export.Category{Value: k.Value, Label: k.Label.In("fr") + " / " + k.Label.In("en")})
+	}
+	return f
+}
+
+// bracketCategories labels the population brackets; 0 is "unknown".
+func bracketCategories() []export.Category {
+	var out []export.Category
+	for _, b := range reports.Brackets() {
+		out = append(out, export.Category{Value: strconv.Itoa(b.ID), Label: b.Label.In("fr") + " / " + b.Label.In("en")})
+	}
+	return out
 }
 
 func idValues(r *survey.Result) []any {
@@ -281,6 +298,7 @@ func microdataResources(set *survey.ResultSet) []export.Resource {
 		Description:   "Only collectivités that agreed to publication. select_multiple questions have one 0/1 column per choice.",
 		Fields:        append(idFields(), microFields(set.Form, top)...),
 		MissingValues: MissingCodes(),
+		PrimaryKey:    []string{"kind", "territory_code"},
 		Rows: func(ctx context.Context, emit func(export.Row) error) error {
 			return consented(func(r *survey.Result) error {
 				row := idValues(r)
@@ -296,14 +314,17 @@ func microdataResources(set *survey.ResultSet) []export.Resource {
 		out = append(out, export.Resource{
 			Name: "microdata_" + rep.Name, Title: "Réponses par ligne de « " + rep.Label.In("fr", "") + " »",
 			Fields: append([]export.Field{
+				kindField(),
 				{Name: "territory_code", Type: export.String, Title: "code INSEE", TitleEN: "INSEE code", Text: true},
 				field("row", export.Integer, "ligne", "row"),
 			}, microFields(set.Form, qs)...),
 			MissingValues: MissingCodes(),
+			PrimaryKey:    []string{"kind", "territory_code", "row"},
+			ForeignKeys:   []export.ForeignKey{{Fields: []string{"kind", "territory_code"}, Resource: "microdata", RefFields: []string{"kind", "territory_code"}}},
 			Rows: func(ctx context.Context, emit func(export.Row) error) error {
 				return consented(func(r *survey.Result) error {
 					for i, line := range r.Repeats[rep.Name] {
-						row := []any{r.Territory.Code, i + 1}
+						row := []any{string(r.Territory.Kind), r.Territory.Code, i + 1}
 						for _, q := range qs {
 							row = append(row, microValues(set.Form, q, line[q.Name])...)
 						}
