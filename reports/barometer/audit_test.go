@@ -525,7 +525,10 @@ func (m *lpModel) solveAll(t *testing.T, targets []target, stop int) []string {
 					}
 				}
 				for _, tg := range byComp[k] {
-					if stop > 0 && len(found) >= stop {
+					mu.Lock()
+					enough := stop > 0 && len(found) >= stop
+					mu.Unlock()
+					if enough {
 						break
 					}
 					if !tg.count {

@@ -103,9 +103,11 @@ func newProtection(set *survey.ResultSet, pol disclosure.Policy, opts Options) *
 
 func (p *protection) newVar() int { p.nvar++; return p.nvar - 1 }
 
-// cost orders complementary suppression: few respondents first, a known
-// zero only when nothing else will do, bases late and the overall row
-// last, so the headline figures stay.
+// cost orders complementary suppression by the respondents a figure holds
+// who did not consent (the others are in the microdata, so hiding them
+// protects nothing and a complement made only of them leaves no room to
+// move): few first, none only when nothing else will do, bases late and
+// the overall row last, so the headline figures stay.
 func (p *protection) cost(g, n int, base bool) int {
 	c := n * 4
 	if n == 0 {
@@ -223,6 +225,10 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	resp := make([]int, G)
 	applies := make([]bool, len(p.set.Responses))
 	members := make([][]int, len(p.set.Responses))
+	// An unpublished count (skipped, or for a multiple question "answered
+	// something") is an unknown only if it holds a respondent who did not
+	// consent: the microdata give away the others, and the intruder then
+	// knows it exactly. Assuming so is the safe side.
 	anyNA := false
 	for i := range p.set.Responses {
 		r := &p.set.Responses[i]
@@ -231,7 +237,7 @@ func (p *protection) addSelect(q *xlsform.Question) {
 			resp[g]++
 		}
 		if a.missing == survey.NotApplicable {
-			anyNA = true
+			anyNA = anyNA || !r.Publish
 			continue
 		}
 		applies[i] = true
@@ -282,13 +288,13 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	f.base = make([]*disclosure.Figure, G)
 	for g := 0; g < G; g++ {
 		small := p.pol.Count(f.bases[g], pbase[g])
-		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, f.bases[g], true)}
+		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, pbase[g], true)}
 		p.joint.Add(f.base[g])
 		f.cells[g] = make([]*disclosure.Figure, len(f.cols))
 		for j := range f.cols {
 			n := f.counts[g][j]
 			f.cells[g][j] = &disclosure.Figure{Group: g, Terms: map[int]int{vars[j]: 1},
-				Sensitive: small || p.pol.Count(n, private[g][j]), Cost: p.cost(g, n, false)}
+				Sensitive: small || p.pol.Count(n, private[g][j]), Cost: p.cost(g, private[g][j], false)}
 			p.joint.Add(f.cells[g][j])
 		}
 		rates := map[int]int{}
@@ -321,12 +327,12 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		r := &p.set.Responses[i]
 		a := answerOf(r, q)
 		if a.missing == survey.NotApplicable {
-			anyNA = true
+			anyNA = anyNA || !r.Publish
 			continue
 		}
 		applies[i] = true
 		if a.missing != "" || len(a.values) == 0 {
-			anyMissing = true
+			anyMissing = anyMissing || !r.Publish
 			continue
 		}
 		members[i] = []int{ans}
@@ -358,9 +364,9 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	p.members[q.Name] = members
 	for g := 0; g < G; g++ {
 		nSens := p.pol.Count(resp[g], private[g])
-		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, resp[g], false)})
+		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, private[g], false)})
 		f.sum = append(f.sum, &disclosure.Figure{Group: g, Terms: map[int]int{sum: 1},
-			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, resp[g], false)})
+			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, private[g], false)})
 		p.joint.Add(f.n[g])
 		p.joint.Add(f.sum[g])
 		if f.repeat {
