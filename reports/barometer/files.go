@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -416,8 +417,11 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 		return nil, fmt.Errorf("questionnaire: %w", err)
 	}
 	for _, r := range ds.Resources {
-		if r.Name != "microdata" {
+		if !strings.HasPrefix(r.Name, "microdata") {
 			continue
+		}
+		if err := writeSPSSCopy(ctx, dir, r); err != nil {
+			return nil, err
 		}
 		for name, script := range LabelScripts(r) {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o644); err != nil {
@@ -458,3 +462,32 @@ func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year i
 	}
 	return export.Publish(ctx, pool, root, DatasetName(year), version, build)
 }
+
+// writeSPSSCopy writes the table again with line breaks inside answers
+// turned into " / ", the one thing SPSS and PSPP cannot read in a CSV.
+func writeSPSSCopy(ctx context.Context, dir string, r export.Resource) error {
+	flat := r
+	flat.Rows = func(ctx context.Context, emit func(export.Row) error) error {
+		return r.Rows(ctx, func(row export.Row) error {
+			out := make(export.Row, len(row))
+			for i, v := range row {
+				if s, ok := v.(string); ok {
+					v = lineBreaks.Replace(s)
+				}
+				out[i] = v
+			}
+			return emit(out)
+		})
+	}
+	f, err := os.Create(filepath.Join(dir, SPSSFile(r.Name)))
+	if err != nil {
+		return fmt.Errorf("%s: %w", SPSSFile(r.Name), err)
+	}
+	if _, err := export.WriteCSV(ctx, f, flat); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", SPSSFile(r.Name), err)
+	}
+	return f.Close()
+}
+
+var lineBreaks = strings.NewReplacer("\r\n", " / ", "\n", " / ", "\r", " / ")
