@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -348,8 +349,8 @@ func EditionData(set *survey.ResultSet, res *Results, rates []Rate, version stri
 		Title:   fmt.Sprintf("Baromètre Civiscope de la démocratie numérique locale %d", res.Year),
 		Version: version,
 		Created: now,
-		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s.",
-			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer"),
+		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s. Sampling frame: %s",
+			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer", frameRule(set.Edition)),
 		Homepage: homepage,
 		Sources:  []export.Source{{Title: "Civiscope, baromètre " + strconv.Itoa(res.Year) + " (réponses des collectivités)", Path: homepage}},
 	}
@@ -401,10 +402,8 @@ func editionSummary(ds export.Dataset, res *Results) export.Summary {
 // all formats, the questionnaire as XLSForm and the label scripts.
 func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *Results, rates []Rate, version string, now time.Time, homepage string) (map[string]int64, error) {
 	ds := EditionData(set, res, rates, version, now, homepage)
-	n, err := export.WriteAll(ctx, dir, ds, editionSummary(ds, res))
-	if err != nil {
-		return nil, err
-	}
+	// The questionnaire, the SPSS copies and the scripts first, so that
+	// datapackage.json lists them with their checksums.
 	f, err := os.Create(filepath.Join(dir, "questionnaire.xlsx"))
 	if err != nil {
 		return nil, fmt.Errorf("questionnaire: %w", err)
@@ -416,6 +415,7 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("questionnaire: %w", err)
 	}
+	ds.Files = append(ds.Files, "questionnaire.xlsx")
 	for _, r := range ds.Resources {
 		if !strings.HasPrefix(r.Name, "microdata") {
 			continue
@@ -423,13 +423,21 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 		if err := writeSPSSCopy(ctx, dir, r); err != nil {
 			return nil, err
 		}
-		for name, script := range LabelScripts(r) {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o644); err != nil {
+		ds.Files = append(ds.Files, SPSSFile(r.Name))
+		scripts := LabelScripts(r)
+		var names []string
+		for name := range scripts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(scripts[name]), 0o644); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			ds.Files = append(ds.Files, name)
 		}
 	}
-	return n, nil
+	return export.WriteAll(ctx, dir, ds, editionSummary(ds, res))
 }
 
 // PublishEdition publishes a new release of a published edition's files,
@@ -491,3 +499,10 @@ func writeSPSSCopy(ctx context.Context, dir string, r export.Resource) error {
 }
 
 var lineBreaks = strings.NewReplacer("\r\n", " / ", "\n", " / ", "\r", " / ")
+
+func frameRule(e *survey.Edition) string {
+	if e == nil || e.FrameRule == "" {
+		return "as imported by the staff (no drawing rule recorded)."
+	}
+	return e.FrameRule
+}

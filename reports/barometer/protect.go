@@ -122,6 +122,17 @@ func (p *protection) cost(g, n int, base bool) int {
 	return c
 }
 
+// slack penalises a complement whose unpublished partner (those who gave
+// no value, or were not asked) holds no respondent who did not consent:
+// the intruder can then bound it at what the microdata show, and a hidden
+// figure whose only way to move is through it stays pinned.
+func (p *protection) slack(partner bool, private int) int {
+	if partner && private == 0 {
+		return 1 << 21
+	}
+	return 0
+}
+
 var reference = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}`)
 
 // parents lists the questions q's routing depends on: its own relevance
@@ -222,6 +233,7 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	}
 	f.bases = make([]int, G)
 	pbase := make([]int, G)
+	pna := make([]int, G) // skipped by routing, not consenting
 	resp := make([]int, G)
 	applies := make([]bool, len(p.set.Responses))
 	members := make([][]int, len(p.set.Responses))
@@ -238,6 +250,11 @@ func (p *protection) addSelect(q *xlsform.Question) {
 		}
 		if a.missing == survey.NotApplicable {
 			anyNA = anyNA || !r.Publish
+			if !r.Publish {
+				for _, g := range p.resp[i] {
+					pna[g]++
+				}
+			}
 			continue
 		}
 		applies[i] = true
@@ -288,7 +305,7 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	f.base = make([]*disclosure.Figure, G)
 	for g := 0; g < G; g++ {
 		small := p.pol.Count(f.bases[g], pbase[g])
-		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, pbase[g], true)}
+		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, pbase[g], true) + p.slack(na >= 0, pna[g])}
 		p.joint.Add(f.base[g])
 		f.cells[g] = make([]*disclosure.Figure, len(f.cols))
 		for j := range f.cols {
@@ -317,6 +334,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	G := len(p.gid)
 	f.vals = make([][]float64, G)
 	totals := make([][]float64, G) // one per respondent, for the dominance rule
+	pmiss := make([]int, G)         // gave no value, not consenting
 	private := make([]int, G)
 	resp := make([]int, G)
 	applies := make([]bool, len(p.set.Responses))
@@ -333,6 +351,11 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		applies[i] = true
 		if a.missing != "" || len(a.values) == 0 {
 			anyMissing = anyMissing || !r.Publish
+			if !r.Publish {
+				for _, g := range p.resp[i] {
+					pmiss[g]++
+				}
+			}
 			continue
 		}
 		members[i] = []int{ans}
@@ -364,7 +387,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	p.members[q.Name] = members
 	for g := 0; g < G; g++ {
 		nSens := p.pol.Count(resp[g], private[g])
-		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, private[g], false)})
+		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, private[g], false) + p.slack(miss >= 0, pmiss[g])})
 		f.sum = append(f.sum, &disclosure.Figure{Group: g, Terms: map[int]int{sum: 1},
 			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, private[g], false)})
 		p.joint.Add(f.n[g])

@@ -92,6 +92,9 @@ type Dataset struct {
 	Homepage    string
 	Sources     []Source
 	Resources   []Resource
+	// Files are other files of the release (questionnaire, scripts), which
+	// the descriptor lists too, with their checksums.
+	Files []string
 }
 
 // Source credits where the data comes from.
