@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -23,6 +24,7 @@ import (
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/reports/svg"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/survey"
 )
 
 // Reports are the observatory's published figures: adoption trends,
@@ -36,6 +38,11 @@ type Reports struct {
 	maps *chart.France
 	dir  string // open-data releases on disk
 	k    int
+	// results caches the protected tables of published editions, which
+	// never change once published (no response can be saved or submitted
+	// then); protecting a large edition takes seconds, a page must not.
+	resultsMu sync.Mutex
+	results   map[string]*barometer.Results
 }
 
 // ReportsDeps is what the report pages need. OpenDataDir is where
@@ -266,17 +273,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	set, err := barometer.Load(r.Context(), s.db, year)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	names, err := barometer.RegionNames(r.Context(), s.db)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	res, err := barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
+	res, err := s.barometerResults(r, year)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -340,6 +337,45 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
 		"Charts": charts, "Rates": shownRates,
 	})
+}
+
+// barometerResults returns the protected tables of a published edition,
+// computed once per edition and language.
+func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Results, error) {
+	e, err := survey.GetEdition(r.Context(), s.db, year)
+	if err == nil && e.Status == survey.Published {
+		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang(r))
+		s.resultsMu.Lock()
+		res := s.results[key]
+		s.resultsMu.Unlock()
+		if res != nil {
+			return res, nil
+		}
+		res, err := s.tabulate(r, year)
+		if err != nil {
+			return nil, err
+		}
+		s.resultsMu.Lock()
+		if s.results == nil {
+			s.results = map[string]*barometer.Results{}
+		}
+		s.results[key] = res
+		s.resultsMu.Unlock()
+		return res, nil
+	}
+	return s.tabulate(r, year)
+}
+
+func (s *Reports) tabulate(r *http.Request, year int) (*barometer.Results, error) {
+	set, err := barometer.Load(r.Context(), s.db, year)
+	if err != nil {
+		return nil, err
+	}
+	names, err := barometer.RegionNames(r.Context(), s.db)
+	if err != nil {
+		return nil, err
+	}
+	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
 }
 
 func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
