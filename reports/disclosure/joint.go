@@ -83,6 +83,12 @@ type Figure struct {
 	// number of respondents of a group, an identity between a routed
 	// question and its parent): never hidden, always usable by an intruder.
 	Public bool
+	// Known figures are what an intruder holds from elsewhere even when
+	// they are not published (a count made only of respondents in the
+	// microdata): used against every hidden figure, never worth hiding as a
+	// complement, and not themselves protected, since nothing secret is in
+	// them.
+	Known bool
 	// Sensitive figures fail a primary rule (see Policy); the caller
 	// decides with Policy.Count and Policy.Magnitude.
 	Sensitive bool
@@ -304,7 +310,7 @@ func (j *Joint) vectors(block []*Figure) {
 func (j *Joint) protectBlock(block []*Figure) {
 	any := false
 	for _, f := range block {
-		any = any || f.hidden
+		any = any || (f.hidden && !f.Known)
 	}
 	if !any {
 		return
@@ -332,7 +338,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 	for round := 0; round <= len(block); round++ {
 		var shown basis
 		for k, f := range block {
-			if !f.hidden {
+			if !f.hidden || f.Known {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
@@ -340,7 +346,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		fresh := map[int]bool{} // hidden in this round: the basis still counts them
 	figures:
 		for _, h := range block {
-			if !h.hidden {
+			if !h.hidden || h.Known {
 				continue
 			}
 			combo, ok := shown.express(h.vec, len(block))
@@ -350,7 +356,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 			best := -1
 			for k, c := range combo {
 				f := block[k]
-				if c == 0 || f.Public {
+				if c == 0 || f.Public || f.Known {
 					continue
 				}
 				if fresh[k] {
@@ -401,12 +407,12 @@ func (j *Joint) Disclosed() []*Figure {
 		j.vectors(block)
 		var shown basis
 		for k, f := range block {
-			if !f.hidden {
+			if !f.hidden || f.Known {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
 		for _, f := range block {
-			if f.hidden && shown.contains(f.vec) {
+			if f.hidden && !f.Known && shown.contains(f.vec) {
 				out = append(out, f)
 			}
 		}
