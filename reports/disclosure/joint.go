@@ -310,7 +310,7 @@ func (j *Joint) vectors(block []*Figure) {
 func (j *Joint) protectBlock(block []*Figure) {
 	any := false
 	for _, f := range block {
-		any = any || (f.hidden && !f.Known)
+		any = any || f.hidden
 	}
 	if !any {
 		return
@@ -322,8 +322,8 @@ func (j *Joint) protectBlock(block []*Figure) {
 		}
 	}()
 	// A figure that public figures alone determine is public knowledge:
-	// hiding it protects nothing, and it would never stop being
-	// "disclosed".
+	// hiding it protects nothing, it would never stop being "disclosed",
+	// and as a complement it would break nothing.
 	var pub basis
 	for k, f := range block {
 		if f.Public {
@@ -331,8 +331,8 @@ func (j *Joint) protectBlock(block []*Figure) {
 		}
 	}
 	for _, f := range block {
-		if f.hidden && pub.contains(f.vec) {
-			f.hidden, f.secondary = false, false
+		if !f.Public && pub.contains(f.vec) {
+			f.hidden, f.secondary, f.Known = false, false, true
 		}
 	}
 	for round := 0; round <= len(block); round++ {
