@@ -305,13 +305,13 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	f.base = make([]*disclosure.Figure, G)
 	for g := 0; g < G; g++ {
 		small := p.pol.Count(f.bases[g], pbase[g])
-		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Known: pbase[g] == 0, Cost: p.cost(g, pbase[g], true) + p.slack(na >= 0, pna[g])}
+		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, pbase[g], true) + p.slack(na >= 0, pna[g])}
 		p.joint.Add(f.base[g])
 		f.cells[g] = make([]*disclosure.Figure, len(f.cols))
 		for j := range f.cols {
 			n := f.counts[g][j]
 			f.cells[g][j] = &disclosure.Figure{Group: g, Terms: map[int]int{vars[j]: 1},
-				Sensitive: small || p.pol.Count(n, private[g][j]), Known: private[g][j] == 0, Cost: p.cost(g, private[g][j], false)}
+				Sensitive: small || p.pol.Count(n, private[g][j]), Cost: p.cost(g, private[g][j], false)}
 			p.joint.Add(f.cells[g][j])
 		}
 		rates := map[int]int{}
@@ -320,10 +320,6 @@ func (p *protection) addSelect(q *xlsform.Question) {
 		}
 		if na >= 0 {
 			rates[na] = 1
-			if pna[g] == 0 {
-				// No one outside the microdata skipped it in this group.
-				p.joint.Add(&disclosure.Figure{Group: g, Terms: map[int]int{na: 1}, Known: true})
-			}
 		}
 		p.joint.Add(&disclosure.Figure{Group: g, Terms: rates, Public: true})
 	}
@@ -397,15 +393,9 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	p.members[q.Name] = members
 	for g := 0; g < G; g++ {
 		nSens := p.pol.Count(resp[g], private[g])
-		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Known: private[g] == 0, Cost: p.cost(g, private[g], false) + p.slack(miss >= 0, pmiss[g])})
+		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, private[g], false) + p.slack(miss >= 0, pmiss[g])})
 		f.sum = append(f.sum, &disclosure.Figure{Group: g, Terms: map[int]int{sum: 1},
-			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Known: private[g] == 0, Cost: p.cost(g, private[g], false)})
-		if miss >= 0 && pmiss[g] == 0 {
-			p.joint.Add(&disclosure.Figure{Group: g, Terms: map[int]int{miss: 1}, Known: true})
-		}
-		if na >= 0 && pna[g] == 0 {
-			p.joint.Add(&disclosure.Figure{Group: g, Terms: map[int]int{na: 1}, Known: true})
-		}
+			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, private[g], false)})
 		p.joint.Add(f.n[g])
 		p.joint.Add(f.sum[g])
 		if f.repeat {

@@ -335,6 +335,28 @@ func (j *Joint) protectBlock(block []*Figure) {
 			f.hidden, f.secondary, f.Known = false, false, true
 		}
 	}
+	// Figures with the same vector are one number published twice (the
+	// overall row and a kind that every respondent shares): hiding one is
+	// worth something only with the others, so they go together, at the
+	// cost of the dearest.
+	same := map[string][]int{}
+	for k, f := range block {
+		key := fmt.Sprint(f.vec)
+		same[key] = append(same[key], k)
+	}
+	twins := make([][]int, len(block))
+	unitCost := make([]int, len(block))
+	known := make([]bool, len(block)) // a twin is public or known anyway
+	for _, ks := range same {
+		c, kn := 0, false
+		for _, k := range ks {
+			c = max(c, block[k].Cost)
+			kn = kn || block[k].Public || block[k].Known
+		}
+		for _, k := range ks {
+			twins[k], unitCost[k], known[k] = ks, c, kn
+		}
+	}
 	for round := 0; round <= len(block); round++ {
 		var shown basis
 		for k, f := range block {
@@ -356,7 +378,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 			best := -1
 			for k, c := range combo {
 				f := block[k]
-				if c == 0 || f.Public || f.Known {
+				if c == 0 || f.Public || f.Known || known[k] {
 					continue
 				}
 				if fresh[k] {
@@ -365,14 +387,18 @@ func (j *Joint) protectBlock(block []*Figure) {
 				if f.hidden {
 					continue
 				}
-				if best < 0 || f.Cost < block[best].Cost {
+				if best < 0 || unitCost[k] < unitCost[best] {
 					best = k
 				}
 			}
 			if best < 0 {
 				continue // only public figures pin it: it was shown above
 			}
-			j.hide(block[best])
+			for _, k := range twins[best] {
+				if !block[k].Public && !block[k].Known {
+					j.hide(block[k])
+				}
+			}
 			for k, f := range block {
 				if f.hidden && f.secondary && !fresh[k] {
 					fresh[k] = true
