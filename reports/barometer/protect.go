@@ -128,7 +128,7 @@ func (p *protection) cost(g, n int, base bool) int {
 // figure whose only way to move is through it stays pinned.
 func (p *protection) slack(partner bool, private int) int {
 	if partner && private == 0 {
-		return 1 << 21
+		return 1 << 25 // dearer than the overall row: better hide it than leave no room
 	}
 	return 0
 }
