@@ -130,8 +130,15 @@ func TestPublishDirectoryOpenData(t *testing.T) {
 	if err := json.Unmarshal(raw, &pkg); err != nil {
 		t.Fatal(err)
 	}
-	if pkg.Licenses[0].Name != "etalab-2.0" || len(pkg.Resources) != 5 {
-		t.Errorf("package: licence %v, %d resources", pkg.Licenses, len(pkg.Resources))
+	tables := 0
+	for _, r := range pkg.Resources {
+		if r.TableSchema != nil {
+			tables++
+		}
+	}
+	// 5 tables, and every other file (their JSON copies, the workbook) listed too.
+	if pkg.Licenses[0].Name != "etalab-2.0" || tables != 5 || len(pkg.Resources) != 11 {
+		t.Errorf("package: licence %v, %d resources, %d tables", pkg.Licenses, len(pkg.Resources), tables)
 	}
 	for _, r := range pkg.Resources {
 		for _, f := range rel.Files {

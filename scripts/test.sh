@@ -28,6 +28,11 @@ if [ -x scripts/browser.sh ]; then
 	export CIVISCOPE_CHROMIUM
 fi
 
+if [ -x scripts/stattools.sh ]; then
+	echo "== GLPK, PSPP, R (barometer auditor and file readers)"
+	scripts/stattools.sh
+fi
+
 if [ -z "${MEILI_URL:-}" ]; then
 	echo "== Meilisearch: MEILI_URL is not set, so the search contract runs against PostgreSQL only;"
 	echo "   search/meili is checked against a local stand-in, not a real Meilisearch (README: Search)"

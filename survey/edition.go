@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/postgres"
@@ -113,6 +114,14 @@ type Edition struct {
 	ClosesOn time.Time
 	Status   Status
 	FormID   int64
+	// The disclosure policy of the edition's results (see
+	// reports/disclosure.Policy): stored here so that no page, file or
+	// command applies a weaker one.
+	DisclosureK         int
+	DisclosureMinUnits  int
+	DisclosureDominance float64
+	// FrameRule says, in words, who the frame invites and who it leaves out.
+	FrameRule string
 }
 
 // NewEdition is what an administrator gives to create an edition.
@@ -148,8 +157,9 @@ func CreateEdition(ctx context.Context, db postgres.Querier, n NewEdition) (*Edi
 		return nil, err
 	}
 	e := &Edition{Year: n.Year, Title: n.Title, OpensOn: n.OpensOn, ClosesOn: n.ClosesOn, Status: Draft, FormID: form.ID}
-	err = db.QueryRow(ctx, `INSERT INTO survey_edition (year, title, opens_on, closes_on, form_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		n.Year, n.Title, n.OpensOn, n.ClosesOn, form.ID).Scan(&e.ID)
+	err = db.QueryRow(ctx, `INSERT INTO survey_edition (year, title, opens_on, closes_on, form_id) VALUES ($1, $2, $3, $4, $5)
+		RETURNING id, disclosure_k, disclosure_min_units, disclosure_dominance::float8, frame_rule`,
+		n.Year, n.Title, n.OpensOn, n.ClosesOn, form.ID).Scan(&e.ID, &e.DisclosureK, &e.DisclosureMinUnits, &e.DisclosureDominance, &e.FrameRule)
 	if isUnique(err) {
 		return nil, civiscope.Errorf(civiscope.ECONFLICT, "an edition for %d already exists", n.Year)
 	}
@@ -159,11 +169,12 @@ func CreateEdition(ctx context.Context, db postgres.Querier, n NewEdition) (*Edi
 	return e, nil
 }
 
-const editionColumns = `id, year, title, opens_on, closes_on, status, form_id`
+const editionColumns = `id, year, title, opens_on, closes_on, status, form_id, disclosure_k, disclosure_min_units, disclosure_dominance::float8, frame_rule`
 
 func scanEdition(row pgx.Row) (*Edition, error) {
 	var e Edition
-	if err := row.Scan(&e.ID, &e.Year, &e.Title, &e.OpensOn, &e.ClosesOn, &e.Status, &e.FormID); err != nil {
+	if err := row.Scan(&e.ID, &e.Year, &e.Title, &e.OpensOn, &e.ClosesOn, &e.Status, &e.FormID,
+		&e.DisclosureK, &e.DisclosureMinUnits, &e.DisclosureDominance, &e.FrameRule); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -247,4 +258,74 @@ func orNone(s []string) string {
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// SetDates changes when an edition opens and closes, before its results
+// are published. Invitations not yet answered follow the new closing day,
+// so changing the dates never strands links. It returns warnings for what
+// the staff should know: a date already past, links that stay expired.
+func SetDates(ctx context.Context, pool *pgxpool.Pool, year int, opens, closes, today time.Time) ([]string, error) {
+	if opens.IsZero() || closes.IsZero() {
+		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "dates", Message: "give opening and closing dates (YYYY-MM-DD)"}})
+	}
+	if closes.Before(opens) {
+		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "closes", Message: "the closing date is before the opening date"}})
+	}
+	var warnings []string
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	if opens.Before(day) {
+		warnings = append(warnings, fmt.Sprintf("the opening day %s is already past", opens.Format(time.DateOnly)))
+	}
+	if closes.Before(day) {
+		warnings = append(warnings, fmt.Sprintf("the closing day %s is already past: every invitation link is expired until the dates move again", closes.Format(time.DateOnly)))
+	}
+	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
+		e, err := GetEdition(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		if e.Status == Published {
+			return civiscope.Errorf(civiscope.ECONFLICT, "edition %d is published; its dates are part of its results", year)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE survey_edition SET opens_on = $2, closes_on = $3 WHERE id = $1`, e.ID, opens, closes); err != nil {
+			return fmt.Errorf("set the dates of edition %d: %w", year, err)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE survey_invitation SET expires_at = $2 WHERE edition_id = $1 AND status <> 'submitted'`,
+			e.ID, time.Date(closes.Year(), closes.Month(), closes.Day(), 23, 59, 59, 0, time.UTC))
+		if err != nil {
+			return fmt.Errorf("move the invitations of edition %d: %w", year, err)
+		}
+		if n := tag.RowsAffected(); n > 0 {
+			warnings = append(warnings, fmt.Sprintf("%d unanswered invitation links now expire at the end of %s", n, closes.Format(time.DateOnly)))
+		}
+		if e.Status == Closed && !closes.Before(day) {
+			warnings = append(warnings, fmt.Sprintf("edition %d is closed: reopen it with `survey edition status %d open`", year, year))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return warnings, nil
+}
+
+// SetPolicy stores an edition's disclosure policy. It may change only
+// before publication: once results are out, a second policy would mean two
+// releases that, read together, undo each other's protection.
+func SetPolicy(ctx context.Context, db postgres.Querier, year, k, minUnits int, dominance float64) error {
+	e, err := GetEdition(ctx, db, year)
+	if err != nil {
+		return err
+	}
+	if e.Status == Published {
+		return civiscope.Errorf(civiscope.ECONFLICT, "edition %d is published; its disclosure policy can no longer change", year)
+	}
+	if k < 3 || k > 100 || minUnits < 3 || minUnits > 100 || dominance <= 0 || dominance > 0.85 {
+		return civiscope.Invalid([]civiscope.FieldError{{Field: "policy", Message: "k and the numeric threshold must be 3 to 100, the dominance share above 0 and at most 0.85 (INSEE's floor)"}})
+	}
+	_, err = db.Exec(ctx, `UPDATE survey_edition SET disclosure_k = $2, disclosure_min_units = $3, disclosure_dominance = $4 WHERE id = $1`, e.ID, k, minUnits, dominance)
+	if err != nil {
+		return fmt.Errorf("set the policy of edition %d: %w", year, err)
+	}
+	return nil
 }

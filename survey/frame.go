@@ -61,11 +61,60 @@ func ParseFrameRules(s string) ([]FrameRule, error) {
 	return rules, nil
 }
 
+// Collectivities are invited once, as what they are. The register lists
+// some authorities twice (a région and a département for one council) or
+// lists places that have no council of the barometer's kind; these rules
+// say which entry stands for the collectivité.
+type unique struct {
+	kind territory.Kind
+	code string
+	why  string
+}
+
+// notInvited are register entries that duplicate a collectivité drawn
+// under another entry.
+func notInvited() []unique {
+	return []unique{
+		{territory.Departement, "75", "Paris is one collectivité (Ville de Paris), drawn as the commune 75056"},
+		{territory.Departement, "2A", "the Collectivité de Corse (drawn as the région 94) replaced Corse-du-Sud"},
+		{territory.Departement, "2B", "the Collectivité de Corse (drawn as the région 94) replaced Haute-Corse"},
+		{territory.Departement, "972", "the Collectivité territoriale de Martinique is drawn once, as the région 02"},
+		{territory.Departement, "973", "the Collectivité territoriale de Guyane is drawn once, as the région 03"},
+		{territory.Region, "06", "the Département de Mayotte exercises regional powers; it is drawn once, as the département 976"},
+	}
+}
+
+// FrameRuleText says in words who a frame drawn with rules invites; it is
+// stored with the edition and printed in its releases.
+func FrameRuleText(rules []FrameRule) string {
+	var parts []string
+	for _, r := range rules {
+		if r.MinPopulation > 0 {
+			parts = append(parts, fmt.Sprintf("%s of at least %d inhabitants", r.Kind, r.MinPopulation))
+		} else {
+			parts = append(parts, "every "+string(r.Kind))
+		}
+	}
+	var dup []string
+	for _, u := range notInvited() {
+		dup = append(dup, fmt.Sprintf("%s %s left out: %s", u.kind, u.code, u.why))
+	}
+	return "Drawn from the INSEE register: " + strings.Join(parts, ", ") +
+		". Overseas collectivities (COM: Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, French Polynesia, New Caledonia) have statutes of their own and are left out, as are places without inhabitants (Terres australes et antarctiques, Clipperton). Each collectivité once: " +
+		strings.Join(dup, "; ") + "."
+}
+
 // DrawFrame adds to the edition's frame every current territory that a rule
-// selects, keeping contacts already imported, and returns how many were
-// added.
+// selects, each collectivité once (see notInvited), keeping contacts
+// already imported, records the rule in words with the edition, and
+// returns how many were added.
 func DrawFrame(ctx context.Context, pool *pgxpool.Pool, year int, rules []FrameRule) (int, error) {
 	added := 0
+	var kinds, codes []string
+	for _, u := range notInvited() {
+		kinds = append(kinds, string(u.kind))
+		codes = append(codes, u.code)
+	}
 	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		e, err := editableEdition(ctx, tx, year)
 		if err != nil {
@@ -73,12 +122,18 @@ func DrawFrame(ctx context.Context, pool *pgxpool.Pool, year int, rules []FrameR
 		}
 		for _, r := range rules {
 			tag, err := tx.Exec(ctx, `INSERT INTO survey_frame (edition_id, territory_id)
-				SELECT $1, id FROM territory WHERE kind = $2 AND NOT historic AND ($3 = 0 OR population >= $3)
-				ON CONFLICT DO NOTHING`, e.ID, r.Kind, r.MinPopulation)
+				SELECT $1, t.id FROM territory t
+				WHERE t.kind = $2 AND NOT t.historic AND ($3 = 0 OR t.population >= $3)
+				  AND t.zone IS DISTINCT FROM 'com' AND coalesce(t.population, 0) > 0
+				  AND NOT EXISTS (SELECT 1 FROM unnest($4::text[], $5::text[]) AS u(kind, code) WHERE u.kind = t.kind AND u.code = t.code)
+				ON CONFLICT DO NOTHING`, e.ID, r.Kind, r.MinPopulation, kinds, codes)
 			if err != nil {
 				return fmt.Errorf("draw %s into the frame: %w", r.Kind, err)
 			}
 			added += int(tag.RowsAffected())
+		}
+		if _, err := tx.Exec(ctx, `UPDATE survey_edition SET frame_rule = $2 WHERE id = $1`, e.ID, FrameRuleText(rules)); err != nil {
+			return fmt.Errorf("record the frame rule: %w", err)
 		}
 		return nil
 	})

@@ -74,7 +74,7 @@ func Results(ctx context.Context, db postgres.Querier, year int) (*ResultSet, er
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return r, fmt.Errorf("decode response %d: %w", r.ResponseID, err)
 		}
-		resolve(form, &a, &r)
+		Resolve(form, &a, &r)
 		return r, nil
 	})
 	if err != nil {
@@ -86,7 +86,7 @@ func Results(ctx context.Context, db postgres.Querier, year int) (*ResultSet, er
 
 // Resolve turns stored answers into values with the reason for each
 // missing one.
-func resolve(f *xlsform.Form, a *Answers, r *Result) {
+func Resolve(f *xlsform.Form, a *Answers, r *Result) {
 	r.Values = map[string]Value{}
 	r.Repeats = map[string][]map[string]Value{}
 	one := func(q *xlsform.Question, row int) Value {

@@ -156,11 +156,28 @@ func TestDrawDefaultFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	var communes int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM territory WHERE kind='commune' AND NOT historic AND population >= 3500`).Scan(&communes); err != nil {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM territory WHERE kind='commune' AND NOT historic AND population >= 3500 AND zone <> 'com'`).Scan(&communes); err != nil {
 		t.Fatal(err)
 	}
-	if communes < 3000 || n != communes+1255+11+109+26 {
-		t.Errorf("frame = %d, want %d communes + 1255 EPCI + 11 EPT + 109 départements + 26 régions", n, communes)
+	// Each collectivité once: 101 départements minus Paris, the two Corse
+	// départements, Martinique and Guyane (single collectivities); 18
+	// régions minus Mayotte (drawn as its département); no COM, no
+	// uninhabited territory.
+	if communes < 3000 || n != communes+1255+11+96+17 {
+		t.Errorf("frame = %d, want %d communes + 1255 EPCI + 11 EPT + 96 départements + 17 régions", n, communes)
+	}
+	var twice, com int
+	if err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE (t.kind, t.code) IN (('departement', '75'), ('commune', '75056'), ('departement', '2A'), ('departement', '2B'), ('departement', '972'), ('departement', '973'), ('region', '06'))),
+			count(*) FILTER (WHERE t.zone = 'com' OR coalesce(t.population, 0) = 0)
+		FROM survey_frame f JOIN territory t ON t.id = f.territory_id JOIN survey_edition e ON e.id = f.edition_id WHERE e.year = 2032`).Scan(&twice, &com); err != nil {
+		t.Fatal(err)
+	}
+	if twice != 1 || com != 0 {
+		t.Errorf("%d of Paris/Corse/Martinique/Guyane/Mayotte duplicates (want only the commune 75056), %d COM or uninhabited", twice, com)
+	}
+	e, err := survey.GetEdition(ctx, db, 2032)
+	if err != nil || !strings.Contains(e.FrameRule, "Clipperton") || !strings.Contains(e.FrameRule, "Ville de Paris") {
+		t.Errorf("the frame rule is not written in the edition: %q %v", e.FrameRule, err)
 	}
 	rates, err := survey.ResponseRates(ctx, db, 2032)
 	if err != nil {
@@ -551,5 +568,45 @@ func TestToolChoicesFromDirectory(t *testing.T) {
 	list := f.Choices["outil"]
 	if n < 1 || f.Choice("outil", "budget-test") == nil || f.Choice("outil", "opendata-test") != nil || list[len(list)-1].Name != survey.OtherTool {
 		t.Errorf("n=%d list=%+v", n, list)
+	}
+}
+
+// TestChangeDates: the README's example run in December used to leave every
+// link expired with no word; now the links follow the dates, and a past
+// date is warned about.
+func TestChangeDates(t *testing.T) {
+	ctx := context.Background()
+	setup(t, 2041, "kind,code\ncommune,38185\n")
+	today := date("2026-12-03")
+	warn, err := survey.SetDates(ctx, db, 2041, date("2026-12-01"), date("2027-02-28"), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp time.Time
+	if err := db.QueryRow(ctx, `SELECT i.expires_at FROM survey_invitation i JOIN survey_edition e ON e.id = i.edition_id WHERE e.year = 2041`).Scan(&exp); err != nil {
+		t.Fatal(err)
+	}
+	if exp.UTC().Format(time.DateOnly) != "2027-02-28" {
+		t.Errorf("the link expires on %s, want the new closing day", exp)
+	}
+	if !strings.Contains(strings.Join(warn, "\n"), "2026-12-01 is already past") {
+		t.Errorf("no warning for an opening day in the past: %q", warn)
+	}
+	warn, err = survey.SetDates(ctx, db, 2041, date("2026-01-01"), date("2026-06-30"), today)
+	if err != nil || !strings.Contains(strings.Join(warn, "\n"), "every invitation link is expired") {
+		t.Errorf("closing day in the past: %q %v", warn, err)
+	}
+	if _, err := survey.SetDates(ctx, db, 2041, date("2027-02-01"), date("2027-01-01"), today); civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Errorf("closing before opening: %v", err)
+	}
+	if err := survey.SetPolicy(ctx, db, 2041, 2, 5, 0.85); civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Errorf("k = 2 is under the floor: %v", err)
+	}
+	if err := survey.SetPolicy(ctx, db, 2041, 7, 5, 0.8); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := survey.GetEdition(ctx, db, 2041)
+	if e.DisclosureK != 7 || e.DisclosureDominance != 0.8 {
+		t.Errorf("policy not stored: %+v", e)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -24,6 +25,7 @@ import (
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/reports/svg"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/survey"
 )
 
 // Reports are the observatory's published figures: adoption trends,
@@ -37,6 +39,11 @@ type Reports struct {
 	maps *chart.France
 	dir  string // open-data releases on disk
 	k    int
+	// results caches the protected tables of published editions, which
+	// never change once published (no response can be saved or submitted
+	// then); protecting a large edition takes seconds, a page must not.
+	resultsMu sync.Mutex
+	results   map[string]*barometer.Results
 }
 
 // ReportsDeps is what the report pages need. OpenDataDir is where
@@ -274,17 +281,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	set, err := barometer.Load(r.Context(), s.db, year)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	names, err := barometer.RegionNames(r.Context(), s.db)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	res, err := barometer.Tabulate(set, barometer.Options{K: s.k, RegionNames: names, Lang: lang(r)})
+	res, err := s.barometerResults(r, year)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -331,7 +328,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	rates, err := barometer.ResponseRates(r.Context(), s.db, year, s.k)
+	rates, err := barometer.ResponseRates(r.Context(), s.db, year, res.Policy.K)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -348,6 +345,45 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
 		"Charts": charts, "Rates": shownRates,
 	})
+}
+
+// barometerResults returns the protected tables of a published edition,
+// computed once per edition and language.
+func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Results, error) {
+	e, err := survey.GetEdition(r.Context(), s.db, year)
+	if err == nil && e.Status == survey.Published {
+		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang(r))
+		s.resultsMu.Lock()
+		res := s.results[key]
+		s.resultsMu.Unlock()
+		if res != nil {
+			return res, nil
+		}
+		res, err := s.tabulate(r, year)
+		if err != nil {
+			return nil, err
+		}
+		s.resultsMu.Lock()
+		if s.results == nil {
+			s.results = map[string]*barometer.Results{}
+		}
+		s.results[key] = res
+		s.resultsMu.Unlock()
+		return res, nil
+	}
+	return s.tabulate(r, year)
+}
+
+func (s *Reports) tabulate(r *http.Request, year int) (*barometer.Results, error) {
+	set, err := barometer.Load(r.Context(), s.db, year)
+	if err != nil {
+		return nil, err
+	}
+	names, err := barometer.RegionNames(r.Context(), s.db)
+	if err != nil {
+		return nil, err
+	}
+	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
 }
 
 func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
@@ -383,6 +419,21 @@ func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
 	rel, err := export.FindRelease(r.Context(), s.db, dataset, version)
 	if err != nil {
 		s.rd.Error(w, r, err)
+		return
+	}
+	if file == "SHA256SUMS" {
+		// The checksum list is the one file not listed in the release (it
+		// cannot hold its own hash); it is served as text.
+		fh, err := os.Open(filepath.Join(s.dir, dataset, rel.Version, file))
+		if err != nil {
+			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
+			return
+		}
+		defer fh.Close()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="SHA256SUMS"`)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		http.ServeContent(w, r, file, rel.CreatedAt, fh)
 		return
 	}
 	for _, f := range rel.Files {

@@ -35,7 +35,7 @@ func reportMessages() []Message {
 		{"report.atrisk", "Encore observés", "At risk"},
 		{"report.events", "Disparus", "Ended"},
 		{"report.excluded", "%d outils sans année de lancement ou sans date de fin sont exclus.", "%d tools without a launch year or an end date are left out."},
-		{"report.k", "Secret statistique : une case de moins de %d répondants est masquée (·), ainsi que les cases qui permettraient de la recalculer. Chaque pourcentage est suivi de son effectif n.", "Disclosure control: a cell of fewer than %d respondents is hidden (·), as are cells that would let it be recomputed. Every percentage shows its n."},
+		{"report.k", "Secret statistique, politique de l'édition : une case de moins de %d répondants est masquée (·) ; une moyenne ou une médiane aussi quand elle porte sur moins de %d valeurs ou qu'une seule valeur dépasse %.0f %% du total ; puis, sur toutes les tables ensemble, les cases qui permettraient d'en recalculer une. Les répondants qui n'ont pas accepté la publication comptent à part, car les microdonnées montrent les autres. Chaque pourcentage est suivi de son effectif n.", "Disclosure control, the edition's policy: a cell of fewer than %d respondents is hidden (·); so is a mean or median of fewer than %d values or where one value is above %.0f %% of the total; then, across all tables together, every cell that would let one be recomputed. Respondents who did not agree to publication count apart, since the microdata show the others. Every percentage shows its n."},
 		{"report.respondents", "%d répondants.", "%d respondents."},
 		{"report.by", "Ventilation", "Breakdown"},
 		{"report.group", "Groupe", "Group"},

@@ -108,7 +108,7 @@ func TestReportPages(t *testing.T) {
 		}
 		for _, w := range c.want {
 			if !strings.Contains(body, w) {
-				t.Errorf("GET %s: no %q in the answer", c.path, w)
+				t.Errorf("GET %s: no %q in the answer:\n%.600s", c.path, w, body)
 			}
 		}
 	}

@@ -5,6 +5,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -30,8 +33,8 @@ func exportCommands() []command {
 		},
 		{
 			name:    "export edition",
-			args:    "YEAR [--dir DIR] [--k K] [--weighted]",
-			summary: "publish the files of a published barometer edition (aggregates, consented microdata, XLSForm, label scripts)",
+			args:    "YEAR [--private DIR]",
+			summary: "publish the files of a published barometer edition under its stored disclosure policy (aggregates, consented microdata, XLSForm, label scripts); --private writes them outside the public data, never listed",
 			run:     exportEdition,
 		},
 		{
@@ -90,7 +93,7 @@ func exportDirectory(ctx context.Context, a *App, args []string) error {
 	start := time.Now()
 	p := a.progress("export directory")
 	p("writing", 0, 1)
-	rel, err := reports.PublishDirectory(ctx, pool, *dir, a.Config.PublicURL, time.Now())
+	rel, err := reports.PublishDirectory(ctx, pool, *dir, a.homepage(""), time.Now())
 	if err != nil {
 		return err
 	}
@@ -101,12 +104,18 @@ func exportDirectory(ctx context.Context, a *App, args []string) error {
 
 func exportEdition(ctx context.Context, a *App, args []string) error {
 	fs := newFlags(a, "export edition")
-	dir := fs.String("dir", "opendata", "where releases are written")
-	k := fs.Int("k", 5, "smallest number of respondents a published cell may count")
-	weighted := fs.Bool("weighted", false, "add post-stratified percentages")
+	private := fs.String("private", "", "write the files here for internal use, outside the public data; they are never listed")
 	year, err := yearArg(fs, args)
 	if err != nil {
 		return err
+	}
+	const public = "opendata"
+	root := public
+	if *private != "" {
+		if inside(*private, public) {
+			return fmt.Errorf("--private %s: a private export must be written outside the public data (%s)", *private, public)
+		}
+		root = *private
 	}
 	pool, err := a.openMigrated(ctx)
 	if err != nil {
@@ -114,7 +123,7 @@ func exportEdition(ctx context.Context, a *App, args []string) error {
 	}
 	defer pool.Close()
 	start := time.Now()
-	rel, err := barometer.PublishEdition(ctx, pool, *dir, year, barometer.Options{K: *k, Weighted: *weighted}, a.Config.PublicURL, time.Now())
+	rel, err := barometer.PublishEdition(ctx, pool, root, year, barometer.Options{}, a.homepage("/rapports/barometre/"+strconv.Itoa(year)), time.Now(), *private != "")
 	if err != nil {
 		return err
 	}
@@ -271,7 +280,7 @@ func reportSurvival(ctx context.Context, a *App, args []string) error {
 func reportBarometer(ctx context.Context, a *App, args []string) error {
 	fs := newFlags(a, "report barometer")
 	by := fs.String("by", "all", "breakdown: all, kind, bracket or region")
-	k := fs.Int("k", 5, "smallest publishable cell")
+	k := fs.Int("k", 0, "a stricter k than the edition's policy (a weaker one is refused)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	year, err := yearArg(fs, args)
 	if err != nil {
@@ -294,14 +303,20 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := barometer.Tabulate(set, barometer.Options{K: *k, RegionNames: names})
+	opts := barometer.Options{RegionNames: names}
+	if *k != 0 {
+		pol := barometer.EditionPolicy(set.Edition)
+		pol.K = *k
+		opts.Policy = &pol
+	}
+	res, err := barometer.Tabulate(set, opts)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(a.Stdout).Encode(res)
 	}
-	fmt.Fprintf(a.Stdout, "%s: %d respondents, cells under %d hidden (·)\n", res.Title, res.Respondents, res.K)
+	fmt.Fprintf(a.Stdout, "%s: %d respondents; disclosure control: %s; hidden cells are ·\n", res.Title, res.Respondents, res.Policy)
 	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	for _, t := range res.Tables {
 		if t.Dimension != dim {
@@ -368,4 +383,33 @@ func (a *App) reportsMount(pool *pgxpool.Pool, bg *background) (server.Mount, er
 	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
 	bg.Go("open-data releases", sched.Run)
 	return rp.Mount(), nil
+}
+
+// inside reports whether path is dir or lies under it.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."))
+}
+
+// homepage is the public address of a page, for the files of a release.
+// A release outlives the machine that wrote it, so a loopback address
+// (PUBLIC_URL unset) is never written: the homepage is left out instead.
+func (a *App) homepage(path string) string {
+	u, err := url.Parse(a.Config.PublicURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	h := u.Hostname()
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return ""
+	}
+	if ip := net.ParseIP(h); ip != nil && (ip.IsLoopback() || ip.IsUnspecified()) {
+		return ""
+	}
+	return strings.TrimRight(a.Config.PublicURL, "/") + path
 }

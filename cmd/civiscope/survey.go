@@ -25,6 +25,8 @@ func surveyCommands() []command {
 		{name: "survey export-form", args: "FORM_ID [--version V] --out FILE.xlsx", summary: "write a stored questionnaire back as XLSForm", run: surveyExportForm},
 		{name: "survey edition create", args: "--year Y --title T --opens YYYY-MM-DD --closes YYYY-MM-DD [--form ID] [--version V]", summary: "create a barometer edition in draft", run: surveyEditionCreate},
 		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status", run: surveyEditionStatus},
+		{name: "survey edition dates", args: "YEAR --opens YYYY-MM-DD --closes YYYY-MM-DD", summary: "change an unpublished edition's dates; unanswered invitations follow, past dates are warned about", run: surveyEditionDates},
+		{name: "survey edition policy", args: "YEAR [--k 5] [--min-units 5] [--dominance 0.85]", summary: "set an unpublished edition's disclosure policy (k >= 3, dominance <= 0.85); every page and release applies it", run: surveyEditionPolicy},
 		{name: "survey editions", summary: "list the barometer editions", run: surveyEditions},
 		{name: "survey frame draw", args: "YEAR [--rules commune>=3500,epci,ept,departement,region]", summary: "add territories of the register to an edition's sampling frame", run: surveyFrameDraw},
 		{name: "survey frame import", args: "YEAR FILE.csv", summary: "add frame members and contacts from CSV (kind,code,contact_name,contact_email,contact_role); all or nothing", run: surveyFrameImport},
@@ -180,6 +182,56 @@ func surveyEditionCreate(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "edition %d created in draft; next: `civiscope survey frame draw %d`, then `survey edition status %d open`\n", e.Year, e.Year, e.Year)
+	return nil
+}
+
+func surveyEditionDates(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "survey edition dates")
+	opens := fs.String("opens", "", "opening day, YYYY-MM-DD")
+	closes := fs.String("closes", "", "closing day, YYYY-MM-DD")
+	year, err := yearArg(fs, args)
+	if err != nil {
+		return err
+	}
+	o, err1 := time.Parse(time.DateOnly, *opens)
+	c, err2 := time.Parse(time.DateOnly, *closes)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("give --opens and --closes as YYYY-MM-DD (got %q and %q)", *opens, *closes)
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	warnings, err := survey.SetDates(ctx, pool, year, o, c, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "edition %d now runs from %s to %s\n", year, *opens, *closes)
+	for _, w := range warnings {
+		fmt.Fprintf(a.Stdout, "warning: %s\n", w)
+	}
+	return nil
+}
+
+func surveyEditionPolicy(ctx context.Context, a *App, args []string) error {
+	fs := newFlags(a, "survey edition policy")
+	k := fs.Int("k", 5, "smallest number of respondents a published count may have")
+	units := fs.Int("min-units", 5, "smallest number of values behind a mean or median")
+	dom := fs.Float64("dominance", 0.85, "largest share of a group's total one value may hold")
+	year, err := yearArg(fs, args)
+	if err != nil {
+		return err
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := survey.SetPolicy(ctx, pool, year, *k, *units, *dom); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "edition %d: k = %d; numeric summaries of at least %d values, none above %.0f %% of the total\n", year, *k, *units, 100**dom)
 	return nil
 }
 

@@ -174,8 +174,8 @@ func TestTabulateWithDisclosure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Respondents != 12 || res.K != 5 {
-		t.Fatalf("%d respondents, k = %d", res.Respondents, res.K)
+	if res.Respondents != 12 || res.Policy.K != 5 {
+		t.Fatalf("%d respondents, k = %d", res.Respondents, res.Policy.K)
 	}
 	all, err := res.Table("uses", barometer.All)
 	if err != nil {
@@ -233,28 +233,25 @@ func TestTabulateWithDisclosure(t *testing.T) {
 	}
 }
 
-func TestWeights(t *testing.T) {
+// TestWeaker: the edition's stored policy is the floor; a weaker k is refused.
+func TestWeakerPolicyRefused(t *testing.T) {
 	setup(t)
-	ctx := context.Background()
-	set, err := barometer.Load(ctx, db, 2025)
+	set, err := barometer.Load(context.Background(), db, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frame, err := survey.Frame(ctx, db, 2025)
-	if err != nil {
-		t.Fatal(err)
+	for _, k := range []int{-3, 2, 4} {
+		pol := barometer.EditionPolicy(set.Edition)
+		pol.K = k
+		if _, err := barometer.Tabulate(set, barometer.Options{Policy: &pol}); civiscope.ErrorCode(err) != civiscope.EINVALID {
+			t.Errorf("k = %d: %v", k, err)
+		}
 	}
-	res, err := barometer.Tabulate(set, barometer.Options{Weighted: true, Frame: frame})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(res.Weighting, "post-stratification") {
-		t.Errorf("weighting: %q", res.Weighting)
-	}
-	all, _ := res.Table("uses", barometer.All)
-	c := cellOf(t, all, "all", "oui")
-	if c.Weighted <= 0 || c.Weighted > 100 {
-		t.Errorf("weighted %% of oui: %v", c.Weighted)
+	pol := barometer.EditionPolicy(set.Edition)
+	pol.K = 7
+	res, err := barometer.Tabulate(set, barometer.Options{Policy: &pol})
+	if err != nil || res.Policy.K != 7 {
+		t.Errorf("a stricter k is allowed: %v", err)
 	}
 }
 
@@ -274,10 +271,7 @@ func TestBadEditions(t *testing.T) {
 	if _, err := barometer.ParseDimension("colour"); civiscope.ErrorCode(err) != civiscope.EINVALID {
 		t.Errorf("bad breakdown: %v", err)
 	}
-	set, _ := barometer.Load(ctx, db, 2025)
-	if _, err := barometer.Tabulate(set, barometer.Options{K: -3}); civiscope.ErrorCode(err) != civiscope.EINVALID {
-		t.Errorf("k = -3: %v", err)
-	}
+
 	if _, err := barometer.Series(ctx, db, "nothing.here", barometer.Options{}); civiscope.ErrorCode(err) != civiscope.ENOTFOUND {
 		t.Errorf("unknown concept: %v", err)
 	}
@@ -314,7 +308,7 @@ func TestPublishEditionFiles(t *testing.T) {
 	setup(t)
 	ctx := context.Background()
 	root := t.TempDir()
-	rel, err := barometer.PublishEdition(ctx, db, root, 2025, barometer.Options{}, "https://civiscope.example", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	rel, err := barometer.PublishEdition(ctx, db, root, 2025, barometer.Options{}, "https://civiscope.example", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,7 +390,7 @@ func TestPublishEditionFiles(t *testing.T) {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	if _, err := barometer.PublishEdition(ctx, db, root, 2026, barometer.Options{}, "", time.Now()); civiscope.ErrorCode(err) != civiscope.ENOTFOUND {
+	if _, err := barometer.PublishEdition(ctx, db, root, 2026, barometer.Options{}, "", time.Now(), false); civiscope.ErrorCode(err) != civiscope.ENOTFOUND {
 		t.Errorf("publishing an unpublished edition: %v", err)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -43,23 +45,20 @@ func resultsResource(res *Results) export.Resource {
 		for i, g := range t.Groups {
 			for j, c := range t.Columns {
 				cell := t.Cells[i][j]
-				var n, base, pct, wpct any
+				var n, base, pct any
 				if cell.Shown {
 					n = cell.N
 					if cell.Base > 0 {
 						base, pct = cell.Base, round(cell.Percent)
-						if res.Weighting != "" {
-							wpct = round(cell.Weighted)
-						}
 					}
 				}
-				list = append(list, []any{t.Question, t.Concept, t.Dimension, g.Key, g.Label, c.Key, c.Label, c.Missing, t.Multiple, n, base, pct, wpct, cell.Status})
+				list = append(list, []any{t.Question, t.Concept, t.Dimension, g.Key, g.Label, c.Key, c.Label, c.Missing, t.Multiple, n, base, pct, cell.Status})
 			}
 		}
 	}
 	return export.Resource{
 		Name: "results", Title: "Résultats protégés / Protected results",
-		Description: fmt.Sprintf("Counts, n and %% per question and breakdown; cells under %d respondents are suppressed (primary), and others so that they cannot be recomputed (secondary).", res.K),
+		Description: "Counts, n and % per question and breakdown, protected together with every other table of the edition (" + res.Policy.String() + "): sensitive cells are suppressed (primary), and others so that no combination of published figures gives one back (secondary).",
 		Fields: []export.Field{
 			field("question", export.String, "question", "question"),
 			field("concept", export.String, "concept", "concept (stable across editions)"),
@@ -73,7 +72,6 @@ func resultsResource(res *Results) export.Resource {
 			field("n", export.Integer, "effectif", "respondents"),
 			field("base", export.Integer, "base", "respondents the % is of"),
 			field("percent", export.Number, "pourcentage", "percent"),
-			field("weighted_percent", export.Number, "pourcentage pondéré", "weighted percent"),
 			{Name: "status", Type: export.String, Title: "statut", TitleEN: "status", Categories: []export.Category{{Value: "shown"}, {Value: "primary", Label: "suppressed: fewer than k respondents"}, {Value: "secondary", Label: "suppressed: would let a primary cell be recomputed"}}},
 		},
 		Rows: rows(list),
@@ -91,11 +89,13 @@ func numericResource(res *Results) export.Resource {
 		for i, g := range n.Groups {
 			s := n.Stats[i]
 			var cnt, mean, med any
-			status := "primary"
-			if s.Shown {
-				cnt, mean, med, status = s.N, round(s.Mean), round(s.Median), "shown"
+			if s.NShown {
+				cnt = s.N
 			}
-			list = append(list, []any{n.Question, n.Dimension, g.Key, g.Label, cnt, mean, med, status})
+			if s.Shown {
+				mean, med = round(s.Mean), round(s.Median)
+			}
+			list = append(list, []any{n.Question, n.Dimension, g.Key, g.Label, n.Unit, cnt, mean, med, s.Status})
 		}
 	}
 	return export.Resource{
@@ -105,10 +105,11 @@ func numericResource(res *Results) export.Resource {
 			field("dimension", export.String, "ventilation", "breakdown"),
 			field("group", export.String, "groupe", "group"),
 			field("group_label", export.String, "libellé du groupe", "group label"),
-			field("n", export.Integer, "effectif", "respondents"),
+			{Name: "unit", Type: export.String, Title: "unité", TitleEN: "what one value is", Categories: []export.Category{{Value: "respondent", Label: "a respondent"}, {Value: "tool", Label: "one tool of a respondent"}}},
+			field("n", export.Integer, "effectif", "values (respondents, or tools for per-tool questions)"),
 			field("mean", export.Number, "moyenne", "mean"),
 			field("median", export.Number, "médiane", "median"),
-			field("status", export.String, "statut", "status"),
+			{Name: "status", Type: export.String, Title: "statut de la moyenne et de la médiane", TitleEN: "status of mean and median", Categories: []export.Category{{Value: "shown"}, {Value: "primary", Label: "suppressed: too few values, or one value dominates"}, {Value: "secondary", Label: "suppressed: would let a primary cell be recomputed"}}},
 		},
 		Rows: rows(list),
 	}
@@ -246,12 +247,29 @@ func idFields() []export.Field {
 	return []export.Field{
 		{Name: "territory_code", Type: export.String, Title: "code INSEE", TitleEN: "INSEE code", Text: true, Description: "INSEE code; SIREN for EPCI and EPT"},
 		field("territory_name", export.String, "collectivité", "collectivité"),
-		{Name: "kind", Type: export.String, Title: "type", TitleEN: "kind", Categories: []export.Category{{Value: "commune"}, {Value: "epci"}, {Value: "ept"}, {Value: "departement"}, {Value: "region"}}},
+		kindField(),
 		{Name: "departement", Type: export.String, Title: "département", TitleEN: "département", Text: true},
 		{Name: "region", Type: export.String, Title: "région", TitleEN: "région", Text: true},
-		field("population_bracket", export.Integer, "tranche de population", "population bracket"),
+		{Name: "population_bracket", Type: export.Integer, Title: "tranche de population", TitleEN: "population bracket", Categories: bracketCategories()},
 		field("submitted_at", export.DateTime, "envoyé le", "submitted at"),
 	}
+}
+
+func kindField() export.Field {
+	f := export.Field{Name: "kind", Type: export.String, Title: "type", TitleEN: "kind", Description: "with territory_code, identifies the collectivité"}
+	for _, k := range reports.AdopterKinds() {
+		f.Categories = append(f.Categories, export.Category{Value: k.Value, Label: k.Label.In("fr") + " / " + k.Label.In("en")})
+	}
+	return f
+}
+
+// bracketCategories labels the population brackets; 0 is "unknown".
+func bracketCategories() []export.Category {
+	var out []export.Category
+	for _, b := range reports.Brackets() {
+		out = append(out, export.Category{Value: strconv.Itoa(b.ID), Label: b.Label.In("fr") + " / " + b.Label.In("en")})
+	}
+	return out
 }
 
 func idValues(r *survey.Result) []any {
@@ -282,6 +300,7 @@ func microdataResources(set *survey.ResultSet) []export.Resource {
 		Description:   "Only collectivités that agreed to publication. select_multiple questions have one 0/1 column per choice.",
 		Fields:        append(idFields(), microFields(set.Form, top)...),
 		MissingValues: MissingCodes(),
+		PrimaryKey:    []string{"kind", "territory_code"},
 		Rows: func(ctx context.Context, emit func(export.Row) error) error {
 			return consented(func(r *survey.Result) error {
 				row := idValues(r)
@@ -297,14 +316,17 @@ func microdataResources(set *survey.ResultSet) []export.Resource {
 		out = append(out, export.Resource{
 			Name: "microdata_" + rep.Name, Title: "Réponses par ligne de « " + rep.Label.In("fr", "") + " »",
 			Fields: append([]export.Field{
+				kindField(),
 				{Name: "territory_code", Type: export.String, Title: "code INSEE", TitleEN: "INSEE code", Text: true},
 				field("row", export.Integer, "ligne", "row"),
 			}, microFields(set.Form, qs)...),
 			MissingValues: MissingCodes(),
+			PrimaryKey:    []string{"kind", "territory_code", "row"},
+			ForeignKeys:   []export.ForeignKey{{Fields: []string{"kind", "territory_code"}, Resource: "microdata", RefFields: []string{"kind", "territory_code"}}},
 			Rows: func(ctx context.Context, emit func(export.Row) error) error {
 				return consented(func(r *survey.Result) error {
 					for i, line := range r.Repeats[rep.Name] {
-						row := []any{r.Territory.Code, i + 1}
+						row := []any{string(r.Territory.Kind), r.Territory.Code, i + 1}
 						for _, q := range qs {
 							row = append(row, microValues(set.Form, q, line[q.Name])...)
 						}
@@ -327,8 +349,8 @@ func EditionData(set *survey.ResultSet, res *Results, rates []Rate, version stri
 		Title:   fmt.Sprintf("Baromètre Civiscope de la démocratie numérique locale %d", res.Year),
 		Version: version,
 		Created: now,
-		Description: fmt.Sprintf("Résultats protégés (k = %d) du baromètre %d : %d répondants. Protected results of the %d barometer. Missing values: %s.",
-			res.K, res.Year, res.Respondents, res.Year, "-991 not applicable, -992 don't know, -993 refused, -999 no answer"),
+		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s. Sampling frame: %s",
+			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer", frameRule(set.Edition)),
 		Homepage: homepage,
 		Sources:  []export.Source{{Title: "Civiscope, baromètre " + strconv.Itoa(res.Year) + " (réponses des collectivités)", Path: homepage}},
 	}
@@ -344,14 +366,11 @@ func editionSummary(ds export.Dataset, res *Results) export.Summary {
 			{"Jeu de données / Dataset", ds.Name},
 			{"Version", ds.Version},
 			{"Répondants / Respondents", strconv.Itoa(res.Respondents)},
-			{"Secret statistique / Disclosure control", fmt.Sprintf("cellules de moins de %d répondants masquées, plus masquage secondaire", res.K)},
+			{"Secret statistique / Disclosure control", fmt.Sprintf("politique de l'édition / edition policy: %s; masquage secondaire commun à toutes les tables / secondary suppression across all tables", res.Policy)},
 			{"Valeurs manquantes / Missing values", "-991 sans objet, -992 ne sait pas, -993 refus, -999 sans réponse"},
 			{"Licence", export.Etalab2().Title},
 			{"Citer / Cite as", fmt.Sprintf("Civiscope (%d). %s, version %s.", ds.Created.Year(), ds.Title, ds.Version)},
 		},
-	}
-	if res.Weighting != "" {
-		sum.Facts = append(sum.Facts, [2]string{"Pondération / Weighting", res.Weighting})
 	}
 	var names []string
 	for _, t := range res.Tables {
@@ -383,10 +402,8 @@ func editionSummary(ds export.Dataset, res *Results) export.Summary {
 // all formats, the questionnaire as XLSForm and the label scripts.
 func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *Results, rates []Rate, version string, now time.Time, homepage string) (map[string]int64, error) {
 	ds := EditionData(set, res, rates, version, now, homepage)
-	n, err := export.WriteAll(ctx, dir, ds, editionSummary(ds, res))
-	if err != nil {
-		return nil, err
-	}
+	// The questionnaire, the SPSS copies and the scripts first, so that
+	// datapackage.json lists them with their checksums.
 	f, err := os.Create(filepath.Join(dir, "questionnaire.xlsx"))
 	if err != nil {
 		return nil, fmt.Errorf("questionnaire: %w", err)
@@ -398,21 +415,35 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("questionnaire: %w", err)
 	}
+	ds.Files = append(ds.Files, "questionnaire.xlsx")
 	for _, r := range ds.Resources {
-		if r.Name != "microdata" {
+		if !strings.HasPrefix(r.Name, "microdata") {
 			continue
 		}
-		for name, script := range LabelScripts(r) {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o644); err != nil {
+		if err := writeSPSSCopy(ctx, dir, r); err != nil {
+			return nil, err
+		}
+		ds.Files = append(ds.Files, SPSSFile(r.Name))
+		scripts := LabelScripts(r)
+		var names []string
+		for name := range scripts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(scripts[name]), 0o644); err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
+			ds.Files = append(ds.Files, name)
 		}
 	}
-	return n, nil
+	return export.WriteAll(ctx, dir, ds, editionSummary(ds, res))
 }
 
-// PublishEdition publishes a new release of a published edition's files.
-func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year int, opts Options, homepage string, now time.Time) (*export.Release, error) {
+// PublishEdition publishes a new release of a published edition's files,
+// always under the edition's stored policy. With private set, the files
+// go under root for internal use and are never recorded or listed.
+func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year int, opts Options, homepage string, now time.Time, private bool) (*export.Release, error) {
 	set, err := Load(ctx, pool, year)
 	if err != nil {
 		return nil, err
@@ -422,21 +453,56 @@ func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year i
 			return nil, err
 		}
 	}
-	if opts.Weighted && opts.Frame == nil {
-		if opts.Frame, err = survey.Frame(ctx, pool, year); err != nil {
-			return nil, err
-		}
-	}
 	res, err := Tabulate(set, opts)
 	if err != nil {
 		return nil, err
 	}
-	rates, err := ResponseRates(ctx, pool, year, res.K)
+	rates, err := ResponseRates(ctx, pool, year, res.Policy.K)
 	if err != nil {
 		return nil, err
 	}
 	version := export.VersionAt(now)
-	return export.Publish(ctx, pool, root, DatasetName(year), version, func(ctx context.Context, dir string) (map[string]int64, error) {
+	build := func(ctx context.Context, dir string) (map[string]int64, error) {
 		return WriteEdition(ctx, dir, set, res, rates, version, now, homepage)
-	})
+	}
+	if private {
+		return export.WritePrivate(ctx, root, DatasetName(year), version, build)
+	}
+	return export.Publish(ctx, pool, root, DatasetName(year), version, build)
+}
+
+// writeSPSSCopy writes the table again with line breaks inside answers
+// turned into " / ", the one thing SPSS and PSPP cannot read in a CSV.
+func writeSPSSCopy(ctx context.Context, dir string, r export.Resource) error {
+	flat := r
+	flat.Rows = func(ctx context.Context, emit func(export.Row) error) error {
+		return r.Rows(ctx, func(row export.Row) error {
+			out := make(export.Row, len(row))
+			for i, v := range row {
+				if s, ok := v.(string); ok {
+					v = lineBreaks.Replace(s)
+				}
+				out[i] = v
+			}
+			return emit(out)
+		})
+	}
+	f, err := os.Create(filepath.Join(dir, SPSSFile(r.Name)))
+	if err != nil {
+		return fmt.Errorf("%s: %w", SPSSFile(r.Name), err)
+	}
+	if _, err := export.WriteCSV(ctx, f, flat); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", SPSSFile(r.Name), err)
+	}
+	return f.Close()
+}
+
+var lineBreaks = strings.NewReplacer("\r\n", " / ", "\n", " / ", "\r", " / ")
+
+func frameRule(e *survey.Edition) string {
+	if e == nil || e.FrameRule == "" {
+		return "as imported by the staff (no drawing rule recorded)."
+	}
+	return e.FrameRule
 }

@@ -44,7 +44,16 @@ func Series(ctx context.Context, db postgres.Querier, concept string, opts Optio
 			continue
 		}
 		found = true
-		t := tabulateSelect(set, q, All, withK(opts), nil)
+		// The whole edition is protected together; the series shows its
+		// overall table exactly as the edition's page does.
+		res, err := Tabulate(set, opts)
+		if err != nil {
+			return nil, err
+		}
+		t, err := res.Table(q.Name, All)
+		if err != nil {
+			return nil, err
+		}
 		for j, c := range t.Columns {
 			out = append(out, Point{Year: years[i], Column: c, Cell: t.Cells[0][j]})
 		}
@@ -53,11 +62,4 @@ func Series(ctx context.Context, db postgres.Querier, concept string, opts Optio
 		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "no published edition asks a question with concept %q", concept)
 	}
 	return out, nil
-}
-
-func withK(o Options) Options {
-	if o.K == 0 {
-		o.K = 5
-	}
-	return o
 }

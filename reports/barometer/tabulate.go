@@ -39,12 +39,15 @@ func ParseDimension(s string) (string, error) {
 
 // Options tune a tabulation.
 type Options struct {
-	K        int // smallest publishable cell; disclosure.DefaultK when 0
-	Weighted bool
-	// Frame is the sampling frame, needed for weights.
-	Frame       []survey.FrameMember
+	// Policy overrides the edition's stored disclosure policy; it may only
+	// be stricter (Tabulate refuses a weaker one).
+	Policy      *disclosure.Policy
 	RegionNames map[string]string
 	Lang        string // "fr" (default) or "en"
+
+	// primaryOnly skips complementary suppression; tests use it to show
+	// that the auditor catches an unprotected release.
+	primaryOnly bool
 }
 
 // Column is one answer category of a table.
@@ -60,15 +63,14 @@ type Group struct {
 	Label string `json:"label"`
 }
 
-// Cell is one published figure. When Shown is false, N, Percent and
-// Weighted are zero and must not be displayed: the cell is suppressed.
+// Cell is one published figure. When Shown is false, N and Percent are
+// zero and must not be displayed: the cell is suppressed.
 type Cell struct {
-	N        int     `json:"n"`
-	Base     int     `json:"base"` // the n the percentage is of; 0 when hidden
-	Percent  float64 `json:"percent"`
-	Weighted float64 `json:"weighted_percent,omitempty"`
-	Shown    bool    `json:"shown"`
-	Status   string  `json:"status"` // shown, primary, secondary
+	N       int     `json:"n"`
+	Base    int     `json:"base"` // the n the percentage is of; 0 when hidden
+	Percent float64 `json:"percent"`
+	Shown   bool    `json:"shown"`
+	Status  string  `json:"status"` // shown, primary, secondary
 }
 
 // Table is one question crossed with one breakdown.
@@ -77,7 +79,7 @@ type Table struct {
 	Concept   string   `json:"concept,omitempty"`
 	Label     string   `json:"label"`
 	Type      string   `json:"type"`
-	Multiple  bool     `json:"multiple"` // select_multiple: % of respondents, rows do not add up
+	Multiple  bool     `json:"multiple"` // a respondent may count in several columns: rows do not add up
 	Dimension string   `json:"dimension"`
 	Columns   []Column `json:"columns"`
 	Groups    []Group  `json:"groups"`
@@ -85,12 +87,17 @@ type Table struct {
 	Bases     []Cell   `json:"bases"` // respondents per group the question applied to
 }
 
-// Stat summarises a numeric question for one group.
+// Stat summarises a numeric question for one group. N (how many gave a
+// value) and the summaries are protected separately: N is a count under
+// the frequency rule, Mean and Median a magnitude under the threshold and
+// dominance rules.
 type Stat struct {
 	N      int     `json:"n"`
+	NShown bool    `json:"n_shown"`
 	Mean   float64 `json:"mean"`
 	Median float64 `json:"median"`
 	Shown  bool    `json:"shown"`
+	Status string  `json:"status"` // of the mean and median: shown, primary, secondary
 }
 
 // Numeric is a numeric question crossed with one breakdown.
@@ -98,19 +105,19 @@ type Numeric struct {
 	Question  string  `json:"question"`
 	Label     string  `json:"label"`
 	Dimension string  `json:"dimension"`
+	Unit      string  `json:"unit"` // what one value is: a respondent, or a tool row of a respondent
 	Groups    []Group `json:"groups"`
 	Stats     []Stat  `json:"stats"`
 }
 
 // Results are an edition's protected figures.
 type Results struct {
-	Year        int       `json:"year"`
-	Title       string    `json:"title"`
-	K           int       `json:"k"`
-	Respondents int       `json:"respondents"`
-	Weighting   string    `json:"weighting,omitempty"`
-	Tables      []Table   `json:"tables"`
-	Numerics    []Numeric `json:"numerics"`
+	Year        int               `json:"year"`
+	Title       string            `json:"title"`
+	Policy      disclosure.Policy `json:"policy"`
+	Respondents int               `json:"respondents"`
+	Tables      []Table           `json:"tables"`
+	Numerics    []Numeric         `json:"numerics"`
 }
 
 // Table returns the table of question by dimension.
@@ -241,227 +248,51 @@ func missingColumns(opts Options) []Column {
 	return out
 }
 
-// Tabulate computes every protected table of an edition.
+// Tabulate computes every protected table of an edition, all protected
+// together (see protect.go).
 func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
-	if opts.K == 0 {
-		opts.K = disclosure.DefaultK
+	pol := EditionPolicy(set.Edition)
+	if opts.Policy != nil {
+		if err := opts.Policy.Validate(); err != nil {
+			return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "k", Message: err.Error()}})
+		}
+		if !opts.Policy.AtLeast(pol) {
+			return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "k", Message: fmt.Sprintf(
+				"the edition's policy is %s; a weaker one is never published", pol)}})
+		}
+		pol = *opts.Policy
 	}
-	if opts.K < 1 || opts.K > 100 {
-		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "k", Message: "must be between 1 and 100"}})
-	}
-	res := &Results{Year: set.Edition.Year, Title: set.Edition.Title, K: opts.K, Respondents: len(set.Responses)}
-	var weights []float64
-	if opts.Weighted {
-		weights, res.Weighting = poststratify(set, opts.Frame)
-	}
+	res := &Results{Year: set.Edition.Year, Title: set.Edition.Title, Policy: pol, Respondents: len(set.Responses)}
+	p := newProtection(set, pol, opts)
 	var err error
 	set.Form.Walk(func(q *xlsform.Question) {
 		if err != nil || !q.Answerable() {
 			return
 		}
-		for _, dim := range Dimensions() {
-			switch q.Type {
-			case xlsform.SelectOne, xlsform.SelectMultiple:
-				res.Tables = append(res.Tables, tabulateSelect(set, q, dim, opts, weights))
-			case xlsform.Integer, xlsform.Decimal:
-				var n Numeric
-				n, err = tabulateNumber(set, q, dim, opts)
-				res.Numerics = append(res.Numerics, n)
-			}
+		switch q.Type {
+		case xlsform.SelectOne, xlsform.SelectMultiple:
+			p.addSelect(q)
+		case xlsform.Integer, xlsform.Decimal:
+			err = p.addNumber(q)
 		}
 	})
-	return res, err
-}
-
-func tabulateSelect(set *survey.ResultSet, q *xlsform.Question, dim string, opts Options, weights []float64) Table {
-	t := Table{Question: q.Name, Concept: q.Concept, Label: q.Label.In(opts.Lang, "fr"), Type: string(q.Type),
-		Multiple: q.Type == xlsform.SelectMultiple, Dimension: dim, Groups: groups(set, dim, opts)}
-	for _, c := range set.Form.Choices[q.List] {
-		t.Columns = append(t.Columns, Column{Key: c.Name, Label: c.Label.In(opts.Lang, "fr")})
+	if err != nil {
+		return nil, err
 	}
-	t.Columns = append(t.Columns, missingColumns(opts)...)
-	col := map[string]int{}
-	for j, c := range t.Columns {
-		col[c.Key] = j
-	}
-	row := map[string]int{}
-	for i, g := range t.Groups {
-		row[g.Key] = i
-	}
-	R, C := len(t.Groups), len(t.Columns)
-	cells := make([][]int, R)
-	wsum := make([][]float64, R+1)
-	for i := range cells {
-		cells[i] = make([]int, C)
-	}
-	for i := range wsum {
-		wsum[i] = make([]float64, C+1)
-	}
-	bases := make([]int, R)
-	for k := range set.Responses {
-		r := &set.Responses[k]
-		a := answerOf(r, q)
-		if a.missing == survey.NotApplicable {
-			continue
-		}
-		i := row[groupOf(r, dim)]
-		w := 1.0
-		if weights != nil {
-			w = weights[k]
-		}
-		bases[i]++
-		wsum[i][C] += w
-		wsum[R][C] += w
-		if a.missing != "" {
-			cells[i][col[string(a.missing)]]++
-			wsum[i][col[string(a.missing)]] += w
-			wsum[R][col[string(a.missing)]] += w
-			continue
-		}
-		for _, v := range a.values {
-			if j, ok := col[v]; ok {
-				cells[i][j]++
-				wsum[i][j] += w
-				wsum[R][j] += w
-			}
-		}
-	}
-	var tb *disclosure.Table
-	if t.Multiple {
-		tb = disclosure.NewWithBases(cells, bases)
+	if opts.primaryOnly {
+		p.joint.PrimaryOnly()
 	} else {
-		tb = disclosure.New(cells)
+		p.joint.Protect()
 	}
-	if dim != All {
-		// The total row is the overall table, published on its own.
-		for j := 0; j <= C; j++ {
-			tb.Lock(R, j)
-		}
-		t.Groups = append(t.Groups, Group{"total", label(opts, "Ensemble", "All respondents")})
-	}
-	tb.Protect(opts.K)
-	rows := R
-	if dim != All {
-		rows = R + 1
-	}
-	for i := 0; i < rows; i++ {
-		base := Cell{N: tb.Value(i, C), Base: tb.Value(i, C), Shown: !tb.Hidden(i, C), Status: tb.Status(i, C).String()}
-		if base.Shown {
-			base.Percent = 100
-		} else {
-			base.N, base.Base = 0, 0
-		}
-		t.Bases = append(t.Bases, base)
-		line := make([]Cell, C)
-		for j := 0; j < C; j++ {
-			c := Cell{Status: tb.Status(i, j).String(), Shown: !tb.Hidden(i, j)}
-			if c.Shown {
-				c.N = tb.Value(i, j)
-				if base.Shown && base.Base > 0 {
-					c.Base = base.Base
-					c.Percent = 100 * float64(c.N) / float64(c.Base)
-					if weights != nil && wsum[i][C] > 0 {
-						c.Weighted = 100 * wsum[i][j] / wsum[i][C]
-					}
-				}
-			}
-			line[j] = c
-		}
-		t.Cells = append(t.Cells, line)
-	}
-	return t
+	res.Tables, res.Numerics = p.tables(), p.numerics()
+	return res, nil
 }
 
-func tabulateNumber(set *survey.ResultSet, q *xlsform.Question, dim string, opts Options) (Numeric, error) {
-	n := Numeric{Question: q.Name, Label: q.Label.In(opts.Lang, "fr"), Dimension: dim, Groups: groups(set, dim, opts)}
-	idx := map[string]int{}
-	for i, g := range n.Groups {
-		idx[g.Key] = i
+// EditionPolicy is the disclosure policy stored with an edition.
+func EditionPolicy(e *survey.Edition) disclosure.Policy {
+	p := disclosure.DefaultPolicy()
+	if e != nil && e.DisclosureK > 0 {
+		p = disclosure.Policy{K: e.DisclosureK, MinUnits: e.DisclosureMinUnits, Dominance: e.DisclosureDominance}
 	}
-	vals := make([][]float64, len(n.Groups))
-	var all []float64
-	for k := range set.Responses {
-		r := &set.Responses[k]
-		a := answerOf(r, q)
-		if a.missing != "" || len(a.values) == 0 {
-			continue
-		}
-		for _, s := range a.values {
-			f, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return n, fmt.Errorf("response %d, %s: %q is not a number", r.ResponseID, q.Name, s)
-			}
-			i := idx[groupOf(r, dim)]
-			vals[i] = append(vals[i], f)
-			all = append(all, f)
-		}
-	}
-	if dim != All {
-		n.Groups = append(n.Groups, Group{"total", label(opts, "Ensemble", "All respondents")})
-		vals = append(vals, all)
-	}
-	for _, v := range vals {
-		st := Stat{N: len(v), Shown: len(v) >= opts.K}
-		if st.Shown {
-			sort.Float64s(v)
-			sum := 0.0
-			for _, x := range v {
-				sum += x
-			}
-			st.Mean = sum / float64(len(v))
-			st.Median = v[len(v)/2]
-			if len(v)%2 == 0 {
-				st.Median = (v[len(v)/2-1] + v[len(v)/2]) / 2
-			}
-		} else {
-			st.N = 0
-		}
-		n.Stats = append(n.Stats, st)
-	}
-	return n, nil
-}
-
-// stratum is the post-stratification cell of a collectivité.
-func stratum(kind string, pop *int) string {
-	b := 0
-	if pop != nil {
-		b = reports.BracketOf(*pop)
-	}
-	return kind + "/" + strconv.Itoa(b)
-}
-
-// poststratify returns one weight per response (see the package doc) and a
-// description of what was done.
-func poststratify(set *survey.ResultSet, frame []survey.FrameMember) ([]float64, string) {
-	if len(frame) == 0 || len(set.Responses) == 0 {
-		return nil, "no weights: the sampling frame is empty"
-	}
-	N := map[string]int{}
-	for _, m := range frame {
-		N[stratum(string(m.Kind), m.Population)]++
-	}
-	n := map[string]int{}
-	for _, r := range set.Responses {
-		n[stratum(string(r.Territory.Kind), r.Territory.Population)]++
-	}
-	covered, uncovered := 0, 0
-	for s, c := range N {
-		if n[s] > 0 {
-			covered += c
-		} else {
-			uncovered += c
-		}
-	}
-	w := make([]float64, len(set.Responses))
-	total := len(set.Responses)
-	for i, r := range set.Responses {
-		s := stratum(string(r.Territory.Kind), r.Territory.Population)
-		if N[s] == 0 || covered == 0 {
-			w[i] = 1 // outside the frame: kept at weight 1
-			continue
-		}
-		w[i] = (float64(N[s]) / float64(covered)) / (float64(n[s]) / float64(total))
-	}
-	return w, fmt.Sprintf("post-stratification on kind × population bracket: %d strata, %d frame members covered, %d in strata without respondents left out",
-		len(N), covered, uncovered)
+	return p
 }

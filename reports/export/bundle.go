@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteAll writes ds into dir in every format: NAME.csv and NAME.json per
@@ -50,7 +51,25 @@ func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[str
 	for _, n := range perSheet {
 		rows[xlsx] += n
 	}
-	b, err := json.MarshalIndent(NewPackage(ds, files), "", "  ")
+	// Every other file of the release is listed too; the descriptor and
+	// SHA256SUMS cannot hold their own checksums and stay out.
+	extra := []string{xlsx}
+	for _, r := range ds.Resources {
+		extra = append(extra, r.Name+".json")
+	}
+	extra = append(extra, ds.Files...)
+	for _, name := range extra {
+		h, err := HashFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		files[name] = h
+	}
+	pkg := NewPackage(ds, files)
+	for _, name := range extra {
+		pkg.Resources = append(pkg.Resources, fileResource(name, files[name]))
+	}
+	b, err := json.MarshalIndent(pkg, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("datapackage.json: %w", err)
 	}
@@ -78,4 +97,13 @@ func writeFile(path string, write func(*os.File) (int64, error)) (int64, error) 
 		return n, fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
 	return n, nil
+}
+
+// fileResource describes a file that is not a CSV table.
+func fileResource(name string, f File) PackageRes {
+	ext := strings.TrimPrefix(filepath.Ext(name), ".")
+	return PackageRes{
+		Schema: ResourceProfile, Name: strings.ToLower(strings.ReplaceAll(name, "_", "-")), Path: name,
+		Format: strings.ToLower(ext), MediaType: MediaType(name), Bytes: f.Bytes, Hash: "sha256:" + f.SHA256,
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,24 +63,39 @@ type Dialect struct {
 
 // TableSchema is a Frictionless Table Schema.
 type TableSchema struct {
-	Schema        string         `json:"$schema"`
-	Fields        []SchemaField  `json:"fields"`
-	MissingValues []MissingValue `json:"missingValues"`
+	Schema string        `json:"$schema"`
+	Fields []SchemaField `json:"fields"`
+	// MissingValues are plain strings: the one form that both v1 readers
+	// (datapackage-js, tableschema-py 1.x) and the v2 profile accept. What
+	// each code means is in the resource description and the codebook.
+	MissingValues []string     `json:"missingValues"`
+	PrimaryKey    []string     `json:"primaryKey,omitempty"`
+	ForeignKeys   []SchemaFKey `json:"foreignKeys,omitempty"`
+}
+
+// SchemaFKey is a Table Schema foreign key.
+type SchemaFKey struct {
+	Fields    []string `json:"fields"`
+	Reference struct {
+		Resource string   `json:"resource"`
+		Fields   []string `json:"fields"`
+	} `json:"reference"`
+}
+
+// SchemaCategory is a category with its value typed like its field: the
+// v2 profile wants integer categories for an integer field.
+type SchemaCategory struct {
+	Value any    `json:"value"`
+	Label string `json:"label,omitempty"`
 }
 
 // SchemaField is one field of a Table Schema.
 type SchemaField struct {
-	Name        string     `json:"name"`
-	Type        string     `json:"type"`
-	Title       string     `json:"title,omitempty"`
-	Description string     `json:"description,omitempty"`
-	Categories  []Category `json:"categories,omitempty"`
-}
-
-// MissingValue is a missing-value code with its meaning.
-type MissingValue struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
+	Name        string           `json:"name"`
+	Type        string           `json:"type"`
+	Title       string           `json:"title,omitempty"`
+	Description string           `json:"description,omitempty"`
+	Categories  []SchemaCategory `json:"categories,omitempty"`
 }
 
 // NewPackage describes ds, whose resources are published as NAME.csv; files
@@ -109,17 +126,38 @@ func NewPackage(ds Dataset, files map[string]File) Package {
 			MediaType:   "text/csv",
 			Encoding:    "utf-8",
 			Dialect:     &Dialect{Delimiter: ",", Header: true},
-			TableSchema: &TableSchema{Schema: SchemaProfile, MissingValues: []MissingValue{{Value: "", Label: "no value / sans valeur"}}},
+			TableSchema: &TableSchema{Schema: SchemaProfile, MissingValues: []string{""}, PrimaryKey: r.PrimaryKey},
 		}
 		if f, ok := files[path]; ok {
 			pr.Bytes = f.Bytes
 			pr.Hash = "sha256:" + f.SHA256
 		}
+		var codes []string
 		for _, m := range r.MissingValues {
-			pr.TableSchema.MissingValues = append(pr.TableSchema.MissingValues, MissingValue{Value: m.Code, Label: m.Label})
+			pr.TableSchema.MissingValues = append(pr.TableSchema.MissingValues, m.Code)
+			codes = append(codes, m.Code+" = "+m.Label)
+		}
+		if len(codes) > 0 {
+			pr.Description = strings.TrimSpace(pr.Description + " Missing values / valeurs manquantes: " + strings.Join(codes, "; ") + ".")
+		}
+		for _, fk := range r.ForeignKeys {
+			var k SchemaFKey
+			k.Fields = fk.Fields
+			k.Reference.Resource = fk.Resource
+			k.Reference.Fields = fk.RefFields
+			pr.TableSchema.ForeignKeys = append(pr.TableSchema.ForeignKeys, k)
 		}
 		for _, fl := range r.Fields {
-			sf := SchemaField{Name: fl.Name, Type: fl.Type, Title: fl.Title, Description: fl.Description, Categories: fl.Categories}
+			sf := SchemaField{Name: fl.Name, Type: fl.Type, Title: fl.Title, Description: fl.Description}
+			for _, c := range fl.Categories {
+				var v any = c.Value
+				if fl.Type == Integer {
+					if n, err := strconv.Atoi(c.Value); err == nil {
+						v = n
+					}
+				}
+				sf.Categories = append(sf.Categories, SchemaCategory{Value: v, Label: c.Label})
+			}
 			if fl.TitleEN != "" && fl.TitleEN != fl.Title {
 				sf.Title = fl.Title + " / " + fl.TitleEN
 			}
@@ -234,9 +272,26 @@ func ValidatePackage(raw []byte) []error {
 				if len(cs) == 0 {
 					bad("resources[%d].schema.fields[%d].categories must be a non-empty array", i, j)
 				}
+				ftype, _ := fm["type"].(string)
 				for _, cv := range cs {
-					if cm, ok := cv.(map[string]any); ok && cm["value"] == nil {
+					cm, ok := cv.(map[string]any)
+					if ok && cm["value"] == nil {
 						bad("resources[%d].schema.fields[%d].categories entries need a value", i, j)
+						continue
+					}
+					val := cv
+					if ok {
+						val = cm["value"]
+					}
+					switch val.(type) {
+					case string:
+						if ftype == Integer {
+							bad("resources[%d].schema.fields[%d] is an integer field with a string category %v", i, j, val)
+						}
+					case float64:
+						if ftype != Integer {
+							bad("resources[%d].schema.fields[%d] is a %s field with a number category %v", i, j, ftype, val)
+						}
 					}
 				}
 			}
@@ -247,14 +302,10 @@ func ValidatePackage(raw []byte) []error {
 				bad("resources[%d].schema.missingValues must be an array", i)
 			}
 			for _, v := range arr {
-				switch x := v.(type) {
-				case string:
-				case map[string]any:
-					if _, ok := x["value"].(string); !ok {
-						bad("resources[%d].schema.missingValues entries need a string value", i)
-					}
-				default:
-					bad("resources[%d].schema.missingValues entries must be strings or {value, label}", i)
+				// Objects are valid v2 but v1 readers reject them, and
+				// these files must load in both.
+				if _, ok := v.(string); !ok {
+					bad("resources[%d].schema.missingValues entries must be plain strings (v1 readers reject {value, label})", i)
 				}
 			}
 		}

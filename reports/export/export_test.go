@@ -56,6 +56,8 @@ func TestValidatePackageCatchesBrokenDescriptors(t *testing.T) {
 		"bad type":           `{"resources":[{"name":"a","path":"a.csv","schema":{"fields":[{"name":"f","type":"text"}]}}]}`,
 		"licence empty":      `{"licenses":[{}],"resources":[{"name":"a","path":"a.csv"}]}`,
 		"bad missing":        `{"resources":[{"name":"a","path":"a.csv","schema":{"fields":[{"name":"f"}],"missingValues":[1]}}]}`,
+		"v2-only missing":    `{"resources":[{"name":"a","path":"a.csv","schema":{"fields":[{"name":"f"}],"missingValues":[{"value":"-992","label":"dk"}]}}]}`,
+		"string category":    `{"resources":[{"name":"a","path":"a.csv","schema":{"fields":[{"name":"f","type":"integer","categories":[{"value":"0"}]}]}}]}`,
 	}
 	for name, raw := range cases {
 		if errs := export.ValidatePackage([]byte(raw)); len(errs) == 0 {
@@ -63,7 +65,7 @@ func TestValidatePackageCatchesBrokenDescriptors(t *testing.T) {
 		}
 	}
 	ok := `{"$schema":"` + export.PackageProfile + `","name":"x","licenses":[{"name":"etalab-2.0"}],"resources":[{"name":"a","path":"a.csv",
-		"schema":{"fields":[{"name":"f","type":"string","categories":[{"value":"x","label":"X"}]}],"missingValues":["",{"value":"-992","label":"dk"}]}}]}`
+		"schema":{"fields":[{"name":"f","type":"string","categories":[{"value":"x","label":"X"}]}],"missingValues":["","-992"]}}]}`
 	if errs := export.ValidatePackage([]byte(ok)); len(errs) != 0 {
 		t.Errorf("valid descriptor rejected: %v", errs)
 	}

@@ -66,8 +66,20 @@ type Resource struct {
 	// MissingValues lists the reasoned missing codes the table may hold,
 	// besides the empty string.
 	MissingValues []Missing
+	// PrimaryKey and ForeignKeys go into the Table Schema, so readers can
+	// join tables (a collectivité is its kind and code: a région and a
+	// département may share a code).
+	PrimaryKey  []string
+	ForeignKeys []ForeignKey
 	// Rows streams every record to emit, in a stable order.
 	Rows func(ctx context.Context, emit func(Row) error) error
+}
+
+// ForeignKey says that Fields of a table refer to Fields of Resource.
+type ForeignKey struct {
+	Fields    []string
+	Resource  string
+	RefFields []string
 }
 
 // Dataset is what one release publishes.
@@ -80,6 +92,9 @@ type Dataset struct {
 	Homepage    string
 	Sources     []Source
 	Resources   []Resource
+	// Files are other files of the release (questionnaire, scripts), which
+	// the descriptor lists too, with their checksums.
+	Files []string
 }
 
 // Source credits where the data comes from.

@@ -56,6 +56,19 @@ func VersionAt(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 // the number of data rows per file name, when known.
 func Publish(ctx context.Context, pool *pgxpool.Pool, root, dataset, version string,
 	build func(ctx context.Context, dir string) (rows map[string]int64, err error)) (*Release, error) {
+	return publish(ctx, pool, root, dataset, version, build)
+}
+
+// WritePrivate writes the same files as Publish under root/dataset/version
+// for internal use: nothing is recorded, so the release is never listed
+// or served, and latest.json is left alone.
+func WritePrivate(ctx context.Context, root, dataset, version string,
+	build func(ctx context.Context, dir string) (rows map[string]int64, err error)) (*Release, error) {
+	return publish(ctx, nil, root, dataset, version, build)
+}
+
+func publish(ctx context.Context, pool *pgxpool.Pool, root, dataset, version string,
+	build func(ctx context.Context, dir string) (rows map[string]int64, err error)) (*Release, error) {
 	if !versionRe.MatchString(version) {
 		return nil, civiscope.Errorf(civiscope.EINVALID, "version %q: use letters, digits, '.' and '-' (at most 60)", version)
 	}
@@ -88,6 +101,13 @@ func Publish(ctx context.Context, pool *pgxpool.Pool, root, dataset, version str
 		return nil, err
 	}
 	rel := &Release{Dataset: dataset, Version: version, Files: files, Dir: final}
+	if pool == nil {
+		if err := os.Rename(tmp, final); err != nil {
+			return nil, fmt.Errorf("place private release: %w", err)
+		}
+		placed = true
+		return rel, nil
+	}
 	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO report_release (dataset, version) VALUES ($1, $2) RETURNING id, created_at`,
 			dataset, version).Scan(&rel.ID, &rel.CreatedAt)

@@ -1,0 +1,459 @@
+package disclosure
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Joint protects every figure published from one set of respondents at
+// once: all the breakdowns of a question (overall, by kind, by bracket, by
+// région), their bases, the numeric sums, and the questions routed from
+// one another. Protecting each table on its own is not enough, because an
+// intruder holds them all: the overall row minus the other kinds gives a
+// hidden kind, and a union of régions can equal a kind.
+//
+// The model. Respondents fall into strata (the joint kind × bracket ×
+// région cells); a group (a row of some breakdown) is a set of strata.
+// Every figure is a sum, over the strata of its group, of a linear form of
+// per-stratum unknowns (the number answering each choice, a sum of euros,
+// and so on). A hidden figure is disclosed when its vector lies in the
+// span of the published ones: some combination of published figures
+// equals it. Because every figure is built from whole groups, only the
+// group structure matters, and the strata are reduced to the r independent
+// columns of the group-by-stratum incidence matrix: vectors have r × m
+// entries, m being the number of unknowns of the linked questions.
+//
+// Arithmetic is exact, modulo the prime 2^31 − 1, so rank decisions never
+// depend on floating-point tolerance.
+type Joint struct {
+	policy  Policy
+	pivots  []int          // strata that carry the reduced coordinates
+	members []map[int]bool // group → strata
+	figs    []*Figure
+	nvars   int
+}
+
+// Policy is an edition's disclosure rules. It is stored with the edition
+// and printed in every release, so that nobody can publish under a weaker
+// one.
+type Policy struct {
+	// K: a count of fewer than K respondents (but at least one) is hidden.
+	K int `json:"k"`
+	// MinUnits: a numeric summary (mean, median, sum) of fewer than
+	// MinUnits respondents is hidden (INSEE's threshold rule uses 3).
+	MinUnits int `json:"min_units"`
+	// Dominance: a numeric summary is hidden when one respondent accounts
+	// for more than this share of the group's total (INSEE uses 0.85).
+	Dominance float64 `json:"dominance"`
+}
+
+// DefaultPolicy is the barometer's policy unless an edition stores another.
+func DefaultPolicy() Policy { return Policy{K: DefaultK, MinUnits: DefaultK, Dominance: 0.85} }
+
+// Validate refuses a policy weaker than the professional floor (k ≥ 3,
+// INSEE's threshold, and a dominance share of at most 0.85).
+func (p Policy) Validate() error {
+	switch {
+	case p.K < 3 || p.K > 100:
+		return fmt.Errorf("k must be between 3 and 100, not %d", p.K)
+	case p.MinUnits < 3 || p.MinUnits > 100:
+		return fmt.Errorf("the numeric threshold must be between 3 and 100, not %d", p.MinUnits)
+	case p.Dominance <= 0 || p.Dominance > 0.85:
+		return fmt.Errorf("the dominance share must be above 0 and at most 0.85, not %g", p.Dominance)
+	}
+	return nil
+}
+
+// AtLeast reports whether p protects at least as much as q.
+func (p Policy) AtLeast(q Policy) bool {
+	return p.K >= q.K && p.MinUnits >= q.MinUnits && p.Dominance <= q.Dominance
+}
+
+// String states the rules in words, for pages and files.
+func (p Policy) String() string {
+	return fmt.Sprintf("k = %d; numeric summaries: at least %d respondents and none above %.0f %% of the total", p.K, p.MinUnits, 100*p.Dominance)
+}
+
+// Figure is one published number: the sum over a group's strata of a
+// linear form of unknowns. Callers fill it and read Hidden after Protect.
+type Figure struct {
+	Group int
+	Terms map[int]int // unknown → coefficient
+	// Public figures are known to everyone whatever is published (the
+	// number of respondents of a group, an identity between a routed
+	// question and its parent): never hidden, always usable by an intruder.
+	Public bool
+	// Known figures are what an intruder holds from elsewhere even when
+	// they are not published (a count made only of respondents in the
+	// microdata): used against every hidden figure, never worth hiding as a
+	// complement, and not themselves protected, since nothing secret is in
+	// them.
+	Known bool
+	// Sensitive figures fail a primary rule (see Policy); the caller
+	// decides with Policy.Count and Policy.Magnitude.
+	Sensitive bool
+	// Cost ranks candidates for complementary suppression: the cheapest
+	// shown figure that breaks a disclosure is hidden first.
+	Cost int
+	// Bundle ties figures that are published together (a numeric
+	// summary's n and mean): hiding one hides all. 0 means none.
+	Bundle int
+
+	hidden    bool
+	secondary bool
+	vec       []uint64
+}
+
+// Hidden reports whether the figure must not be published.
+func (f *Figure) Hidden() bool { return f.hidden }
+
+// Status names why a figure is hidden.
+func (f *Figure) Status() Status {
+	switch {
+	case !f.hidden:
+		return Shown
+	case f.secondary:
+		return Secondary
+	}
+	return Primary
+}
+
+// Count applies the frequency rule to a count: n respondents of whom
+// private did not agree to publication (the others appear in the
+// microdata, so an intruder can subtract them).
+func (p Policy) Count(n, private int) bool {
+	return (n > 0 && n < p.K) || (private > 0 && private < p.K)
+}
+
+// Magnitude applies the threshold and dominance rules to a numeric
+// summary of values (all ≥ 0) from n respondents, private of whom did not
+// consent to publication.
+func (p Policy) Magnitude(values []float64, private int) bool {
+	n := len(values)
+	if n == 0 {
+		return false
+	}
+	if n < p.MinUnits || n < p.K || (private > 0 && private < p.MinUnits) {
+		return true
+	}
+	sum, top := 0.0, 0.0
+	for _, v := range values {
+		if v < 0 {
+			v = -v
+		}
+		sum += v
+		top = max(top, v)
+	}
+	return sum > 0 && top > p.Dominance*sum
+}
+
+// NewJoint prepares a model over groups, each given as the list of strata
+// it covers (stratum numbers are the caller's).
+func NewJoint(p Policy, groups [][]int) *Joint {
+	j := &Joint{policy: p}
+	strata := map[int]bool{}
+	for _, g := range groups {
+		m := map[int]bool{}
+		for _, s := range g {
+			m[s] = true
+			strata[s] = true
+		}
+		j.members = append(j.members, m)
+	}
+	var cols []int
+	for s := range strata {
+		cols = append(cols, s)
+	}
+	sort.Ints(cols)
+	// Independent strata columns of the incidence matrix: restricted to
+	// them, a combination of group rows is zero only if it is zero on
+	// every stratum.
+	var b basis
+	width := len(groups)
+	for _, s := range cols {
+		v := make([]uint64, width)
+		for gi, m := range j.members {
+			if m[s] {
+				v[gi] = 1
+			}
+		}
+		if b.insert(v, nil) {
+			j.pivots = append(j.pivots, s)
+		}
+	}
+	return j
+}
+
+// Add registers a figure. Unknowns are numbered by the caller from 0.
+func (j *Joint) Add(f *Figure) {
+	for u := range f.Terms {
+		j.nvars = max(j.nvars, u+1)
+	}
+	j.figs = append(j.figs, f)
+}
+
+// Protect hides sensitive figures and then, block by block (unknowns that
+// share no figure do not interact), the cheapest complements until no
+// hidden figure is a combination of published ones.
+func (j *Joint) Protect() {
+	for _, f := range j.figs {
+		f.hidden, f.secondary = f.Sensitive && !f.Public, false
+	}
+	j.bundles()
+	for _, block := range j.blocks() {
+		j.protectBlock(block)
+	}
+}
+
+// bundles spreads hiding across bundles.
+func (j *Joint) bundles() {
+	hid := map[int]bool{}
+	for _, f := range j.figs {
+		if f.Bundle != 0 && f.hidden {
+			hid[f.Bundle] = true
+		}
+	}
+	for _, f := range j.figs {
+		if f.Bundle != 0 && hid[f.Bundle] && !f.hidden && !f.Public {
+			f.hidden = true
+			f.secondary = true
+		}
+	}
+}
+
+// blocks groups figures whose unknowns are connected, bundles included.
+func (j *Joint) blocks() [][]*Figure {
+	parent := make([]int, j.nvars)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	union := func(a, b int) { parent[find(a)] = find(b) }
+	first := func(f *Figure) int {
+		m := -1
+		for u := range f.Terms {
+			if m < 0 || u < m {
+				m = u
+			}
+		}
+		return m
+	}
+	bundleVar := map[int]int{}
+	for _, f := range j.figs {
+		a := first(f)
+		if a < 0 {
+			continue
+		}
+		for u := range f.Terms {
+			union(a, u)
+		}
+		if f.Bundle != 0 {
+			if b, ok := bundleVar[f.Bundle]; ok {
+				union(a, b)
+			} else {
+				bundleVar[f.Bundle] = a
+			}
+		}
+	}
+	byRoot := map[int][]*Figure{}
+	var roots []int
+	for _, f := range j.figs {
+		a := first(f)
+		if a < 0 {
+			continue
+		}
+		r := find(a)
+		if _, ok := byRoot[r]; !ok {
+			roots = append(roots, r)
+		}
+		byRoot[r] = append(byRoot[r], f)
+	}
+	out := make([][]*Figure, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, byRoot[r])
+	}
+	return out
+}
+
+// vectors writes each figure of a block in reduced coordinates: one entry
+// per (pivot stratum, unknown of the block).
+func (j *Joint) vectors(block []*Figure) {
+	local := map[int]int{}
+	for _, f := range block {
+		for u := range f.Terms {
+			if _, ok := local[u]; !ok {
+				local[u] = len(local)
+			}
+		}
+	}
+	m := len(local)
+	for _, f := range block {
+		f.vec = make([]uint64, len(j.pivots)*m)
+		for pi, s := range j.pivots {
+			if !j.members[f.Group][s] {
+				continue
+			}
+			for u, c := range f.Terms {
+				f.vec[pi*m+local[u]] = mod(int64(c))
+			}
+		}
+	}
+}
+
+func (j *Joint) protectBlock(block []*Figure) {
+	any := false
+	for _, f := range block {
+		any = any || f.hidden
+	}
+	if !any {
+		return
+	}
+	j.vectors(block)
+	defer func() {
+		for _, f := range block {
+			f.vec = nil
+		}
+	}()
+	// A figure that public figures alone determine is public knowledge:
+	// hiding it protects nothing, it would never stop being "disclosed",
+	// and as a complement it would break nothing.
+	var pub basis
+	for k, f := range block {
+		if f.Public {
+			pub.insert(f.vec, unit(len(block), k))
+		}
+	}
+	for _, f := range block {
+		if !f.Public && pub.contains(f.vec) {
+			f.hidden, f.secondary, f.Known = false, false, true
+		}
+	}
+	// Figures with the same vector are one number published twice (the
+	// overall row and a kind that every respondent shares): hiding one is
+	// worth something only with the others, so they go together, at the
+	// cost of the dearest.
+	same := map[string][]int{}
+	for k, f := range block {
+		key := fmt.Sprint(f.vec)
+		same[key] = append(same[key], k)
+	}
+	twins := make([][]int, len(block))
+	unitCost := make([]int, len(block))
+	known := make([]bool, len(block)) // a twin is public or known anyway
+	for _, ks := range same {
+		c, kn := 0, false
+		for _, k := range ks {
+			c = max(c, block[k].Cost)
+			kn = kn || block[k].Public || block[k].Known
+		}
+		for _, k := range ks {
+			twins[k], unitCost[k], known[k] = ks, c, kn
+		}
+	}
+	for round := 0; round <= len(block); round++ {
+		var shown basis
+		for k, f := range block {
+			if !f.hidden || f.Known {
+				shown.insert(f.vec, unit(len(block), k))
+			}
+		}
+		changed := false
+		fresh := map[int]bool{} // hidden in this round: the basis still counts them
+	figures:
+		for _, h := range block {
+			if !h.hidden || h.Known {
+				continue
+			}
+			combo, ok := shown.express(h.vec, len(block))
+			if !ok {
+				continue
+			}
+			best := -1
+			for k, c := range combo {
+				f := block[k]
+				if c == 0 || f.Public || f.Known || known[k] {
+					continue
+				}
+				if fresh[k] {
+					continue figures // already broken this round; the next round checks again
+				}
+				if f.hidden {
+					continue
+				}
+				if best < 0 || unitCost[k] < unitCost[best] {
+					best = k
+				}
+			}
+			if best < 0 {
+				continue // only public figures pin it: it was shown above
+			}
+			for _, k := range twins[best] {
+				if !block[k].Public && !block[k].Known {
+					j.hide(block[k])
+				}
+			}
+			for k, f := range block {
+				if f.hidden && f.secondary && !fresh[k] {
+					fresh[k] = true
+				}
+			}
+			changed = true
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+func (j *Joint) hide(f *Figure) {
+	f.hidden, f.secondary = true, true
+	if f.Bundle == 0 {
+		return
+	}
+	for _, g := range j.figs {
+		if g.Bundle == f.Bundle && !g.hidden && !g.Public {
+			g.hidden, g.secondary = true, true
+		}
+	}
+}
+
+// Disclosed lists the hidden figures that published ones determine, by
+// independent linear algebra over the whole model (no blocks); empty when
+// Protect did its job.
+func (j *Joint) Disclosed() []*Figure {
+	var out []*Figure
+	for _, block := range j.blocks() {
+		j.vectors(block)
+		var shown basis
+		for k, f := range block {
+			if !f.hidden || f.Known {
+				shown.insert(f.vec, unit(len(block), k))
+			}
+		}
+		for _, f := range block {
+			if f.hidden && !f.Known && shown.contains(f.vec) {
+				out = append(out, f)
+			}
+		}
+		for _, f := range block {
+			f.vec = nil
+		}
+	}
+	return out
+}
+
+// PrimaryOnly applies the primary rules alone. It exists so that tests can
+// show what an unprotected release gives away.
+func (j *Joint) PrimaryOnly() {
+	for _, f := range j.figs {
+		f.hidden, f.secondary = f.Sensitive && !f.Public, false
+	}
+	j.bundles()
+}
