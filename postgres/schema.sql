@@ -147,9 +147,9 @@ CREATE FUNCTION public.search_match(q tsquery, pre tsquery) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE
     SET enable_seqscan TO 'off'
     AS $$
-    -- q over every word; pre (or NULL), a prefix typed in the name only.
+    -- q over every word and the name's forms; pre (or NULL), a prefix typed in the name only.
     SELECT coalesce(array_agg(doc_no), '{}') FROM search_document
-    WHERE (q IS NOT NULL AND body @@ q) OR (pre IS NOT NULL AND title @@ pre)
+    WHERE (q IS NOT NULL AND (body @@ q OR title @@ q)) OR (pre IS NOT NULL AND title @@ pre)
 $$;
 
 --
@@ -1261,8 +1261,9 @@ CREATE TABLE public.search_document (
     body tsvector GENERATED ALWAYS AS ((((((setweight(to_tsvector('public.french_unaccent'::regconfig, name), 'A'::"char") || setweight(to_tsvector('public.french_unaccent'::regconfig, ((summary || ' '::text) || keywords)), 'B'::"char")) || setweight(to_tsvector('public.french_unaccent'::regconfig, description), 'C'::"char")) || setweight(to_tsvector('public.simple_unaccent'::regconfig, name), 'A'::"char")) || setweight(to_tsvector('public.simple_unaccent'::regconfig, ((summary || ' '::text) || keywords)), 'B'::"char")) || setweight(to_tsvector('public.simple_unaccent'::regconfig, description), 'C'::"char"))) STORED,
     doc_no bigint NOT NULL,
     seq bigint DEFAULT nextval('public.search_document_seq'::regclass) NOT NULL,
-    title tsvector GENERATED ALWAYS AS ((to_tsvector('public.french_unaccent'::regconfig, name) || to_tsvector('public.simple_unaccent'::regconfig, name))) STORED,
     head tsvector GENERATED ALWAYS AS ((to_tsvector('public.french_unaccent'::regconfig, ((((name || ' '::text) || summary) || ' '::text) || keywords)) || to_tsvector('public.simple_unaccent'::regconfig, ((((name || ' '::text) || summary) || ' '::text) || keywords)))) STORED,
+    population integer DEFAULT 0 NOT NULL,
+    title tsvector GENERATED ALWAYS AS (((to_tsvector('public.simple_unaccent'::regconfig, name) || to_tsvector('public.simple_unaccent'::regconfig, regexp_replace(name, '[^[:alnum:]]+'::text, ' '::text, 'g'::text))) || to_tsvector('public.simple_unaccent'::regconfig, regexp_replace(name, '[^[:alnum:]]+'::text, ''::text, 'g'::text)))) STORED,
     CONSTRAINT search_document_type_check CHECK ((type = ANY (ARRAY['tool'::text, 'vendor'::text, 'territory'::text])))
 );
 
@@ -1310,7 +1311,15 @@ CREATE TABLE public.survey_edition (
     form_id bigint NOT NULL,
     status text DEFAULT 'draft'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    disclosure_k integer DEFAULT 5 NOT NULL,
+    disclosure_min_units integer DEFAULT 5 NOT NULL,
+    disclosure_dominance numeric(4,3) DEFAULT 0.85 NOT NULL,
+    frame_rule text DEFAULT ''::text NOT NULL,
     CONSTRAINT survey_edition_check CHECK ((closes_on >= opens_on)),
+    CONSTRAINT survey_edition_disclosure_dominance_check CHECK (((disclosure_dominance > (0)::numeric) AND (disclosure_dominance <= 0.85))),
+    CONSTRAINT survey_edition_disclosure_k_check CHECK (((disclosure_k >= 3) AND (disclosure_k <= 100))),
+    CONSTRAINT survey_edition_disclosure_min_units_check CHECK (((disclosure_min_units >= 3) AND (disclosure_min_units <= 100))),
+    CONSTRAINT survey_edition_frame_rule_check CHECK ((length(frame_rule) <= 2000)),
     CONSTRAINT survey_edition_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'open'::text, 'closed'::text, 'published'::text]))),
     CONSTRAINT survey_edition_title_check CHECK (((length(title) >= 1) AND (length(title) <= 200))),
     CONSTRAINT survey_edition_year_check CHECK (((year >= 2000) AND (year <= 2100)))
