@@ -36,7 +36,7 @@ go build -o "$tmp/francesim" ./scripts/load/francesim
 "$tmp/francesim" -sites "$sites" -seed "$seed" -port "$port" -dead-port $((port + 1)) -manifest "$tmp/manifest.csv" 2>"$tmp/sim.log" &
 sim=$!
 sampler=
-trap 'kill $sim 2>/dev/null; [ -n "$sampler" ] && kill $sampler 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $sim 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do
 	curl -fs "http://127.1.1.1:$port/robots.txt" >/dev/null 2>&1 && break
 	sleep 0.1
