@@ -40,8 +40,8 @@ func ProposeWebsite(ctx context.Context, db DB, u *account.User, territoryID int
 	}
 	p := &Proposal{Kind: KindWebsite, SubmitterID: u.ID, Entity: directory.EntityTerritory, EntityID: t.ID,
 		Title:   fmt.Sprintf("%s: %s", t.Name, url),
-		Payload: map[string]any{"territory": t.Name, "website": url},
-		Base:    map[string]any{"territory": t.Name, "website": nilIfEmpty(cur)},
+		Payload: map[string]any{"website": url},
+		Base:    map[string]any{"website": nilIfEmpty(cur)},
 		Note:    strings.TrimSpace(reason)}
 	if err := insert(ctx, db, p); err != nil {
 		return nil, fmt.Errorf("queue website correction: %w", err)
