@@ -249,6 +249,9 @@ CREATE TABLE public.adoption (
     confidence real DEFAULT 0.5 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    attested_first date,
+    attested_last date,
+    CONSTRAINT adoption_attested_ordered CHECK (((attested_first IS NULL) OR (attested_last >= attested_first))),
     CONSTRAINT adoption_check CHECK ((num_nonnulls(territory_id, organisation_id) = 1)),
     CONSTRAINT adoption_check1 CHECK (((started_on IS NULL) OR (ended_on IS NULL) OR (started_on <= ended_on))),
     CONSTRAINT adoption_check2 CHECK (((status = 'ended'::text) OR (ended_on IS NULL))),
@@ -422,6 +425,16 @@ ALTER TABLE public.crawl_finding ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: crawl_host; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crawl_host (
+    host text NOT NULL,
+    next_at timestamp with time zone NOT NULL,
+    CONSTRAINT crawl_host_host_check CHECK (((length(host) >= 1) AND (length(host) <= 300)))
+);
+
+--
 -- Name: crawl_page; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -577,7 +590,7 @@ CREATE TABLE public.crawl_site (
     source text NOT NULL,
     source_name text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT crawl_site_source_check CHECK ((source = ANY (ARRAY['csv'::text, 'adoption'::text]))),
+    CONSTRAINT crawl_site_source_check CHECK ((source = ANY (ARRAY['csv'::text, 'adoption'::text, 'register'::text]))),
     CONSTRAINT crawl_site_source_name_check CHECK ((length(source_name) <= 300)),
     CONSTRAINT crawl_site_url_check CHECK (((url ~ '^https?://'::text) AND (length(url) <= 1000)))
 );
@@ -610,12 +623,16 @@ CREATE TABLE public.evidence (
     excerpt text DEFAULT ''::text NOT NULL,
     fingerprint text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    date_meaning text DEFAULT 'observation'::text NOT NULL,
+    observed_until timestamp with time zone,
+    CONSTRAINT evidence_date_meaning_check CHECK ((date_meaning = ANY (ARRAY['observation'::text, 'consultation'::text, 'source-snapshot'::text]))),
     CONSTRAINT evidence_excerpt_check CHECK ((length(excerpt) <= 2000)),
     CONSTRAINT evidence_fingerprint_check CHECK (((length(fingerprint) >= 1) AND (length(fingerprint) <= 500))),
     CONSTRAINT evidence_source_kind_check CHECK ((source_kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text, 'vendor'::text, 'contributor'::text]))),
     CONSTRAINT evidence_source_licence_check CHECK ((length(source_licence) <= 100)),
     CONSTRAINT evidence_source_name_check CHECK (((length(source_name) >= 1) AND (length(source_name) <= 200))),
-    CONSTRAINT evidence_source_url_check CHECK (((source_url ~ '^https?://'::text) AND (length(source_url) <= 1000)))
+    CONSTRAINT evidence_source_url_check CHECK (((source_url ~ '^https?://'::text) AND (length(source_url) <= 1000))),
+    CONSTRAINT evidence_span_ordered CHECK (((observed_until IS NULL) OR (observed_until >= observed_at)))
 );
 
 --
@@ -712,7 +729,7 @@ CREATE TABLE public.liveness_target (
     last_checked_at timestamp with time zone,
     last_class text,
     state_since timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT liveness_target_kind_check CHECK ((kind = ANY (ARRAY['tool'::text, 'adoption'::text]))),
+    CONSTRAINT liveness_target_kind_check CHECK ((kind = ANY (ARRAY['tool'::text, 'adoption'::text, 'website'::text]))),
     CONSTRAINT liveness_target_label_check CHECK ((length(label) <= 300)),
     CONSTRAINT liveness_target_state_check CHECK ((state = ANY (ARRAY['alive'::text, 'dormant'::text, 'defunct'::text]))),
     CONSTRAINT liveness_target_url_check CHECK (((url ~ '^https?://'::text) AND (length(url) <= 1000)))
@@ -858,8 +875,8 @@ CREATE TABLE public.proposal (
     CONSTRAINT proposal_check CHECK (((status = 'reverted'::text) OR ((status = ANY (ARRAY['approved'::text, 'rejected'::text])) = (decided_at IS NOT NULL)))),
     CONSTRAINT proposal_check1 CHECK (((status <> 'rejected'::text) OR (length(btrim(reason)) > 0))),
     CONSTRAINT proposal_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
-    CONSTRAINT proposal_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text]))),
-    CONSTRAINT proposal_kind_check CHECK ((kind = ANY (ARRAY['new-tool'::text, 'tool-edit'::text, 'adoption'::text, 'crawler-finding'::text]))),
+    CONSTRAINT proposal_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text, 'territory'::text]))),
+    CONSTRAINT proposal_kind_check CHECK ((kind = ANY (ARRAY['new-tool'::text, 'tool-edit'::text, 'adoption'::text, 'crawler-finding'::text, 'website'::text]))),
     CONSTRAINT proposal_note_check CHECK ((length(note) <= 2000)),
     CONSTRAINT proposal_reason_check CHECK ((length(reason) <= 2000)),
     CONSTRAINT proposal_revert_reason_check CHECK ((length(revert_reason) <= 2000)),
@@ -935,7 +952,7 @@ CREATE MATERIALIZED VIEW public.report_adoption AS
          LIMIT 1), ''::text) AS category,
     (COALESCE(EXTRACT(year FROM a.started_on), ( SELECT EXTRACT(year FROM min(e.observed_at)) AS "extract"
            FROM public.evidence e
-          WHERE (e.adoption_id = a.id)), (0)::numeric))::smallint AS year,
+          WHERE ((e.adoption_id = a.id) AND (e.date_meaning <> 'source-snapshot'::text))), (0)::numeric))::smallint AS year,
     (a.started_on IS NOT NULL) AS year_exact,
     (COALESCE(EXTRACT(year FROM a.ended_on), (0)::numeric))::smallint AS end_year,
     a.status,
@@ -1118,7 +1135,7 @@ CREATE TABLE public.revision (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT revision_action_check CHECK ((action = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text]))),
     CONSTRAINT revision_actor_check CHECK (((length(actor) >= 1) AND (length(actor) <= 200))),
-    CONSTRAINT revision_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text]))),
+    CONSTRAINT revision_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text, 'territory'::text]))),
     CONSTRAINT revision_source_check CHECK ((length(source) <= 1000))
 );
 
@@ -1392,6 +1409,52 @@ ALTER TABLE public.territory ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: territory_website; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.territory_website (
+    id bigint NOT NULL,
+    territory_id bigint NOT NULL,
+    url text NOT NULL,
+    host text NOT NULL,
+    status text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    source text NOT NULL,
+    source_title text NOT NULL,
+    source_url text DEFAULT ''::text NOT NULL,
+    source_record text DEFAULT ''::text NOT NULL,
+    listed_code text DEFAULT ''::text NOT NULL,
+    licence text NOT NULL,
+    first_listed date NOT NULL,
+    last_listed date NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT territory_website_check CHECK ((last_listed >= first_listed)),
+    CONSTRAINT territory_website_host_check CHECK (((length(host) >= 1) AND (length(host) <= 253))),
+    CONSTRAINT territory_website_licence_check CHECK ((length(licence) <= 200)),
+    CONSTRAINT territory_website_listed_code_check CHECK ((length(listed_code) <= 20)),
+    CONSTRAINT territory_website_note_check CHECK ((length(note) <= 300)),
+    CONSTRAINT territory_website_source_check CHECK (((length(source) >= 1) AND (length(source) <= 60))),
+    CONSTRAINT territory_website_source_record_check CHECK ((length(source_record) <= 200)),
+    CONSTRAINT territory_website_source_title_check CHECK ((length(source_title) <= 300)),
+    CONSTRAINT territory_website_source_url_check CHECK ((length(source_url) <= 1000)),
+    CONSTRAINT territory_website_status_check CHECK ((status = ANY (ARRAY['current'::text, 'former'::text]))),
+    CONSTRAINT territory_website_url_check CHECK (((url ~ '^https?://'::text) AND (length(url) <= 1000)))
+);
+
+--
+-- Name: territory_website_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.territory_website ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.territory_website_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: tool; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1545,6 +1608,35 @@ CREATE TABLE public.vendor_member (
 );
 
 --
+-- Name: website_unlinked; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.website_unlinked (
+    id bigint NOT NULL,
+    source text NOT NULL,
+    record text NOT NULL,
+    value text DEFAULT ''::text NOT NULL,
+    reason text NOT NULL,
+    CONSTRAINT website_unlinked_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 300))),
+    CONSTRAINT website_unlinked_record_check CHECK (((length(record) >= 1) AND (length(record) <= 300))),
+    CONSTRAINT website_unlinked_source_check CHECK (((length(source) >= 1) AND (length(source) <= 60))),
+    CONSTRAINT website_unlinked_value_check CHECK ((length(value) <= 1000))
+);
+
+--
+-- Name: website_unlinked_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.website_unlinked ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.website_unlinked_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: adoption adoption_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1606,6 +1698,13 @@ ALTER TABLE ONLY public.crawl_finding
 
 ALTER TABLE ONLY public.crawl_finding
     ADD CONSTRAINT crawl_finding_run_id_instance_url_platform_key UNIQUE (run_id, instance_url, platform);
+
+--
+-- Name: crawl_host crawl_host_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crawl_host
+    ADD CONSTRAINT crawl_host_pkey PRIMARY KEY (host);
 
 --
 -- Name: crawl_page crawl_page_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1916,6 +2015,20 @@ ALTER TABLE ONLY public.territory
     ADD CONSTRAINT territory_pkey PRIMARY KEY (id);
 
 --
+-- Name: territory_website territory_website_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.territory_website
+    ADD CONSTRAINT territory_website_pkey PRIMARY KEY (id);
+
+--
+-- Name: territory_website territory_website_territory_id_host_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.territory_website
+    ADD CONSTRAINT territory_website_territory_id_host_key UNIQUE (territory_id, host);
+
+--
 -- Name: tool_category tool_category_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1977,6 +2090,26 @@ ALTER TABLE ONLY public.vendor
 
 ALTER TABLE ONLY public.vendor
     ADD CONSTRAINT vendor_slug_key UNIQUE (slug);
+
+--
+-- Name: website_unlinked website_unlinked_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.website_unlinked
+    ADD CONSTRAINT website_unlinked_pkey PRIMARY KEY (id);
+
+--
+-- Name: website_unlinked website_unlinked_source_record_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.website_unlinked
+    ADD CONSTRAINT website_unlinked_source_record_key UNIQUE (source, record);
+
+--
+-- Name: adoption_attested_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX adoption_attested_idx ON public.adoption USING btree (attested_first, attested_last);
 
 --
 -- Name: adoption_identity_idx; Type: INDEX; Schema: public; Owner: -
@@ -2279,6 +2412,18 @@ CREATE INDEX territory_name_trgm_idx ON public.territory USING gin (name_norm pu
 CREATE INDEX territory_siren_idx ON public.territory USING btree (siren);
 
 --
+-- Name: territory_website_current_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX territory_website_current_idx ON public.territory_website USING btree (territory_id) WHERE (status = 'current'::text);
+
+--
+-- Name: territory_website_host_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX territory_website_host_idx ON public.territory_website USING btree (host);
+
+--
 -- Name: tool_category_category_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2570,6 +2715,13 @@ ALTER TABLE ONLY public.territory_domain
 
 ALTER TABLE ONLY public.territory_domain
     ADD CONSTRAINT territory_domain_territory_id_fkey FOREIGN KEY (territory_id) REFERENCES public.territory(id) ON DELETE CASCADE;
+
+--
+-- Name: territory_website territory_website_territory_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.territory_website
+    ADD CONSTRAINT territory_website_territory_id_fkey FOREIGN KEY (territory_id) REFERENCES public.territory(id) ON DELETE CASCADE;
 
 --
 -- Name: tool_category tool_category_category_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
