@@ -240,4 +240,8 @@ const (
 	EntityAdoption     Entity = "adoption"
 	EntityEvidence     Entity = "evidence"
 	EntityOrganisation Entity = "organisation"
+	// EntityTerritory is a collectivité of the register; its revisions
+	// record changes to the facts the directory keeps about it (its
+	// official website), not to the register itself.
+	EntityTerritory Entity = "territory"
 )

@@ -89,6 +89,19 @@ func appendRevision(ctx context.Context, tx pgx.Tx, e Entity, id int64, action s
 	return nil
 }
 
+// RecordTerritoryChange appends a revision of a collectivité, inside tx,
+// for a change written by another package (directory/website), so that
+// page caches and the search outbox follow it like any directory write.
+func RecordTerritoryChange(ctx context.Context, tx pgx.Tx, territoryID int64, by By, changes map[string]FieldChange) error {
+	if err := checkBy(by); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, revisionLock); err != nil {
+		return fmt.Errorf("lock revisions: %w", err)
+	}
+	return appendRevision(ctx, tx, EntityTerritory, territoryID, "update", by, changes)
+}
+
 const revisionColumns = `id, entity, entity_id, action, actor, source, changes, created_at`
 
 func scanRevisions(rows pgx.Rows) ([]Revision, error) {

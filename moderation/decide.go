@@ -13,6 +13,7 @@ import (
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/website"
 )
 
 // Decide approves or rejects a proposal, with a reason (required to
@@ -169,6 +170,11 @@ func apply(ctx context.Context, tx pgx.Tx, p *Proposal, moderator *account.User)
 			return err
 		}
 		p.Entity, p.EntityID = directory.EntityAdoption, res.AdoptionID
+	case KindWebsite:
+		if err := website.Correct(ctx, tx, website.Correction{TerritoryID: p.EntityID,
+			URL: Text(p.Payload["website"]), Reason: p.Note, By: who}); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("proposal #%d has unknown kind %q", p.ID, p.Kind)
 	}

@@ -11,7 +11,7 @@
 // first contributions always wait for a moderator, even when the account is
 // a verified vendor whose descriptive edits would otherwise publish at once.
 //
-// Entry points: ProposeTool, ProposeEdit, DeclareAdoption, SubmitFinding,
+// Entry points: ProposeTool, ProposeEdit, DeclareAdoption, ProposeWebsite, SubmitFinding,
 // Duplicates, Get, Queue, BySubmitter, Decide, Revert, AuditLog.
 package moderation
 
@@ -46,6 +46,8 @@ const (
 	KindToolEdit       Kind = "tool-edit"
 	KindAdoption       Kind = "adoption"
 	KindCrawlerFinding Kind = "crawler-finding"
+	// KindWebsite corrects a collectivité's official website.
+	KindWebsite Kind = "website"
 )
 
 // Status is where a proposal stands.

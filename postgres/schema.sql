@@ -943,8 +943,8 @@ CREATE TABLE public.proposal (
     CONSTRAINT proposal_check CHECK (((status = 'reverted'::text) OR ((status = ANY (ARRAY['approved'::text, 'rejected'::text])) = (decided_at IS NOT NULL)))),
     CONSTRAINT proposal_check1 CHECK (((status <> 'rejected'::text) OR (length(btrim(reason)) > 0))),
     CONSTRAINT proposal_confidence_check CHECK (((confidence >= (0)::double precision) AND (confidence <= (1)::double precision))),
-    CONSTRAINT proposal_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text]))),
-    CONSTRAINT proposal_kind_check CHECK ((kind = ANY (ARRAY['new-tool'::text, 'tool-edit'::text, 'adoption'::text, 'crawler-finding'::text]))),
+    CONSTRAINT proposal_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text, 'territory'::text]))),
+    CONSTRAINT proposal_kind_check CHECK ((kind = ANY (ARRAY['new-tool'::text, 'tool-edit'::text, 'adoption'::text, 'crawler-finding'::text, 'website'::text]))),
     CONSTRAINT proposal_note_check CHECK ((length(note) <= 2000)),
     CONSTRAINT proposal_reason_check CHECK ((length(reason) <= 2000)),
     CONSTRAINT proposal_revert_reason_check CHECK ((length(revert_reason) <= 2000)),
@@ -1203,7 +1203,7 @@ CREATE TABLE public.revision (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT revision_action_check CHECK ((action = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text]))),
     CONSTRAINT revision_actor_check CHECK (((length(actor) >= 1) AND (length(actor) <= 200))),
-    CONSTRAINT revision_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text]))),
+    CONSTRAINT revision_entity_check CHECK ((entity = ANY (ARRAY['tool'::text, 'vendor'::text, 'adoption'::text, 'evidence'::text, 'organisation'::text, 'territory'::text]))),
     CONSTRAINT revision_source_check CHECK ((length(source) <= 1000))
 );
 

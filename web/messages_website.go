@@ -11,5 +11,6 @@ func websiteMessages() []Message {
 		{"website.address", "Adresse", "Address"},
 		{"website.why", "Pourquoi elle n’est pas le site officiel", "Why it is not the official website"},
 		{"website.listed", "Relevée", "Listed"},
+		{"website.report", "Signaler une erreur sur le site officiel", "Report a mistake in the official website"},
 	}
 }

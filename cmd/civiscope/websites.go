@@ -12,6 +12,7 @@ import (
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/data"
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/website"
 	"github.com/civiscope/civiscope/moderation"
@@ -190,7 +191,8 @@ func correctSite(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	err = postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
-		if err := website.Correct(ctx, tx, website.Correction{TerritoryID: t.ID, URL: pos[1], Reason: *reason}); err != nil {
+		if err := website.Correct(ctx, tx, website.Correction{TerritoryID: t.ID, URL: pos[1], Reason: *reason,
+			By: directory.By{Actor: u.Actor(), Source: "sites correct: " + *reason}}); err != nil {
 			return err
 		}
 		return moderation.Audit(ctx, tx, u.ID, "website-correct", "territory", t.ID, *reason+" → "+pos[1])

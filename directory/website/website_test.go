@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/data"
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/directory/website"
@@ -201,7 +202,7 @@ func TestCorrectionOutlivesImports(t *testing.T) {
 	}
 	tx.Rollback(ctx)
 	tx, _ = db.Begin(ctx)
-	if err := website.Correct(ctx, tx, website.Correction{TerritoryID: id, URL: "https://www.marseille.fr/", Reason: "the city moved to https"}); err != nil {
+	if err := website.Correct(ctx, tx, website.Correction{TerritoryID: id, URL: "https://www.marseille.fr/", Reason: "the city moved to https", By: directory.By{Actor: "user:1", Source: "test"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -214,6 +215,10 @@ func TestCorrectionOutlivesImports(t *testing.T) {
 		}
 	}
 	check("after the correction")
+	revs, err := directory.ListRevisions(ctx, db, directory.EntityTerritory, id, 5)
+	if err != nil || len(revs) != 1 || revs[0].Changes["website"].New != "https://www.marseille.fr/" {
+		t.Errorf("the correction's revision: %+v, %v; want one revision of the territory naming the new site", revs, err)
+	}
 	importShipped(t)
 	check("after a new import")
 }

@@ -134,6 +134,8 @@ func (h *Handler) routes(r chi.Router) {
 	r.Get("/contribuer/adoption", h.declareForm)
 	r.Post("/contribuer/adoption", h.declare)
 	r.Get("/contribuer/mes-propositions", h.myProposals)
+	r.Get("/contribuer/site-officiel/{kind}/{code}", h.websiteForm)
+	r.Post("/contribuer/site-officiel/{kind}/{code}", h.proposeWebsite)
 	r.Get("/contribuer/outils/{slug}/modifier", h.editForm)
 	r.Post("/contribuer/outils/{slug}/modifier", h.proposeEdit)
 	r.Get("/contribuer/outils/{slug}/revendiquer", h.claimPage)

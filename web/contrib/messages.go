@@ -113,6 +113,13 @@ func messages() []web.Message {
 		{Key: "contrib.declare.url", FR: "Adresse où les habitants l’utilisent", EN: "Address where residents use it"},
 		{Key: "contrib.declare.since", FR: "Depuis (mois, AAAA-MM, facultatif)", EN: "Since (month, YYYY-MM, optional)"},
 		{Key: "contrib.declare.submit", FR: "Envoyer la déclaration", EN: "Send the declaration"},
+		{Key: "contrib.website.title", FR: "Signaler une erreur sur le site officiel de %s", EN: "Report a mistake in the official website of %s"},
+		{Key: "contrib.website.intro", FR: "Indiquez l’adresse exacte du site officiel et pourquoi celle affichée est fausse. Un modérateur vérifie avant publication ; l’ancienne adresse reste visible parmi les adresses connues.", EN: "Give the right address of the official website and why the one shown is wrong. A moderator checks it before it is published; the old address stays listed among the known addresses."},
+		{Key: "contrib.website.current", FR: "Site officiel affiché aujourd’hui", EN: "Official website shown today"},
+		{Key: "contrib.website.none", FR: "aucun site connu", EN: "no known website"},
+		{Key: "contrib.website.url", FR: "Adresse exacte du site officiel", EN: "Right address of the official website"},
+		{Key: "contrib.website.reason", FR: "Pourquoi l’adresse affichée est fausse (3 à 250 caractères)", EN: "Why the address shown is wrong (3 to 250 characters)"},
+		{Key: "contrib.website.submit", FR: "Envoyer la correction", EN: "Send the correction"},
 
 		{Key: "contrib.mine.title", FR: "Mes propositions", EN: "My proposals"},
 		{Key: "contrib.mine.sent", FR: "Merci ! Votre proposition n° %d est enregistrée.", EN: "Thank you! Your proposal #%d is recorded."},
@@ -135,6 +142,7 @@ func messages() []web.Message {
 		{Key: "contrib.kind.tool-edit", FR: "modification", EN: "edit"},
 		{Key: "contrib.kind.adoption", FR: "adoption déclarée", EN: "declared adoption"},
 		{Key: "contrib.kind.crawler-finding", FR: "détection du robot", EN: "crawler finding"},
+		{Key: "contrib.kind.website", FR: "site officiel corrigé", EN: "official website correction"},
 		{Key: "contrib.crawler", FR: "robot d’exploration", EN: "crawler"},
 
 		{Key: "contrib.claim.title", FR: "Revendiquer la fiche : %s", EN: "Claim the listing: %s"},

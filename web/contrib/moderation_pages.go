@@ -44,7 +44,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch moderation.Kind(kind) {
-	case "", moderation.KindNewTool, moderation.KindToolEdit, moderation.KindAdoption, moderation.KindCrawlerFinding:
+	case "", moderation.KindNewTool, moderation.KindToolEdit, moderation.KindAdoption, moderation.KindCrawlerFinding, moderation.KindWebsite:
 	default:
 		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": kind}, "unknown kind")}))
 		return
@@ -72,7 +72,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: h.labeller(r),
 		Status: status, Kind: kind, Pager: pager,
 		Statuses: []string{"pending", "published", "approved", "rejected"},
-		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding"},
+		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding", "website"},
 		Decided:  decided, Decision: decision})
 }
 
