@@ -16,16 +16,7 @@ find_chromium() {
 
 if find_chromium; then exit 0; fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-	if ! command -v sudo >/dev/null; then
-		echo "browser.sh: chromium is missing and sudo is not available; install the 'chromium' package" >&2
-		exit 1
-	fi
-	sudo="sudo"
-fi
-echo "browser.sh: installing chromium with apt-get (once)" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >&2 || echo "browser.sh: apt-get update failed; trying the cached lists" >&2
-$sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2
+cd "$(dirname "$0")/.."
+. scripts/lib/apt.sh
+ensure_cmd chromium chromium fonts-dejavu-core
 find_chromium || { echo "browser.sh: chromium still not found after apt-get" >&2; exit 1; }

@@ -11,8 +11,11 @@ ensure_cmd() {
 		command -v sudo >/dev/null || { echo "civiscope: sudo is not available; install $* yourself" >&2; return 1; }
 		sudo=sudo
 	fi
-	# A fresh machine has empty package lists.
-	$sudo apt-get update -qq >&2 || echo "civiscope: apt-get update failed; trying the cached lists" >&2
+	# A fresh machine has empty package lists; refresh them once per script.
+	if [ -z "${_civiscope_apt_updated:-}" ]; then
+		$sudo apt-get update -qq >&2 || echo "civiscope: apt-get update failed; trying the cached lists" >&2
+		_civiscope_apt_updated=1
+	fi
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
 	command -v "$cmd" >/dev/null || { echo "civiscope: $cmd still missing after apt-get install $*" >&2; return 1; }
 }

@@ -2,16 +2,10 @@
 # Each test starts the real binary on its own database and measures it with
 # wrk from a second process.
 
+. scripts/lib/apt.sh
+
 # ensure_wrk installs wrk with apt-get when it is missing.
-ensure_wrk() {
-	command -v wrk >/dev/null && return
-	echo "$1: wrk is missing: installing it with apt-get" >&2
-	local sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	# A fresh machine has empty package lists.
-	$sudo apt-get update -qq >&2 || echo "$1: apt-get update failed; trying the cached lists" >&2
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-}
+ensure_wrk() { ensure_cmd wrk wrk; }
 
 # load_database NAME prints the URL of database NAME on the test server,
 # creating it when missing; `serve` bootstraps an empty one with everything
