@@ -21,15 +21,21 @@ type CollectiviteQuery struct {
 	Departement string // INSEE code of the département
 	Bracket     string // a territory.Bracket value; implies its kind
 	Status      AdoptionStatus
-	Sort        string // SortPopulation (default) or SortName
-	Limit       int    // default 50, at most MaxPageSize
-	Offset      int
+	// AttestedIn keeps the adoptions whose evidence attests them during
+	// that year (their attested span meets it); 0 does not filter.
+	AttestedIn int
+	Sort       string // SortPopulation (default), SortName or SortAttested
+	Limit      int    // default 50, at most MaxPageSize
+	Offset     int
 }
 
 // Orders of a list of collectivités.
 const (
 	SortPopulation = "population" // largest first
 	SortName       = "name"       // A to Z
+	// SortAttested puts the longest attested first: the earliest first
+	// observation of any evidence, never a start date.
+	SortAttested = "attested"
 )
 
 // CollectiviteList is one page of adoptions by collectivités, with the
@@ -57,8 +63,11 @@ func (q CollectiviteQuery) Validate() error {
 	if q.Status != "" && !q.Status.Valid() {
 		v.add("status", "unknown status %q (current, ended or unknown)", q.Status)
 	}
-	if q.Sort != "" && q.Sort != SortPopulation && q.Sort != SortName {
-		v.add("sort", "unknown order %q (population or name)", q.Sort)
+	if q.Sort != "" && q.Sort != SortPopulation && q.Sort != SortName && q.Sort != SortAttested {
+		v.add("sort", "unknown order %q (population, name or attested)", q.Sort)
+	}
+	if q.AttestedIn != 0 && (q.AttestedIn < 1990 || q.AttestedIn > 2100) {
+		v.add("attested_in", "a year between 1990 and 2100")
 	}
 	if q.Limit < 0 || q.Limit > MaxPageSize {
 		v.add("limit", "must be between 1 and %d", MaxPageSize)
@@ -90,6 +99,10 @@ func (q CollectiviteQuery) where(arg func(any) string, withKind, withBracket boo
 	if q.Status != "" {
 		cond = append(cond, `a.status = `+arg(string(q.Status)))
 	}
+	if q.AttestedIn != 0 {
+		cond = append(cond, `a.attested_first < make_date(`+arg(q.AttestedIn+1)+`, 1, 1)`,
+			`a.attested_last >= make_date(`+arg(q.AttestedIn)+`, 1, 1)`)
+	}
 	if withKind && q.Kind != "" {
 		cond = append(cond, `te.kind = `+arg(string(q.Kind)))
 	}
@@ -115,8 +128,11 @@ func ListCollectivites(ctx context.Context, db postgres.Querier, q CollectiviteQ
 	var args []any
 	arg := func(x any) string { args = append(args, x); return fmt.Sprintf("$%d", len(args)) }
 	order := `te.population DESC NULLS LAST, te.name, a.id`
-	if q.Sort == SortName {
+	switch q.Sort {
+	case SortName:
 		order = `te.name_norm, te.code, a.id`
+	case SortAttested:
+		order = `a.attested_first NULLS LAST, te.population DESC NULLS LAST, a.id`
 	}
 	sql := strings.Replace(adoptionSelect, `SELECT `, `SELECT count(*) OVER (), `, 1) +
 		` WHERE ` + q.where(arg, true, true) + ` ORDER BY ` + order + ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(q.Offset)

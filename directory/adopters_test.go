@@ -91,3 +91,53 @@ func TestListCollectivitesFiltersSortsAndCounts(t *testing.T) {
 		}
 	}
 }
+
+// The attested filter and order read the evidence's observations: an
+// adoption observed only in 2019 is attested in 2019, not in 2022.
+func TestListCollectivitesByAttestedDate(t *testing.T) {
+	ctx := context.Background()
+	tool := newTool("adopters-attested")
+	if err := directory.CreateTool(ctx, db, tool, curator); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		code string
+		year int
+	}{{"92002", 2025}, {"92004", 2019}, {"92009", 2022}} { // Antony, Asnières-sur-Seine, Bois-Colombes
+		te, err := territory.Get(ctx, db, territory.Commune, c.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &directory.Adoption{ToolID: tool.ID, TerritoryID: te.ID, Status: directory.StatusCurrent, Confidence: 0.9,
+			Evidence: []directory.Evidence{{SourceKind: directory.SourceCurator, SourceName: "test",
+				ObservedAt: time.Date(c.year, 6, 1, 0, 0, 0, 0, time.UTC), Fingerprint: "attested-" + c.code}}}
+		if _, err := directory.UpsertAdoption(ctx, db, a, curator); err != nil {
+			t.Fatal(err)
+		}
+	}
+	codes := func(q directory.CollectiviteQuery) []string {
+		t.Helper()
+		q.ToolID = tool.ID
+		l, err := directory.ListCollectivites(ctx, db, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, a := range l.Adoptions {
+			out = append(out, a.Territory.Code)
+		}
+		return out
+	}
+	if got := codes(directory.CollectiviteQuery{Sort: directory.SortAttested}); len(got) != 3 || got[0] != "92004" || got[1] != "92009" || got[2] != "92002" {
+		t.Errorf("attested for longest first: %v", got)
+	}
+	if got := codes(directory.CollectiviteQuery{AttestedIn: 2022}); len(got) != 1 || got[0] != "92009" {
+		t.Errorf("attested in 2022: %v", got)
+	}
+	if got := codes(directory.CollectiviteQuery{AttestedIn: 2020}); len(got) != 0 {
+		t.Errorf("nothing is attested in 2020: %v", got)
+	}
+	if _, err := directory.ListCollectivites(ctx, db, directory.CollectiviteQuery{ToolID: tool.ID, AttestedIn: 1800}); civiscope.ErrorCode(err) != civiscope.EINVALID {
+		t.Errorf("year 1800: %v", err)
+	}
+}

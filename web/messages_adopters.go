@@ -21,6 +21,8 @@ func adoptersMessages() []Message {
 		{"adopters.sort", "Trier par", "Sort by"},
 		{"adopters.sort.population", "population décroissante", "population, largest first"},
 		{"adopters.sort.nom", "nom (A → Z)", "name (A → Z)"},
+		{"adopters.sort.attestation", "attestée depuis le plus longtemps", "attested for longest"},
+		{"adopters.attested", "Attestée en (année d’une observation)", "Attested in (year of an observation)"},
 		{"adopters.apply", "Appliquer", "Apply"},
 		{"adopters.clear", "Retirer les filtres", "Clear the filters"},
 		{"adopters.bykind", "Par type (collectivités françaises)", "By type (French collectivités)"},

@@ -46,13 +46,17 @@ type adopterChoice struct {
 
 // Adopter filter parameters, shared with the search results' links.
 const (
-	paramKind    = "type"
-	paramRegion  = "region"
-	paramDept    = "departement"
-	paramBracket = "tranche"
-	paramStatus  = "statut"
-	paramSort    = "tri"
+	paramKind     = "type"
+	paramRegion   = "region"
+	paramDept     = "departement"
+	paramBracket  = "tranche"
+	paramStatus   = "statut"
+	paramAttested = "attestee"
+	paramSort     = "tri"
 )
+
+// sortWords are the URL's words for the orders of a list of adopters.
+var sortWords = map[string]string{"nom": directory.SortName, "attestation": directory.SortAttested}
 
 // parseAdopterQuery reads the filters; a value the page never offers is a
 // 400 with the field named.
@@ -60,8 +64,15 @@ func parseAdopterQuery(q url.Values) (directory.CollectiviteQuery, error) {
 	cq := directory.CollectiviteQuery{Kind: territory.Kind(q.Get(paramKind)), Region: q.Get(paramRegion),
 		Departement: q.Get(paramDept), Bracket: q.Get(paramBracket), Status: directory.AdoptionStatus(q.Get(paramStatus)),
 		Sort: q.Get(paramSort)}
-	if cq.Sort == "nom" {
-		cq.Sort = directory.SortName
+	if s, ok := sortWords[cq.Sort]; ok {
+		cq.Sort = s
+	}
+	if y := q.Get(paramAttested); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n == 0 {
+			n = -1 // Validate names the field
+		}
+		cq.AttestedIn = n
 	}
 	if b, ok := territory.ParseBracket(cq.Bracket); ok && cq.Kind == "" {
 		cq.Kind = b.Kind
@@ -69,7 +80,7 @@ func parseAdopterQuery(q url.Values) (directory.CollectiviteQuery, error) {
 	if err := cq.Validate(); err != nil {
 		var fields []civiscope.FieldError
 		names := map[string]string{"kind": paramKind, "region": paramRegion, "departement": paramDept,
-			"bracket": paramBracket, "status": paramStatus, "sort": paramSort}
+			"bracket": paramBracket, "status": paramStatus, "sort": paramSort, "attested_in": paramAttested}
 		for _, f := range civiscope.ErrorFields(err) {
 			f.Field = names[f.Field]
 			fields = append(fields, f)
@@ -97,7 +108,7 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 	}
 	pager.Total = v.List.Total
 	v.Pager = pager
-	for _, p := range []string{paramKind, paramRegion, paramDept, paramBracket, paramStatus} {
+	for _, p := range []string{paramKind, paramRegion, paramDept, paramBracket, paramStatus, paramAttested} {
 		v.Filtered = v.Filtered || q.Get(p) != ""
 	}
 	link := func(key, value string) string { return withParam(r.URL.Path, q, key, value) + "#adopters" }
@@ -126,9 +137,9 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 	for _, c := range codes {
 		v.Depts = append(v.Depts, adopterChoice{Value: c, Label: c + " " + s.deptNames[c], Selected: cq.Departement == c})
 	}
-	for _, o := range []string{directory.SortPopulation, "nom"} {
+	for _, o := range []string{directory.SortPopulation, "nom", "attestation"} {
 		v.Sorts = append(v.Sorts, adopterChoice{Value: o, Label: s.rd.cat.T(lang, "adopters.sort."+o),
-			Selected: cq.Sort == o || o == "nom" && cq.Sort == directory.SortName || o == directory.SortPopulation && cq.Sort == ""})
+			Selected: cq.Sort == o || cq.Sort == sortWords[o] || o == directory.SortPopulation && cq.Sort == ""})
 	}
 	if v.OrgsTotal, err = directory.CountOrganisationAdopters(ctx, s.db, t.ID); err != nil {
 		return v, err

@@ -36,7 +36,13 @@ func TestToolAdoptersFiltersAndSorts(t *testing.T) {
 		t.Error("type=commune still lists a département")
 	}
 	untranslated(t, "decidim?lang=en", get(t, srv, "/outils/decidim?lang=en&tri=nom").body)
-	for _, bad := range []string{"tranche=commune-20000-50000", "type=canton", "tri=prix", "statut=maybe", "region=xx", "type=epci&tranche=commune-0-999", "page=0"} {
+	// Attested in a year, attested for longest first: the form keeps both.
+	r = get(t, srv, "/outils/decidim?attestee=2022&tri=attestation")
+	if r.status != http.StatusOK {
+		t.Fatalf("attested filter: %d", r.status)
+	}
+	mustContain(t, "decidim attested", r.body, `<option value="attestation" selected>`, `name="attestee" type="number"`, `value="2022"`, "Retirer les filtres")
+	for _, bad := range []string{"tranche=commune-20000-50000", "type=canton", "tri=prix", "statut=maybe", "region=xx", "type=epci&tranche=commune-0-999", "page=0", "attestee=1800", "attestee=deux"} {
 		if r := get(t, srv, "/outils/decidim?"+bad); r.status != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", bad, r.status)
 		}
