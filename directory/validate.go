@@ -143,3 +143,15 @@ func validSIREN(s string) bool {
 func firstOfMonth(t *time.Time) bool {
 	return t == nil || t.Day() == 1
 }
+
+// Clip cuts s to at most n bytes without splitting a UTF-8 character, so
+// that text from a source fits a column's length check.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

@@ -194,19 +194,9 @@ func (d *Directory) TargetStateChanged(ctx context.Context, t crawler.LivenessTa
 		since = time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	tool.Lifecycle, tool.LifecycleSince = lc, &since
-	tool.LifecycleReason = clip(fmt.Sprintf("liveness check of %s: %s (%s), %d failed checks", t.URL, r.Class, r.Detail, t.Failures), 500)
+	tool.LifecycleReason = directory.Clip(fmt.Sprintf("liveness check of %s: %s (%s), %d failed checks", t.URL, r.Class, r.Detail, t.Failures), 500)
 	if lc == directory.LifecycleActive {
-		tool.LifecycleReason = clip("liveness check of "+t.URL+": answering again", 500)
+		tool.LifecycleReason = directory.Clip("liveness check of "+t.URL+": answering again", 500)
 	}
 	return directory.UpdateTool(ctx, d.db, tool, directory.By{Actor: "crawler", Source: "liveness " + t.URL})
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }

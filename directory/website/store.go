@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres"
 )
@@ -118,8 +119,8 @@ func Import(ctx context.Context, pool *pgxpool.Pool, lineage territory.Lineage, 
 					r.Note = "corrected by a contributor"
 				}
 			}
-			return []any{r.TerritoryID, r.URL, r.Host, status, clip(r.Note, 300), r.Source.Key, r.Source.Title, r.Source.URL,
-				clip(r.Record, 200), r.ListedCode, r.Source.Licence, r.First, r.Last}, nil
+			return []any{r.TerritoryID, r.URL, r.Host, status, directory.Clip(r.Note, 300), r.Source.Key, r.Source.Title, r.Source.URL,
+				directory.Clip(r.Record, 200), r.ListedCode, r.Source.Licence, r.First, r.Last}, nil
 		})
 		// Stage first: a contributor's row may hold the same host.
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE website_stage (LIKE territory_website INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP`); err != nil {
@@ -152,7 +153,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, lineage territory.Lineage, 
 			}
 			b := ubad[j]
 			j++
-			return []any{b.Source.Key, clip(b.Record, 300), clip(b.Value, 1000), clip(b.Reason, 300)}, nil
+			return []any{b.Source.Key, directory.Clip(b.Record, 300), directory.Clip(b.Value, 1000), directory.Clip(b.Reason, 300)}, nil
 		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"website_unlinked"}, []string{"source", "record", "value", "reason"}, usrc); err != nil {
 			return fmt.Errorf("save unlinked websites: %w", err)
@@ -169,16 +170,6 @@ func Import(ctx context.Context, pool *pgxpool.Pool, lineage territory.Lineage, 
 		st.ByKind[c.Kind] += c.WithSite
 	}
 	return st, err
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 // Website is a collectivité's website as pages and the API show it.
