@@ -118,7 +118,7 @@ func validateEvidence(v *validator, prefix string, e *Evidence) {
 		e.DateMeaning = DateObservation
 	}
 	if !e.DateMeaning.Valid() {
-		v.add(prefix+"date_meaning", "unknown date meaning %q (observation, consultation or source-snapshot)", e.DateMeaning)
+		v.add(prefix+"date_meaning", "unknown date meaning %q (observation, consultation, source-snapshot or declaration)", e.DateMeaning)
 	}
 	if e.ObservedUntil != nil {
 		switch {

@@ -199,6 +199,7 @@ const (
 	DateObservation    DateMeaning = "observation"     // someone or something saw it that day
 	DateConsultation   DateMeaning = "consultation"    // the day of a consultation the source reports
 	DateSourceSnapshot DateMeaning = "source-snapshot" // the date of the copy of the source that lists it
+	DateDeclaration    DateMeaning = "declaration"     // the day the adopter itself stated it (a barometer answer)
 )
 
 // DateMeanings lists the allowed date meanings.
@@ -207,6 +208,7 @@ func DateMeanings() []Option {
 		{"observation", Label{"date d'observation", "observation date"}},
 		{"consultation", Label{"date de la consultation", "consultation date"}},
 		{"source-snapshot", Label{"date de la version de la source", "source snapshot date"}},
+		{"declaration", Label{"date de la déclaration de la collectivité", "date of the collectivité's statement"}},
 	}
 }
 

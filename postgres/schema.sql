@@ -700,7 +700,7 @@ CREATE TABLE public.evidence (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     date_meaning text DEFAULT 'observation'::text NOT NULL,
     observed_until timestamp with time zone,
-    CONSTRAINT evidence_date_meaning_check CHECK ((date_meaning = ANY (ARRAY['observation'::text, 'consultation'::text, 'source-snapshot'::text]))),
+    CONSTRAINT evidence_date_meaning_check CHECK ((date_meaning = ANY (ARRAY['observation'::text, 'consultation'::text, 'source-snapshot'::text, 'declaration'::text]))),
     CONSTRAINT evidence_excerpt_check CHECK ((length(excerpt) <= 2000)),
     CONSTRAINT evidence_fingerprint_check CHECK (((length(fingerprint) >= 1) AND (length(fingerprint) <= 500))),
     CONSTRAINT evidence_source_kind_check CHECK ((source_kind = ANY (ARRAY['vendor-list'::text, 'public-catalogue'::text, 'crawler'::text, 'self-declared'::text, 'barometer'::text, 'curator'::text, 'vendor'::text, 'contributor'::text]))),
@@ -1315,11 +1315,13 @@ CREATE TABLE public.survey_edition (
     disclosure_min_units integer DEFAULT 5 NOT NULL,
     disclosure_dominance numeric(4,3) DEFAULT 0.85 NOT NULL,
     frame_rule text DEFAULT ''::text NOT NULL,
+    preview_token_hash bytea,
     CONSTRAINT survey_edition_check CHECK ((closes_on >= opens_on)),
     CONSTRAINT survey_edition_disclosure_dominance_check CHECK (((disclosure_dominance > (0)::numeric) AND (disclosure_dominance <= 0.85))),
     CONSTRAINT survey_edition_disclosure_k_check CHECK (((disclosure_k >= 3) AND (disclosure_k <= 100))),
     CONSTRAINT survey_edition_disclosure_min_units_check CHECK (((disclosure_min_units >= 3) AND (disclosure_min_units <= 100))),
     CONSTRAINT survey_edition_frame_rule_check CHECK ((length(frame_rule) <= 2000)),
+    CONSTRAINT survey_edition_preview_token_hash_check CHECK ((length(preview_token_hash) = 32)),
     CONSTRAINT survey_edition_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'open'::text, 'closed'::text, 'published'::text]))),
     CONSTRAINT survey_edition_title_check CHECK (((length(title) >= 1) AND (length(title) <= 200))),
     CONSTRAINT survey_edition_year_check CHECK (((year >= 2000) AND (year <= 2100)))
@@ -1427,7 +1429,10 @@ CREATE TABLE public.survey_response (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     submitted_at timestamp with time zone,
+    page_versions jsonb DEFAULT '{}'::jsonb NOT NULL,
+    evidence_recorded_at timestamp with time zone,
     CONSTRAINT survey_response_check CHECK (((status = 'submitted'::text) = (submitted_at IS NOT NULL))),
+    CONSTRAINT survey_response_page_versions_check CHECK ((jsonb_typeof(page_versions) = 'object'::text)),
     CONSTRAINT survey_response_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text]))),
     CONSTRAINT survey_response_version_check CHECK ((version >= 1))
 );
@@ -1999,6 +2004,13 @@ ALTER TABLE ONLY public.search_word
 
 ALTER TABLE ONLY public.survey_edition
     ADD CONSTRAINT survey_edition_pkey PRIMARY KEY (id);
+
+--
+-- Name: survey_edition survey_edition_preview_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.survey_edition
+    ADD CONSTRAINT survey_edition_preview_token_hash_key UNIQUE (preview_token_hash);
 
 --
 -- Name: survey_edition survey_edition_year_key; Type: CONSTRAINT; Schema: public; Owner: -

@@ -52,7 +52,7 @@ func BenchmarkSavePage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := s.Response.Version
+	v := s.Response.PageVersion(s.Form.Pages()[0])
 	d := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -63,7 +63,7 @@ func BenchmarkSavePage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		v = s.Response.Version
+		v = s.Response.PageVersion(s.Form.Pages()[0])
 	}
 	percentiles(b, d)
 }

@@ -87,20 +87,26 @@ func ToolMentions(f *xlsform.Form, a *Answers) []ToolMention {
 	return out
 }
 
-// Evidence is what a submitted, publishable response says about tools in
-// use: the directory turns it into adoptions with source kind
-// "barometer".
+// Evidence is what a submitted response whose respondent consented to
+// publication says about tools in use, once its edition is published: the
+// directory turns it into adoption evidence with source kind "barometer",
+// citing the edition.
 type Evidence struct {
 	ResponseID  int64
 	TerritoryID int64
 	Year        int
-	SubmittedAt time.Time
-	Tools       []ToolMention
+	// DeclaredAt is the day the collectivité submitted its answer: the date
+	// of its statement, not the day it started using the tools.
+	DeclaredAt time.Time
+	// URL and Licence are the published edition's address and licence.
+	URL     string
+	Licence string
+	Tools   []ToolMention
 }
 
-// EvidenceRecorder stores evidence in the same transaction as the submit,
-// so a response is never submitted without its evidence or the reverse.
-// The directory package implements it.
+// EvidenceRecorder stores evidence in the same transaction as the
+// publication, so an edition is never published without its evidence or
+// the reverse. DirectoryEvidence is the directory's.
 type EvidenceRecorder interface {
 	RecordBarometerEvidence(ctx context.Context, tx pgx.Tx, ev Evidence) error
 }

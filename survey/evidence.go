@@ -38,7 +38,12 @@ func usageCategory(u string) string {
 	return ""
 }
 
-// RecordBarometerEvidence implements EvidenceRecorder.
+// RecordBarometerEvidence implements EvidenceRecorder. A tool the
+// collectivité already has an adoption of gets the evidence on that
+// adoption (the directory's merge fills what it did not know), never a
+// second adoption; otherwise a new adoption is recorded. The evidence is
+// dated by the declaration; only a year of first use stated in the answer
+// gives a start.
 func (DirectoryEvidence) RecordBarometerEvidence(ctx context.Context, tx pgx.Tx, ev Evidence) error {
 	for _, m := range ev.Tools {
 		if m.Choice == OtherTool {
@@ -52,7 +57,17 @@ func (DirectoryEvidence) RecordBarometerEvidence(ctx context.Context, tx pgx.Tx,
 			return fmt.Errorf("tool %s: %w", m.Choice, err)
 		}
 		a := &directory.Adoption{ToolID: tool.ID, TerritoryID: ev.TerritoryID, Status: directory.StatusCurrent, Confidence: 0.9}
-		if y, err := strconv.Atoi(m.SinceYear); err == nil && y >= 1990 && y <= ev.SubmittedAt.Year() {
+		existing, err := directory.ListAdoptions(ctx, tx, directory.AdoptionFilter{ToolID: tool.ID, TerritoryID: ev.TerritoryID,
+			OnlyTerritories: true, WithoutEvidence: true, Limit: 1})
+		if err != nil {
+			return fmt.Errorf("adoptions of %s: %w", m.Choice, err)
+		}
+		if len(existing.Adoptions) > 0 {
+			// The same adopter, tool and instance is the same adoption: the
+			// answer names no instance, so it joins the one already known.
+			a.InstanceURL = existing.Adoptions[0].InstanceURL
+		}
+		if y, err := strconv.Atoi(m.SinceYear); err == nil && y >= 1990 && y <= ev.DeclaredAt.Year() {
 			d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 			a.StartedOn = &d
 		}
@@ -67,10 +82,13 @@ func (DirectoryEvidence) RecordBarometerEvidence(ctx context.Context, tx pgx.Tx,
 			excerpt += ", utilisé depuis " + m.SinceYear
 		}
 		a.Evidence = []directory.Evidence{{
-			SourceKind: directory.SourceBarometer,
-			SourceName: fmt.Sprintf("Baromètre %d de la démocratie locale numérique (Civiscope)", ev.Year),
-			ObservedAt: ev.SubmittedAt,
-			Excerpt:    excerpt,
+			SourceKind:    directory.SourceBarometer,
+			SourceName:    fmt.Sprintf("Baromètre %d de la démocratie locale numérique (Civiscope)", ev.Year),
+			SourceURL:     ev.URL,
+			SourceLicence: ev.Licence,
+			ObservedAt:    ev.DeclaredAt,
+			DateMeaning:   directory.DateDeclaration,
+			Excerpt:       excerpt,
 			// One piece of evidence per response and tool, so a replay adds nothing.
 			Fingerprint: fmt.Sprintf("barometre-%d/response-%d/%s", ev.Year, ev.ResponseID, m.Choice),
 		}}

@@ -20,6 +20,22 @@ func RelevantPages(f *xlsform.Form, a *Answers) []int {
 	return out
 }
 
+// ResumePage is the page a respondent coming back to the link should see:
+// the first page that applies and is not done, a page being done when
+// someone saved it and its answers pass every check (a draft saved with a
+// required answer missing is not done, and neither is a page only
+// pre-filled from last year). It returns -1 when every page is done: the
+// review comes next.
+func ResumePage(f *xlsform.Form, r *Response) int {
+	for _, i := range RelevantPages(f, &r.Answers) {
+		p := f.Pages()[i]
+		if r.PageVersion(p) == 0 || len(validate(f, &r.Answers, []*xlsform.Question{p}, false, "fr")) > 0 {
+			return i
+		}
+	}
+	return -1
+}
+
 // RelevantKeys lists the field keys of page p that apply given the
 // answers, in document order: what the page shows.
 func RelevantKeys(f *xlsform.Form, a *Answers, p *xlsform.Question) []string {

@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -162,8 +161,7 @@ func FrameHeader() []string {
 // CSV with at least the columns kind and code. The whole file is checked
 // first; one bad line and nothing is changed.
 func ImportFrameCSV(ctx context.Context, pool *pgxpool.Pool, year int, r io.Reader) (int, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
+	cr := contactReader(r)
 	header, err := cr.Read()
 	if err != nil {
 		return 0, civiscope.Errorf(civiscope.EINVALID, "line 1: cannot read the CSV header (%v)", err)
@@ -278,9 +276,13 @@ func Frame(ctx context.Context, db postgres.Querier, year int) ([]FrameMember, e
 	})
 }
 
-// WriteFrameCSV writes the frame in the format ImportFrameCSV reads.
+// WriteFrameCSV writes the frame as a contact file (see contactWriter),
+// which ImportFrameCSV reads back.
 func WriteFrameCSV(w io.Writer, members []FrameMember) error {
-	cw := csv.NewWriter(w)
+	cw, err := contactWriter(w)
+	if err != nil {
+		return err
+	}
 	if err := cw.Write(FrameHeader()); err != nil {
 		return fmt.Errorf("write frame: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -115,9 +114,13 @@ func InvitationLink(publicURL, token string) string {
 	return strings.TrimRight(publicURL, "/") + "/barometre/repondre/" + token
 }
 
-// WriteInvitationsCSV writes issued invitations for a mail merge.
+// WriteInvitationsCSV writes issued invitations for a mail merge, as a
+// contact file (see contactWriter).
 func WriteInvitationsCSV(w io.Writer, publicURL string, inv []Issued) error {
-	cw := csv.NewWriter(w)
+	cw, err := contactWriter(w)
+	if err != nil {
+		return err
+	}
 	_ = cw.Write([]string{"kind", "code", "name", "contact_name", "contact_email", "contact_role", "status", "link", "expires_at"})
 	for _, i := range inv {
 		_ = cw.Write([]string{string(i.Kind), i.Code, i.Name, i.ContactName, i.ContactEmail, i.ContactRole, i.Status,
@@ -166,6 +169,25 @@ func errBadToken() error {
 // malformed tokens, expired invitations and editions not open are refused
 // with a message the respondent can act on.
 func OpenInvitation(ctx context.Context, db postgres.Querier, token string, now time.Time) (*Invitation, error) {
+	inv, err := lookupInvitation(ctx, db, token)
+	if err != nil {
+		return nil, err
+	}
+	if now.After(inv.ExpiresAt) {
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "ce lien a expiré le %s ; demandez un nouveau lien à l'observatoire, vos réponses déjà enregistrées sont conservées (this link expired)", inv.ExpiresAt.Format("02/01/2006"))
+	}
+	switch inv.Edition.Status {
+	case Draft:
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d n'est pas encore ouvert ; il ouvrira le %s (not open yet)", inv.Edition.Year, inv.Edition.OpensOn.Format("02/01/2006"))
+	case Closed, Published:
+		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d est clos depuis le %s ; les réponses ne peuvent plus être modifiées (closed)", inv.Edition.Year, inv.Edition.ClosesOn.Format("02/01/2006"))
+	}
+	return inv, nil
+}
+
+// lookupInvitation finds a token's invitation, with its edition and
+// collectivité, whatever the dates and the edition's status.
+func lookupInvitation(ctx context.Context, db postgres.Querier, token string) (*Invitation, error) {
 	if !wellFormed(token) {
 		return nil, errBadToken()
 	}
@@ -182,15 +204,6 @@ func OpenInvitation(ctx context.Context, db postgres.Querier, token string, now 
 	inv.Edition, err = scanEdition(db.QueryRow(ctx, `SELECT `+editionColumns+` FROM survey_edition WHERE id = $1`, editionID))
 	if err != nil {
 		return nil, fmt.Errorf("edition of invitation %d: %w", inv.ID, err)
-	}
-	if now.After(inv.ExpiresAt) {
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "ce lien a expiré le %s ; demandez un nouveau lien à l'observatoire, vos réponses déjà enregistrées sont conservées (this link expired)", inv.ExpiresAt.Format("02/01/2006"))
-	}
-	switch inv.Edition.Status {
-	case Draft:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d n'est pas encore ouvert ; il ouvrira le %s (not open yet)", inv.Edition.Year, inv.Edition.OpensOn.Format("02/01/2006"))
-	case Closed, Published:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d est clos depuis le %s ; les réponses ne peuvent plus être modifiées (closed)", inv.Edition.Year, inv.Edition.ClosesOn.Format("02/01/2006"))
 	}
 	inv.Territory, err = territory.GetByID(ctx, db, territoryID)
 	if err != nil {

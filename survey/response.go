@@ -19,9 +19,16 @@ import (
 
 // Response is a collectivité's answers to one edition.
 type Response struct {
-	ID            int64
-	Answers       Answers
-	Version       int
+	ID      int64
+	Answers Answers
+	// Version counts every save of the response; the review page carries
+	// it, so a submit is refused if anything changed since.
+	Version int
+	// Pages counts the saves of each page (by page name): a page form
+	// carries its page's count, so two agents on different pages never
+	// block each other, and one on a page someone else saved meanwhile is
+	// told.
+	Pages         map[string]int
 	Status        string // draft or submitted
 	Publish       bool
 	PrefilledFrom *int64
@@ -32,12 +39,17 @@ type Response struct {
 // Submitted reports whether the response is locked.
 func (r *Response) Submitted() bool { return r.Status == "submitted" }
 
+// PageVersion is the number of saves of page p so far, 0 when never saved.
+func (r *Response) PageVersion(p *xlsform.Question) int { return r.Pages[p.Name] }
+
 // Session is what a respondent works on: the invitation, the edition's
 // form and the current state of the response.
 type Session struct {
 	Invitation *Invitation
 	Form       *xlsform.Form
 	Response   *Response
+	// Preview is a staff preview: nothing of it is stored.
+	Preview bool
 }
 
 // Start opens a token's response, creating it (pre-filled from the
@@ -79,27 +91,38 @@ func open(ctx context.Context, tx pgx.Tx, token string, now time.Time, lock bool
 }
 
 func getResponse(ctx context.Context, tx pgx.Tx, inv *Invitation, lock bool) (*Response, error) {
-	q := `SELECT id, answers, version, status, publish, prefilled_from, updated_at, submitted_at
+	q := `SELECT id, answers, page_versions, version, status, publish, prefilled_from, updated_at, submitted_at
 		FROM survey_response WHERE edition_id = $1 AND territory_id = $2`
 	if lock {
 		q += ` FOR UPDATE`
 	}
+	return scanResponse(tx.QueryRow(ctx, q, inv.Edition.ID, inv.Territory.ID))
+}
+
+func scanResponse(row pgx.Row) (*Response, error) {
 	var r Response
 	var raw []byte
-	if err := tx.QueryRow(ctx, q, inv.Edition.ID, inv.Territory.ID).Scan(&r.ID, &raw, &r.Version, &r.Status,
+	if err := row.Scan(&r.ID, &raw, &r.Pages, &r.Version, &r.Status,
 		&r.Publish, &r.PrefilledFrom, &r.UpdatedAt, &r.SubmittedAt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(raw, &r.Answers); err != nil {
-		return nil, fmt.Errorf("decode answers of response %d: %w", r.ID, err)
-	}
-	if r.Answers.Values == nil {
-		r.Answers.Values = map[string]Answer{}
-	}
-	if r.Answers.Repeats == nil {
-		r.Answers.Repeats = map[string][]Row{}
+	if err := decodeAnswers(raw, &r.Answers); err != nil {
+		return nil, fmt.Errorf("response %d: %w", r.ID, err)
 	}
 	return &r, nil
+}
+
+func decodeAnswers(raw []byte, a *Answers) error {
+	if err := json.Unmarshal(raw, a); err != nil {
+		return fmt.Errorf("decode answers: %w", err)
+	}
+	if a.Values == nil {
+		a.Values = map[string]Answer{}
+	}
+	if a.Repeats == nil {
+		a.Repeats = map[string][]Row{}
+	}
+	return nil
 }
 
 func createResponse(ctx context.Context, tx pgx.Tx, inv *Invitation, form *xlsform.Form) error {
@@ -170,38 +193,59 @@ func SavePage(ctx context.Context, pool *pgxpool.Pool, token string, page int, i
 			return civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %d", page+1)
 		}
 		p := pages[page]
-		if in.Version != r.Version {
+		if in.Version != r.PageVersion(p) {
 			return staleError(s.Form, p, r, in)
 		}
-		a := r.Answers.Clone()
-		if err := applyPage(s.Form, &a, p, in); err != nil {
+		a, err := CheckPage(s.Form, r.Answers, page, in)
+		if err != nil {
 			return err
-		}
-		prune(s.Form, &a)
-		if errs := validate(s.Form, &a, []*xlsform.Question{p}, in.Intent == SaveDraft, in.Lang); len(errs) > 0 {
-			e := civiscope.Invalid(errs).(*civiscope.Error)
-			e.Message = fmt.Sprintf("%d réponse(s) à corriger ; la page n'a pas été enregistrée", len(errs))
-			return e
 		}
 		raw, err := json.Marshal(a)
 		if err != nil {
 			return fmt.Errorf("encode answers: %w", err)
 		}
-		tag, err := tx.Exec(ctx, `UPDATE survey_response SET answers = $1, version = version + 1, updated_at = $2
-			WHERE id = $3 AND version = $4 AND status = 'draft'`, raw, now, r.ID, r.Version)
+		pv := r.PageVersion(p) + 1
+		tag, err := tx.Exec(ctx, `UPDATE survey_response SET answers = $1, version = version + 1, updated_at = $2,
+			page_versions = page_versions || jsonb_build_object($5::text, $6::int)
+			WHERE id = $3 AND version = $4 AND status = 'draft'`, raw, now, r.ID, r.Version, p.Name, pv)
 		if err != nil {
 			return fmt.Errorf("save page: %w", err)
 		}
 		if tag.RowsAffected() != 1 {
 			return fmt.Errorf("save page: response %d changed under its row lock", r.ID)
 		}
-		r.Answers, r.Version, r.UpdatedAt = a, r.Version+1, now
+		if r.Pages == nil {
+			r.Pages = map[string]int{}
+		}
+		r.Answers, r.Version, r.UpdatedAt, r.Pages[p.Name] = a, r.Version+1, now, pv
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// CheckPage applies one posted page to a copy of answers a and checks it
+// as SavePage does, storing nothing: the answers as they would be saved, or
+// why the page is refused. A staff preview walks the questionnaire with it.
+func CheckPage(f *xlsform.Form, a Answers, page int, in PageInput) (Answers, error) {
+	pages := f.Pages()
+	if page < 0 || page >= len(pages) {
+		return a, civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %d", page+1)
+	}
+	p := pages[page]
+	c := a.Clone()
+	if err := applyPage(f, &c, p, in); err != nil {
+		return a, err
+	}
+	prune(f, &c)
+	if errs := validate(f, &c, []*xlsform.Question{p}, in.Intent == SaveDraft, in.Lang); len(errs) > 0 {
+		e := civiscope.Invalid(errs).(*civiscope.Error)
+		e.Message = fmt.Sprintf("%d réponse(s) à corriger ; la page n'a pas été enregistrée", len(errs))
+		return a, e
+	}
+	return c, nil
 }
 
 // applyPage replaces the answers of page p with the posted ones.
@@ -261,8 +305,14 @@ func applyPage(f *xlsform.Form, a *Answers, p *xlsform.Question, in PageInput) e
 	return civiscope.Invalid(errs)
 }
 
-// staleError explains a write based on an old version: which answers of
-// this page someone else saved meanwhile, and what they are now.
+// RuleSavedMeanwhile marks the field errors of a page refused because
+// someone else saved the same page after it was opened; Params["saved"] is
+// the value they saved.
+const RuleSavedMeanwhile = "survey.saved_meanwhile"
+
+// staleError explains a write based on an old version of page p: which of
+// its answers someone else saved meanwhile, and what they are now. The
+// caller shows the page again with what the person typed.
 func staleError(f *xlsform.Form, p *xlsform.Question, r *Response, in PageInput) error {
 	var fields []civiscope.FieldError
 	var rec func(q *xlsform.Question, row int)
@@ -283,18 +333,26 @@ func staleError(f *xlsform.Form, p *xlsform.Question, r *Response, in PageInput)
 		}
 		key := FieldKey(q, row)
 		cur := r.Answers.Get(q, row)
-		if strings.TrimSpace(in.Fields[key]) != cur.Value {
+		mine, missing := strings.Join(strings.Fields(in.Fields[key]), " "), in.Missing[key]
+		if mine != "" {
+			missing = "" // a value wins over a reason for none, as when saving
+		}
+		if mine != strings.Join(strings.Fields(cur.Value), " ") || missing != cur.Missing {
 			shown := cur.Value
 			if shown == "" {
 				shown = "(vide)"
 			}
-			fields = append(fields, civiscope.FieldError{Field: key, Message: "valeur enregistrée par l'autre personne : « " + truncate(shown, 200) + " »"})
+			if cur.Missing != "" {
+				shown, _ = cur.Missing.Label()
+			}
+			fields = append(fields, civiscope.FieldError{Field: key, Rule: RuleSavedMeanwhile, Params: civiscope.Params{"saved": truncate(shown, 200)},
+				Message: "valeur enregistrée par l'autre personne : « " + truncate(shown, 200) + " »"})
 		}
 	}
 	rec(p, 0)
 	sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
 	return &civiscope.Error{Code: civiscope.ECONFLICT, Fields: fields, Message: fmt.Sprintf(
-		"quelqu'un d'autre a enregistré ces réponses le %s, après que vous avez ouvert la page ; votre saisie n'a pas été enregistrée pour ne rien écraser. Vérifiez les valeurs actuelles ci-dessous puis enregistrez à nouveau (someone else saved this response meanwhile; your entry was not saved)",
+		"quelqu'un d'autre a enregistré cette page le %s, après que vous l'avez ouverte ; votre saisie n'a pas été enregistrée, pour ne rien écraser, et elle est conservée ci-dessous. Comparez-la aux valeurs enregistrées entre-temps, puis enregistrez à nouveau (someone else saved this page meanwhile; your entry was not saved, and is kept below)",
 		r.UpdatedAt.Format("02/01/2006 à 15:04:05"))}
 }
 
@@ -316,9 +374,9 @@ type SubmitResult struct {
 
 // Submit checks the whole response and locks it. Submitting twice (a
 // double click, a replayed request) returns the first submit's result and
-// changes nothing. When the respondent consents to publication, the tools
-// named become adoption evidence through rec (nil: none recorded).
-func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, lang string, now time.Time, rec EvidenceRecorder) (*SubmitResult, error) {
+// changes nothing. The respondent's consent is stored with the response;
+// nothing reaches the directory before the edition is published (Publish).
+func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, lang string, now time.Time) (*SubmitResult, error) {
 	res := &SubmitResult{}
 	err := postgres.InTx(ctx, pool, func(tx pgx.Tx) error {
 		s, err := open(ctx, tx, token, now, true)
@@ -350,15 +408,6 @@ func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, 
 			return fmt.Errorf("mark invitation submitted: %w", err)
 		}
 		r.Status, r.SubmittedAt, r.Publish, r.Version = "submitted", &now, publish, r.Version+1
-		if publish && rec != nil {
-			ev := Evidence{ResponseID: r.ID, TerritoryID: s.Invitation.Territory.ID, Year: s.Invitation.Edition.Year,
-				SubmittedAt: now, Tools: ToolMentions(s.Form, &a)}
-			if len(ev.Tools) > 0 {
-				if err := rec.RecordBarometerEvidence(ctx, tx, ev); err != nil {
-					return fmt.Errorf("record adoption evidence: %w", err)
-				}
-			}
-		}
 		return nil
 	})
 	if err != nil {

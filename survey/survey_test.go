@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
@@ -120,9 +119,20 @@ func TestFrameAndInvitations(t *testing.T) {
 	if err := survey.WriteFrameCSV(&buf, members); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(&buf).ReadAll()
+	// A contact file for French Excel: BOM, ";", CRLF; read back by Go's
+	// CSV reader set the way Excel reads it, and by the frame import.
+	raw := buf.String()
+	if !strings.HasPrefix(raw, "\ufeffkind;code;name;") || !strings.Contains(raw, "\r\n") || strings.Count(raw, "\n") != strings.Count(raw, "\r\n") {
+		t.Fatalf("not a French-Excel CSV: %q", raw)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, "\ufeff")))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
 	if err != nil || len(recs) != 3 || recs[2][1] != "69123" || recs[2][6] != "participation@example.org" || recs[1][0] != "region" {
 		t.Fatalf("frame csv = %v, %v", recs, err)
+	}
+	if n, err := survey.ImportFrameCSV(ctx, db, 2030, strings.NewReader(raw)); err != nil || n != 2 {
+		t.Errorf("re-import of the exported frame = %d, %v", n, err)
 	}
 	rem, err := survey.Reminders(ctx, db, 2030)
 	if err != nil || len(rem) != 2 {
@@ -198,6 +208,10 @@ func page(version int, fields map[string]string) survey.PageInput {
 	return survey.PageInput{Version: version, Fields: fields, Intent: survey.Continue, Lang: "fr"}
 }
 
+// pv is the version page n of the session's response has: what its form
+// would carry.
+func pv(s *survey.Session, n int) int { return s.Response.PageVersion(s.Form.Pages()[n]) }
+
 var firstPage = map[string]string{"fonction": "autre", "fonction_autre": "Chargée de mission", "elu_delegue": "oui", "strategie": "non", "annee_strategie": "2020"}
 
 func TestRespondentFlow(t *testing.T) {
@@ -211,7 +225,8 @@ func TestRespondentFlow(t *testing.T) {
 
 	// Relevance on the server: annee_strategie is not relevant (strategie
 	// = non) and is dropped, not stored.
-	s, err = survey.SavePage(ctx, db, tok, 0, page(v, firstPage), now)
+	p0 := pv(s, 0)
+	s, err = survey.SavePage(ctx, db, tok, 0, page(p0, firstPage), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +240,7 @@ func TestRespondentFlow(t *testing.T) {
 	// A second agent with the old version is refused, with the values that
 	// are now stored.
 	stale := map[string]string{"fonction": "elu", "elu_delegue": "non", "strategie": "non"}
-	_, err = survey.SavePage(ctx, db, tok, 0, page(v, stale), now)
+	_, err = survey.SavePage(ctx, db, tok, 0, page(p0, stale), now)
 	code(t, err, civiscope.ECONFLICT)
 	if !strings.Contains(err.Error(), "Chargée de mission") || !strings.Contains(err.Error(), "quelqu'un d'autre") {
 		t.Errorf("conflict not explained: %v", err)
@@ -234,7 +249,7 @@ func TestRespondentFlow(t *testing.T) {
 	if s.Response.Answers.Values["fonction"].Value != "autre" {
 		t.Error("the stale write overwrote the answer")
 	}
-	v = s.Response.Version
+	v = pv(s, 0)
 
 	// Constraint and type errors, per field; nothing stored.
 	_, err = survey.SavePage(ctx, db, tok, 0, page(v, map[string]string{"fonction": "dgs", "elu_delegue": "oui", "strategie": "oui", "annee_strategie": "1850"}), now)
@@ -253,7 +268,7 @@ func TestRespondentFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Don't know satisfies a required question and is kept apart.
-	in := page(s.Response.Version, map[string]string{"fonction": "dgs", "strategie": "non"})
+	in := page(pv(s, 0), map[string]string{"fonction": "dgs", "strategie": "non"})
 	in.Missing = map[string]survey.Missing{"elu_delegue": survey.DontKnow}
 	if s, err = survey.SavePage(ctx, db, tok, 0, in, now); err != nil {
 		t.Fatal(err)
@@ -261,14 +276,13 @@ func TestRespondentFlow(t *testing.T) {
 
 	// A 1 MB text is refused with a clear message; nothing stored.
 	big := strings.Repeat("é", 1<<19)
-	_, err = survey.SavePage(ctx, db, tok, 6, page(s.Response.Version, map[string]string{"consentement": "oui", "commentaire": big}), now)
+	_, err = survey.SavePage(ctx, db, tok, 6, page(pv(s, 6), map[string]string{"consentement": "oui", "commentaire": big}), now)
 	code(t, err, civiscope.EINVALID)
 	if !strings.Contains(err.Error(), "5000 au plus") {
 		t.Errorf("1 MB text: %v", err)
 	}
 
 	// Pages 1..6.
-	v = s.Response.Version
 	for _, p := range []struct {
 		n int
 		f map[string]string
@@ -279,29 +293,29 @@ func TestRespondentFlow(t *testing.T) {
 		{5, map[string]string{"freins": "budget autre", "freins_autre": "Les élections"}},
 		{6, map[string]string{"consentement": "oui"}},
 	} {
-		if s, err = survey.SavePage(ctx, db, tok, p.n, page(v, p.f), now); err != nil {
+		if s, err = survey.SavePage(ctx, db, tok, p.n, page(pv(s, p.n), p.f), now); err != nil {
 			t.Fatalf("page %d: %v", p.n, err)
 		}
-		v = s.Response.Version
 	}
+	v = s.Response.Version
 	if s.Response.Answers.Values["etp"].Value != "1.5" {
 		t.Errorf("decimal comma not normalised: %q", s.Response.Answers.Values["etp"].Value)
 	}
 
 	// A repeat with 10,000 rows is refused before anything is built.
-	huge := page(v, map[string]string{})
+	huge := page(pv(s, 2), map[string]string{})
 	huge.Rows = 10000
 	_, err = survey.SavePage(ctx, db, tok, 2, huge, now)
 	code(t, err, civiscope.EINVALID)
 
 	// Submitting with the required tools page empty lists what to fix.
-	_, err = survey.Submit(ctx, db, tok, v, "fr", now, nil)
+	_, err = survey.Submit(ctx, db, tok, v, "fr", now)
 	code(t, err, civiscope.EINVALID)
 	if f := civiscope.ErrorFields(err); len(f) != 1 || f[0].Field != "outils" {
 		t.Errorf("fields = %+v", f)
 	}
 
-	rows := page(v, map[string]string{
+	rows := page(pv(s, 2), map[string]string{
 		"outils.0.outil": "decidim", "outils.0.outil_usages": "consultation budget_participatif", "outils.0.outil_depuis": "2019", "outils.0.outil_evaluation": "non",
 		"outils.1.outil": "autre", "outils.1.outil_autre": "Plateforme maison", "outils.1.outil_usages": "signalement", "outils.1.outil_evaluation": "interne",
 		"outils.1.outil_evaluation_resultat": "Bonne participation",
@@ -310,21 +324,17 @@ func TestRespondentFlow(t *testing.T) {
 	if s, err = survey.SavePage(ctx, db, tok, 2, rows, now); err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorder{}
-	res, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now, rec)
+	res, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now)
 	if err != nil || res.Replayed || !res.Session.Response.Submitted() || !res.Session.Response.Publish {
 		t.Fatalf("submit = %+v, %v", res, err)
 	}
-	if len(rec.got) != 1 || len(rec.got[0].Tools) != 2 || rec.got[0].Tools[0].Choice != "decidim" || rec.got[0].Tools[1].Label != "Plateforme maison" {
-		t.Errorf("evidence = %+v", rec.got)
-	}
-	// Replayed submit: same result, nothing changes, no second evidence.
-	res2, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now.Add(time.Hour), rec)
-	if err != nil || !res2.Replayed || !res2.Session.Response.SubmittedAt.Equal(*res.Session.Response.SubmittedAt) || len(rec.got) != 1 {
-		t.Fatalf("replayed submit = %+v, %v (evidence %d)", res2, err, len(rec.got))
+	// Replayed submit: same result, nothing changes.
+	res2, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now.Add(time.Hour))
+	if err != nil || !res2.Replayed || !res2.Session.Response.SubmittedAt.Equal(*res.Session.Response.SubmittedAt) {
+		t.Fatalf("replayed submit = %+v, %v", res2, err)
 	}
 	// Locked.
-	_, err = survey.SavePage(ctx, db, tok, 6, page(res2.Session.Response.Version, map[string]string{"consentement": "non"}), now)
+	_, err = survey.SavePage(ctx, db, tok, 6, page(pv(res2.Session, 6), map[string]string{"consentement": "non"}), now)
 	code(t, err, civiscope.ECONFLICT)
 
 	// Results keep missing values apart.
@@ -352,13 +362,6 @@ func TestRespondentFlow(t *testing.T) {
 	}
 }
 
-type recorder struct{ got []survey.Evidence }
-
-func (r *recorder) RecordBarometerEvidence(_ context.Context, _ pgx.Tx, ev survey.Evidence) error {
-	r.got = append(r.got, ev)
-	return nil
-}
-
 func TestPrefillFromPreviousEdition(t *testing.T) {
 	ctx := context.Background()
 	tok := setup(t, 2034, "kind,code\ndepartement,38\n")["38"]
@@ -372,19 +375,14 @@ func TestPrefillFromPreviousEdition(t *testing.T) {
 		3: {"opendata": "oui", "opendata_portail": "data_gouv", "opendata_jeux": "40"},
 		6: {"consentement": "non"},
 	}
-	v := s.Response.Version
 	for _, n := range []int{0, 1, 3, 6} {
-		if s, err = survey.SavePage(ctx, db, tok, n, page(v, fill[n]), now); err != nil {
+		if s, err = survey.SavePage(ctx, db, tok, n, page(pv(s, n), fill[n]), now); err != nil {
 			t.Fatalf("page %d: %v", n, err)
 		}
-		v = s.Response.Version
 	}
-	rec := &recorder{}
-	if _, err := survey.Submit(ctx, db, tok, v, "fr", now, rec); err != nil {
+	v := s.Response.Version
+	if _, err := survey.Submit(ctx, db, tok, v, "fr", now); err != nil {
 		t.Fatal(err)
-	}
-	if len(rec.got) != 0 {
-		t.Error("evidence recorded without consent")
 	}
 	if _, err := survey.SetStatus(ctx, db, 2034, survey.Closed); err != nil {
 		t.Fatal(err)
@@ -425,55 +423,6 @@ func TestEditionRules(t *testing.T) {
 	code(t, err, civiscope.ECONFLICT)
 }
 
-// TestDirectoryEvidence submits a publishable response naming a directory
-// tool and an unlisted one: the first becomes an adoption with barometer
-// evidence, in the same transaction; a replay adds nothing.
-func TestDirectoryEvidence(t *testing.T) {
-	ctx := context.Background()
-	tool := &directory.Tool{Slug: "decidim", Name: "Decidim", Categories: []string{"consultation"}}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	tok := setup(t, 2037, "kind,code\ncommune,35238\n")["35238"]
-	s, err := survey.Start(ctx, db, tok, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := s.Response.Version
-	rows := page(v, map[string]string{"outils.0.outil": "decidim", "outils.0.outil_usages": "budget_participatif", "outils.0.outil_depuis": "2018",
-		"outils.0.outil_evaluation": "non", "outils.1.outil": "autre", "outils.1.outil_autre": "Outil maison", "outils.1.outil_usages": "vote", "outils.1.outil_evaluation": "non"})
-	rows.Rows = 2
-	steps := []struct {
-		n  int
-		in survey.PageInput
-	}{
-		{0, page(0, firstPage)}, {1, page(0, map[string]string{"utilise_outils": "oui"})}, {2, rows},
-		{3, page(0, map[string]string{"opendata": "non"})}, {6, page(0, map[string]string{"consentement": "oui"})},
-	}
-	for _, st := range steps {
-		st.in.Version = v
-		if s, err = survey.SavePage(ctx, db, tok, st.n, st.in, now); err != nil {
-			t.Fatalf("page %d: %v", st.n, err)
-		}
-		v = s.Response.Version
-	}
-	for i := 0; i < 2; i++ {
-		if _, err := survey.Submit(ctx, db, tok, v, "fr", now, survey.DirectoryEvidence{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var n int
-	var cat, kind, started string
-	err = db.QueryRow(ctx, `SELECT count(*), max(a.category), max(e.source_kind), max(a.started_on::text) FROM adoption a JOIN evidence e ON e.adoption_id = a.id
-		JOIN territory t ON t.id = a.territory_id WHERE t.code = '35238' AND t.kind = 'commune'`).Scan(&n, &cat, &kind, &started)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 || cat != "participatory-budgeting" || kind != "barometer" || started != "2018-01-01" {
-		t.Errorf("evidence: n=%d category=%s kind=%s started=%s", n, cat, kind, started)
-	}
-}
-
 // TestConcurrentAgents has eight agents save the same page from the same
 // version at once: exactly one wins, the others get a conflict, and
 // concurrent submits lock once.
@@ -493,9 +442,9 @@ func TestConcurrentAgents(t *testing.T) {
 	res := make(chan result, len(fonctions))
 	for _, f := range fonctions {
 		go func(f string) {
-			_, err := survey.SavePage(ctx, db, tok, 1, page(v, map[string]string{"utilise_outils": "non"}), now)
+			_, err := survey.SavePage(ctx, db, tok, 1, page(0, map[string]string{"utilise_outils": "non"}), now)
 			if err == nil {
-				_, err = survey.SavePage(ctx, db, tok, 0, page(v+1, map[string]string{"fonction": f, "elu_delegue": "oui", "strategie": "non"}), now)
+				_, err = survey.SavePage(ctx, db, tok, 0, page(0, map[string]string{"fonction": f, "elu_delegue": "oui", "strategie": "non"}), now)
 			}
 			res <- result{f, err}
 		}(f)
@@ -523,14 +472,14 @@ func TestConcurrentAgents(t *testing.T) {
 		n int
 		f map[string]string
 	}{{3, map[string]string{"opendata": "non"}}, {6, map[string]string{"consentement": "non"}}} {
-		if s, err = survey.SavePage(ctx, db, tok, p.n, page(s.Response.Version, p.f), now); err != nil {
+		if s, err = survey.SavePage(ctx, db, tok, p.n, page(pv(s, p.n), p.f), now); err != nil {
 			t.Fatal(err)
 		}
 	}
 	replays := make(chan bool, 4)
 	for i := 0; i < 4; i++ {
 		go func() {
-			r, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now, nil)
+			r, err := survey.Submit(ctx, db, tok, s.Response.Version, "fr", now)
 			if err != nil {
 				t.Errorf("submit: %v", err)
 				replays <- true

@@ -30,23 +30,22 @@ const maxSurveyBody = 4 << 20
 // collectivité's response, one page per group, a review page, submit. It
 // reuses the site's layout through its own Renderer.
 type SurveyFlow struct {
-	log      *slog.Logger
-	db       *pgxpool.Pool
-	rd       *Renderer
-	now      func() time.Time
-	evidence survey.EvidenceRecorder
-	k        int
+	log *slog.Logger
+	db  *pgxpool.Pool
+	rd  *Renderer
+	now func() time.Time
+	k   int
 }
 
-// SurveyDeps is what the flow needs. Evidence may be nil (no adoption
-// evidence is recorded); Now defaults to time.Now; K is the disclosure
-// threshold of the participation page (5 when 0, as in the reports).
+// SurveyDeps is what the flow needs. Now defaults to time.Now; K is the
+// disclosure threshold of the participation page (5 when 0, as in the
+// reports). Answers reach the directory only when an edition is published
+// (survey.Publish), never from the flow.
 type SurveyDeps struct {
-	Log      *slog.Logger
-	Pool     *pgxpool.Pool
-	Evidence survey.EvidenceRecorder
-	Now      func() time.Time
-	K        int
+	Log  *slog.Logger
+	Pool *pgxpool.Pool
+	Now  func() time.Time
+	K    int
 }
 
 // NewSurveyFlow parses the flow's templates with the site layout.
@@ -67,7 +66,7 @@ func NewSurveyFlow(d SurveyDeps) (*SurveyFlow, error) {
 	if k == 0 {
 		k = disclosure.DefaultK
 	}
-	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, evidence: d.Evidence, k: k}, nil
+	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, k: k}, nil
 }
 
 // Mount attaches the flow under /barometre/repondre/{token}.
@@ -81,6 +80,12 @@ func (s *SurveyFlow) Mount() server.Mount {
 			r.Get("/relecture", s.review)
 			r.Post("/transmettre", s.submit)
 			r.Get("/merci", s.done)
+		})
+		r.Route("/barometre/apercu/{token}", func(r chi.Router) {
+			r.Use(SecurityHeaders, privatePage)
+			r.Get("/", s.previewStart)
+			r.Get("/etape/{n}", s.previewPage)
+			r.Post("/etape/{n}", s.previewSave)
 		})
 		r.With(SecurityHeaders).Get("/barometre/{year}/participation", s.participation)
 	}
@@ -100,6 +105,14 @@ func privatePage(next http.Handler) http.Handler {
 func token(r *http.Request) string { return chi.URLParam(r, "token") }
 
 func base(r *http.Request) string { return "/barometre/repondre/" + token(r) }
+
+// who names the respondent of a session; a staff preview has none.
+func (s *SurveyFlow) who(r *http.Request, sess *survey.Session) string {
+	if sess.Preview {
+		return s.rd.cat.T(RequestLang(r), "survey.preview.who")
+	}
+	return sess.Invitation.Territory.Name
+}
 
 // surveyPageView is the data of a questionnaire page.
 type surveyPageView struct {
@@ -121,12 +134,32 @@ type surveyPageView struct {
 	Conflict string
 	Notice   string
 	Prev     int // page index of the previous relevant page, -1 for none
+	// Preview is a staff preview: State carries the answers so far, since
+	// nothing is stored.
+	Preview bool
+	State   string
 }
 
 func (s *SurveyFlow) start(w http.ResponseWriter, r *http.Request) {
+	// A submitted response keeps its receipt, even once the link has
+	// expired or the edition closed.
+	if _, err := survey.Receipt(r.Context(), s.db, token(r)); err == nil {
+		http.Redirect(w, r, base(r)+"/merci", http.StatusSeeOther)
+		return
+	}
 	sess, err := survey.Start(r.Context(), s.db, token(r), s.now())
 	if err != nil {
 		s.rd.Error(w, r, err)
+		return
+	}
+	// Coming back to a response someone has worked on: straight to the
+	// first page not done; the list of steps stays one link away.
+	if len(sess.Response.Pages) > 0 && r.URL.Query().Get("sommaire") == "" {
+		to := base(r) + "/relecture"
+		if i := survey.ResumePage(sess.Form, sess.Response); i >= 0 {
+			to = fmt.Sprintf("%s/etape/%d?reprise=1", base(r), i+1)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	lang := string(RequestLang(r))
@@ -141,7 +174,7 @@ func (s *SurveyFlow) start(w http.ResponseWriter, r *http.Request) {
 	s.rd.Render(w, r, http.StatusOK, "survey_start", map[string]any{
 		"Session": sess, "Base": base(r), "Steps": steps, "Edition": sess.Invitation.Edition.Title,
 		"Who": sess.Invitation.Territory.Name, "Closes": sess.Invitation.Edition.ClosesOn,
-		"Started": sess.Response.Version > 1, "Prefilled": sess.Response.PrefilledFrom != nil,
+		"Started": len(sess.Response.Pages) > 0, "Prefilled": sess.Response.PrefilledFrom != nil,
 	})
 }
 
@@ -180,6 +213,8 @@ func (s *SurveyFlow) showPage(w http.ResponseWriter, r *http.Request) {
 		v.Notice = s.rd.cat.T(RequestLang(r), "survey.saved", sess.Response.UpdatedAt.In(paris()).Format("15:04"))
 	case r.URL.Query().Get("nouvelles") != "":
 		v.Notice = s.rd.cat.T(RequestLang(r), "survey.new_questions")
+	case r.URL.Query().Get("reprise") != "":
+		v.Notice = s.rd.cat.T(RequestLang(r), "survey.resumed", v.Step)
 	}
 	s.rd.Render(w, r, http.StatusOK, "survey_page", v)
 }
@@ -202,9 +237,12 @@ func (s *SurveyFlow) pageView(r *http.Request, sess *survey.Session, idx int, a 
 	}
 	rel := survey.RelevantPages(f, &a)
 	v := &surveyPageView{
-		Session: sess, Edition: sess.Invitation.Edition.Title, Who: sess.Invitation.Territory.Name, Base: base(r),
+		Session: sess, Edition: sess.Invitation.Edition.Title, Who: s.who(r, sess), Base: base(r),
 		Index: idx, Steps: len(rel), Label: p.Label.In(lang, f.DefaultLanguage), Hint: p.Hint.In(lang, f.DefaultLanguage),
-		Repeat: p.Type == xlsform.Repeat, Version: sess.Response.Version, Prev: -1,
+		Repeat: p.Type == xlsform.Repeat, Version: sess.Response.PageVersion(p), Prev: -1, Preview: sess.Preview,
+	}
+	if sess.Preview {
+		v.Base = previewBase(r)
 	}
 	for i, pi := range rel {
 		if pi == idx {
@@ -345,21 +383,19 @@ func (s *SurveyFlow) pageError(w http.ResponseWriter, r *http.Request, sess *sur
 			s.rd.Error(w, r, err)
 			return
 		}
-		v := s.pageView(r, sess, idx, sess.Response.Answers, nil)
-		v.Conflict = civiscope.ErrorMessage(err)
-		lang := string(RequestLang(r))
+		// Someone saved this page since it was opened: show it again as
+		// this person typed it, with what the other saved next to each
+		// answer that differs. The form now carries the current version,
+		// so saving again is a deliberate choice to keep this entry.
+		lang := RequestLang(r)
+		var theirs []civiscope.FieldError
 		for _, f := range civiscope.ErrorFields(err) {
-			label := f.Field
-			if q := sess.Form.Question(questionName(f.Field)); q != nil {
-				label = q.Label.In(lang, sess.Form.DefaultLanguage)
-			}
-			mine := in.Fields[f.Field]
-			if mine == "" {
-				mine = "—"
-			}
-			v.Errors = append(v.Errors, surveyErrorLink{ID: fieldID(f.Field), Label: label,
-				Message: f.Message + " ; " + s.rd.cat.T(Lang(lang), "survey.conflict.yours", mine)})
+			saved, _ := f.Params["saved"].(string)
+			theirs = append(theirs, civiscope.FieldError{Field: f.Field, Message: s.rd.cat.T(lang, "survey.conflict.theirs", saved)})
 		}
+		a := survey.PreviewPage(sess.Form, sess.Response.Answers, idx, in)
+		v := s.pageView(r, sess, idx, a, theirs)
+		v.Conflict = s.rd.cat.T(lang, "survey.conflict.text", sess.Response.UpdatedAt.In(paris()).Format("15:04"))
 		s.rd.Render(w, r, http.StatusConflict, "survey_page", v)
 	default:
 		s.rd.Error(w, r, err)
@@ -439,7 +475,7 @@ func (s *SurveyFlow) submit(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "la page envoyée n'indique pas sa version ; rechargez la relecture"))
 		return
 	}
-	_, err = survey.Submit(r.Context(), s.db, token(r), version, string(RequestLang(r)), s.now(), s.evidence)
+	_, err = survey.Submit(r.Context(), s.db, token(r), version, string(RequestLang(r)), s.now())
 	switch civiscope.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, base(r)+"/merci", http.StatusSeeOther)
@@ -457,19 +493,23 @@ func (s *SurveyFlow) submit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// done is the receipt: what was submitted and when, readable from the
+// link for as long as the invitation exists.
 func (s *SurveyFlow) done(w http.ResponseWriter, r *http.Request) {
-	sess, err := survey.Start(r.Context(), s.db, token(r), s.now())
+	sess, err := survey.Receipt(r.Context(), s.db, token(r))
+	if errors.Is(err, survey.ErrNotSubmitted) {
+		http.Redirect(w, r, base(r)+"/relecture", http.StatusSeeOther)
+		return
+	}
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	if !sess.Response.Submitted() {
-		http.Redirect(w, r, base(r)+"/relecture", http.StatusSeeOther)
-		return
-	}
+	lang := RequestLang(r)
 	s.rd.Render(w, r, http.StatusOK, "survey_done", map[string]any{
 		"Session": sess, "Base": base(r), "Edition": sess.Invitation.Edition.Title, "Who": sess.Invitation.Territory.Name,
 		"At": sess.Response.SubmittedAt.In(paris()).Format("02/01/2006 15:04"), "Publish": sess.Response.Publish,
+		"Pages": buildReview(sess.Form, &sess.Response.Answers, string(lang), s.rd.cat),
 	})
 }
 

@@ -23,7 +23,18 @@ func surveyMessages() []Message {
 		{"survey.errors.title", "%d erreur(s) à corriger sur cette page", "%d error(s) to fix on this page"},
 		{"survey.errors.prefix", "Erreur", "Error"},
 		{"survey.conflict.title", "Ces réponses ont été modifiées par quelqu'un d'autre", "Someone else changed these answers"},
-		{"survey.conflict.yours", "votre saisie, non enregistrée : « %s »", "your entry, not saved: “%s”"},
+		{"survey.conflict.text", "Quelqu'un d'autre, avec le même lien, a enregistré cette page à %s, après que vous l'avez ouverte. Votre saisie n'a pas été enregistrée, pour ne pas effacer la sienne, mais elle est conservée ci-dessous. Sous chaque réponse qui diffère figure ce que l'autre personne a enregistré : corrigez si besoin, puis enregistrez à nouveau pour garder votre version.", "Someone else with the same link saved this page at %s, after you opened it. Your entry was not saved, so as not to erase theirs, but it is kept below. Each answer that differs shows what the other person saved: correct it if needed, then save again to keep your version."},
+		{"survey.conflict.theirs", "enregistré entre-temps par l'autre personne : « %s »", "saved meanwhile by the other person: “%s”"},
+		{"survey.resumed", "Vous reprenez à l'étape %d, la première qui n'est pas encore complète.", "You resume at step %d, the first one not complete yet."},
+		{"survey.steps.all", "Toutes les étapes", "All the steps"},
+		{"survey.preview.banner", "Aperçu pour l'équipe de l'observatoire : rien de ce que vous saisissez n'est enregistré, aucune réponse n'est créée.", "Preview for the observatory's staff: nothing you enter is stored, no response is created."},
+		{"survey.preview.who", "aperçu (aucune collectivité)", "preview (no collectivité)"},
+		{"survey.preview.new_questions", "De nouvelles questions s'appliquent d'après ces réponses : complétez-les avant de continuer.", "New questions apply given these answers: complete them before going on."},
+		{"survey.preview.invalid", "Cette page a des réponses à corriger.", "This page has answers to fix."},
+		{"survey.preview.end", "Fin de l'aperçu : voici les réponses saisies. Rien n'a été enregistré ni transmis.", "End of the preview: here are the answers entered. Nothing was stored or submitted."},
+		{"survey.preview.again", "Recommencer l'aperçu", "Start the preview again"},
+		{"survey.receipt.title", "Accusé de réception", "Receipt"},
+		{"survey.receipt.answers", "Les réponses transmises", "The answers submitted"},
 		{"survey.cantanswer", "Je ne peux pas répondre à cette question", "I cannot answer this question"},
 		{"survey.answer_above", "Je réponds ci-dessus", "I answer above"},
 		{"survey.dont_know", "Je ne sais pas", "Don't know"},
@@ -63,7 +74,6 @@ func surveyMessages() []Message {
 		{"survey.rates.frame", "Interrogées", "Asked"},
 		{"survey.rates.rate", "Taux de réponse (réponses transmises / interrogées)", "Response rate (answers submitted / asked)"},
 		{"survey.rates.hidden", "masqué (secret statistique)", "hidden (disclosure control)"},
-		{"survey.done.copy", "Consulter ou imprimer les réponses transmises", "View or print the submitted answers"},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
@@ -24,7 +25,8 @@ func surveyCommands() []command {
 		{name: "survey import-form", args: "[FILE.xlsx] [--tools-from-directory]", summary: "check and store an XLSForm questionnaire (default: the shipped 2026 barometer); optionally list every participation tool of the directory", run: surveyImportForm},
 		{name: "survey export-form", args: "FORM_ID [--version V] --out FILE.xlsx", summary: "write a stored questionnaire back as XLSForm", run: surveyExportForm},
 		{name: "survey edition create", args: "--year Y --title T --opens YYYY-MM-DD --closes YYYY-MM-DD [--form ID] [--version V]", summary: "create a barometer edition in draft", run: surveyEditionCreate},
-		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status", run: surveyEditionStatus},
+		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status; publishing also gives the directory the tools named by respondents who consented, citing the edition", run: surveyEditionStatus},
+		{name: "survey preview-link", args: "YEAR", summary: "give staff a link that walks the edition's questionnaire without storing anything (the previous preview link stops working)", run: surveyPreviewLink},
 		{name: "survey edition dates", args: "YEAR --opens YYYY-MM-DD --closes YYYY-MM-DD", summary: "change an unpublished edition's dates; unanswered invitations follow, past dates are warned about", run: surveyEditionDates},
 		{name: "survey edition policy", args: "YEAR [--k 5] [--min-units 5] [--dominance 0.85]", summary: "set an unpublished edition's disclosure policy (k >= 3, dominance <= 0.85); every page and release applies it", run: surveyEditionPolicy},
 		{name: "survey editions", summary: "list the barometer editions", run: surveyEditions},
@@ -252,11 +254,43 @@ func surveyEditionStatus(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	if survey.Status(pos[1]) == survey.Published {
+		e, n, err := survey.Publish(ctx, pool, y, a.publication(y))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "edition %d is now %s; %d consenting responses gave the directory evidence citing %s\n", e.Year, e.Status, n, survey.EditionURL(a.Config.PublicURL, y))
+		return nil
+	}
 	e, err := survey.SetStatus(ctx, pool, y, survey.Status(pos[1]))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "edition %d is now %s\n", e.Year, e.Status)
+	return nil
+}
+
+// publication cites a published edition in the directory: its results'
+// public address and the licence of every Civiscope release.
+func (a *App) publication(year int) survey.Publication {
+	return survey.Publication{URL: survey.EditionURL(a.Config.PublicURL, year), Licence: export.Etalab2().Name, Evidence: survey.DirectoryEvidence{}}
+}
+
+func surveyPreviewLink(ctx context.Context, a *App, args []string) error {
+	y, err := yearArg(newFlags(a, "survey preview-link"), args)
+	if err != nil {
+		return err
+	}
+	pool, err := a.openMigrated(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	link, err := survey.IssuePreviewLink(ctx, pool, y, a.Config.PublicURL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "preview of edition %d (nothing entered there is stored; keep the link among staff):\n%s\n", y, link)
 	return nil
 }
 
@@ -462,10 +496,9 @@ func surveyRates(ctx context.Context, a *App, args []string) error {
 	return w.Flush()
 }
 
-// surveyMount is the barometer's respondent flow. Tools named in
-// publishable responses become directory adoptions.
+// surveyMount is the barometer's respondent flow and the staff preview.
 func (a *App) surveyMount(pool *pgxpool.Pool) (server.Mount, error) {
-	flow, err := web.NewSurveyFlow(web.SurveyDeps{Log: a.Log, Pool: pool, Evidence: survey.DirectoryEvidence{}})
+	flow, err := web.NewSurveyFlow(web.SurveyDeps{Log: a.Log, Pool: pool})
 	if err != nil {
 		return nil, err
 	}

@@ -63,11 +63,23 @@ func TestSurveyCommands(t *testing.T) {
 	if code, out, errs := run("survey", "invitations", "export", "2080", "--out", links); code != 0 || !strings.Contains(out, "114 invitation links") {
 		t.Fatalf("invitations: %s %s", out, errs)
 	}
-	f, _ := os.Open(links)
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil || len(recs) != 115 || !strings.Contains(recs[len(recs)-1][7], "/barometre/repondre/") {
+	// The links open in French Excel: UTF-8 BOM, ";" and CRLF, which a CSV
+	// reader set as Excel reads it splits into the right columns.
+	raw, err := os.ReadFile(links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(raw), "\ufeffkind;code;name;") || strings.Count(string(raw), "\n") != strings.Count(string(raw), "\r\n") {
+		t.Errorf("links csv is not for French Excel: %q", raw[:min(len(raw), 80)])
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff")))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
+	if err != nil || len(recs) != 115 || recs[0][7] != "link" || !strings.Contains(recs[len(recs)-1][7], "/barometre/repondre/") {
 		t.Errorf("links csv: %d rows, %v", len(recs), err)
+	}
+	if code, out, errs := run("survey", "preview-link", "2080"); code != 0 || !strings.Contains(out, "/barometre/apercu/") {
+		t.Errorf("preview-link: %d %s %s", code, out, errs)
 	}
 	if code, out, _ := run("survey", "reminders", "2080"); code != 0 || strings.Count(out, "\n") != 115 || !strings.Contains(out, "mairie@example.org") {
 		t.Errorf("reminders: %s", out)

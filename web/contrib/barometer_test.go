@@ -72,13 +72,13 @@ func answerAll(t *testing.T, token string) {
 		{3, map[string]string{"opendata": "non"}},
 		{6, map[string]string{"consentement": "non"}},
 	} {
-		s, err = survey.SavePage(ctx, db, token, p.n, survey.PageInput{Version: v, Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
+		s, err = survey.SavePage(ctx, db, token, p.n, survey.PageInput{Version: s.Response.PageVersion(s.Form.Pages()[p.n]), Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
 		if err != nil {
 			t.Fatalf("page %d: %v", p.n, err)
 		}
 		v = s.Response.Version
 	}
-	if _, err := survey.Submit(ctx, db, token, v, "fr", now, nil); err != nil {
+	if _, err := survey.Submit(ctx, db, token, v, "fr", now); err != nil {
 		t.Fatal(err)
 	}
 }

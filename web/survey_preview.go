@@ -1,0 +1,163 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/survey"
+	"github.com/civiscope/civiscope/survey/xlsform"
+)
+
+// The staff preview walks an edition's questionnaire as a respondent
+// would, through the link `civiscope survey preview-link` gives, and
+// stores nothing: each page posts the answers so far in a hidden field
+// ("etat"), the server checks the page (survey.CheckPage) and shows the
+// next one. No response, no invitation, no count in the participation.
+
+func previewBase(r *http.Request) string { return "/barometre/apercu/" + token(r) }
+
+func (s *SurveyFlow) previewStart(w http.ResponseWriter, r *http.Request) {
+	sess, err := survey.Preview(r.Context(), s.db, token(r))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	lang := string(RequestLang(r))
+	type step struct {
+		Index int
+		Label string
+	}
+	var steps []step
+	for _, i := range survey.RelevantPages(sess.Form, &sess.Response.Answers) {
+		steps = append(steps, step{i, sess.Form.Pages()[i].Label.In(lang, sess.Form.DefaultLanguage)})
+	}
+	s.rd.Render(w, r, http.StatusOK, "survey_start", map[string]any{
+		"Session": sess, "Base": previewBase(r), "Steps": steps, "Edition": sess.Invitation.Edition.Title,
+		"Who": s.who(r, sess), "Closes": sess.Invitation.Edition.ClosesOn, "Preview": true,
+	})
+}
+
+// previewPage shows a page with the questionnaire's defaults only: a GET
+// carries no answers.
+func (s *SurveyFlow) previewPage(w http.ResponseWriter, r *http.Request) {
+	sess, err := survey.Preview(r.Context(), s.db, token(r))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	idx, err := pageIndex(r, sess.Form)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	s.renderPreview(w, r, http.StatusOK, sess, idx, sess.Response.Answers, nil, "")
+}
+
+func (s *SurveyFlow) previewSave(w http.ResponseWriter, r *http.Request) {
+	in, action, err := readPage(r)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	sess, err := survey.Preview(r.Context(), s.db, token(r))
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	idx, err := pageIndex(r, sess.Form)
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	if st := r.PostForm.Get("etat"); st != "" {
+		var a survey.Answers
+		if err := json.Unmarshal([]byte(st), &a); err != nil {
+			s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "l'état de l'aperçu envoyé est illisible ; recommencez l'aperçu (the preview state is unreadable)"))
+			return
+		}
+		if a.Values == nil {
+			a.Values = map[string]survey.Answer{}
+		}
+		if a.Repeats == nil {
+			a.Repeats = map[string][]survey.Row{}
+		}
+		sess.Response.Answers = a
+	}
+	p := sess.Form.Pages()[idx]
+	in.Intent = survey.SaveDraft
+	switch {
+	case action == "continuer":
+		in.Intent = survey.Continue
+	case action == "ajouter" && p.Type == xlsform.Repeat:
+		in.Rows++
+	case strings.HasPrefix(action, "supprimer-") && p.Type == xlsform.Repeat:
+		i, _ := strconv.Atoi(strings.TrimPrefix(action, "supprimer-"))
+		if err := in.RemoveRow(p.Name, i); err != nil {
+			s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "%v", err))
+			return
+		}
+	}
+	a, err := survey.CheckPage(sess.Form, sess.Response.Answers, idx, in)
+	if civiscope.ErrorCode(err) == civiscope.EINVALID {
+		shown := survey.PreviewPage(sess.Form, sess.Response.Answers, idx, in)
+		s.renderPreview(w, r, server.HTTPStatus(err), sess, idx, shown, civiscope.ErrorFields(err), "")
+		return
+	}
+	if err != nil {
+		s.rd.Error(w, r, err)
+		return
+	}
+	lang := RequestLang(r)
+	rel := survey.RelevantPages(sess.Form, &a)
+	switch action {
+	case "continuer":
+		for _, k := range survey.RelevantKeys(sess.Form, &a, p) {
+			if !slices.Contains(r.PostForm["shown"], k) {
+				s.renderPreview(w, r, http.StatusOK, sess, idx, a, nil, s.rd.cat.T(lang, "survey.preview.new_questions"))
+				return
+			}
+		}
+		for _, i := range rel {
+			if i > idx {
+				s.renderPreview(w, r, http.StatusOK, sess, i, a, nil, "")
+				return
+			}
+		}
+		sess.Response.Answers = a
+		s.rd.Render(w, r, http.StatusOK, "survey_review", map[string]any{
+			"Session": sess, "Base": previewBase(r), "Edition": sess.Invitation.Edition.Title, "Who": s.who(r, sess),
+			"Pages": buildReview(sess.Form, &a, string(lang), s.rd.cat), "Preview": true,
+		})
+	case "precedent":
+		prev := idx
+		for _, i := range rel {
+			if i < idx {
+				prev = i
+			}
+		}
+		s.renderPreview(w, r, http.StatusOK, sess, prev, a, nil, "")
+	default:
+		s.renderPreview(w, r, http.StatusOK, sess, idx, a, nil, "")
+	}
+}
+
+// renderPreview shows page idx of a preview with answers a carried along.
+func (s *SurveyFlow) renderPreview(w http.ResponseWriter, r *http.Request, status int, sess *survey.Session, idx int, a survey.Answers, errs []civiscope.FieldError, notice string) {
+	v := s.pageView(r, sess, idx, a, errs)
+	if len(errs) > 0 && len(v.Errors) == 0 {
+		v.Errors = []surveyErrorLink{{Message: s.rd.cat.T(RequestLang(r), "survey.preview.invalid")}}
+	}
+	st, err := json.Marshal(a)
+	if err != nil {
+		s.rd.Error(w, r, fmt.Errorf("encode preview state: %w", err))
+		return
+	}
+	v.State, v.Notice = string(st), notice
+	s.rd.Render(w, r, status, "survey_page", v)
+}
