@@ -57,9 +57,17 @@ func TestSurveyBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb.clickTo(t, ctx, ".actions button[value=enregistrer]", "enregistre=1")
+	// Reopening the link lands on the first page not done: step 1 is.
 	ctx2 := sb.tabFor(t, 3*time.Minute)
 	sb.open(t, ctx2, base+"/")
-	sb.clickTo(t, ctx2, "a.button", "/etape/1")
+	if title := text(t, ctx2, "title"); !strings.HasPrefix(title, "Étape 2 sur 6") {
+		t.Errorf("resumed at %q, want step 2", title)
+	}
+	if s := text(t, ctx2, "main"); !strings.Contains(s, "Vous reprenez à l'étape 2") {
+		t.Errorf("no word on where the respondent resumes: %q", s)
+	}
+	sb.checkAxe(t, ctx2, "survey resumed page")
+	sb.open(t, ctx2, base+"/etape/1")
 	if v := value(t, ctx2, "#q-fonction_autre"); v != "Chargée de mission numérique" {
 		t.Fatalf("resumed value %q", v)
 	}
@@ -96,6 +104,11 @@ func TestSurveyBrowser(t *testing.T) {
 		t.Errorf("done page %q", s)
 	}
 	sb.checkAxe(t, ctx2, "survey done")
+	// The link now opens the receipt, with what was submitted.
+	sb.open(t, ctx2, base+"/")
+	if s := text(t, ctx2, "main"); !strings.Contains(s, "transmises le") || !strings.Contains(s, "Chargée de mission numérique") {
+		t.Errorf("receipt from the link: %q", s)
+	}
 
 	sb.open(t, ctx2, "/barometre/2062/participation")
 	// One answer out of one asked is under k: the page must not say who

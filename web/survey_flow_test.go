@@ -255,7 +255,7 @@ func TestSurveyBadTokens(t *testing.T) {
 	if r.status != 400 || !strings.Contains(r.body, "version") {
 		t.Errorf("no version: %d", r.status)
 	}
-	r = do(t, "POST", srv.URL+"/barometre/repondre/"+tok+"/etape/3", form("version", "1", "rows", "10000", "action", "enregistrer"))
+	r = do(t, "POST", srv.URL+"/barometre/repondre/"+tok+"/etape/3", form("version", "0", "rows", "10000", "action", "enregistrer"))
 	if r.status != 400 || !strings.Contains(r.body, "10000 lignes") {
 		t.Errorf("10,000 rows: %d %s", r.status, r.body)
 	}
