@@ -305,9 +305,9 @@ func applyPage(f *xlsform.Form, a *Answers, p *xlsform.Question, in PageInput) e
 	return civiscope.Invalid(errs)
 }
 
-// RuleSavedMeanwhile marks the field errors of a page refused because
-// someone else saved the same page after it was opened; Params["saved"] is
-// the value they saved.
+// RuleSavedMeanwhile marks a page refused because someone else saved the
+// same page after it was opened, and each answer of it that differs; a
+// field's Params["saved"] is the value they saved.
 const RuleSavedMeanwhile = "survey.saved_meanwhile"
 
 // staleError explains a write based on an old version of page p: which of
@@ -351,7 +351,7 @@ func staleError(f *xlsform.Form, p *xlsform.Question, r *Response, in PageInput)
 	}
 	rec(p, 0)
 	sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-	return &civiscope.Error{Code: civiscope.ECONFLICT, Fields: fields, Message: fmt.Sprintf(
+	return &civiscope.Error{Code: civiscope.ECONFLICT, Rule: RuleSavedMeanwhile, Fields: fields, Message: fmt.Sprintf(
 		"quelqu'un d'autre a enregistré cette page le %s, après que vous l'avez ouverte ; votre saisie n'a pas été enregistrée, pour ne rien écraser, et elle est conservée ci-dessous. Comparez-la aux valeurs enregistrées entre-temps, puis enregistrez à nouveau (someone else saved this page meanwhile; your entry was not saved, and is kept below)",
 		r.UpdatedAt.Format("02/01/2006 à 15:04:05"))}
 }

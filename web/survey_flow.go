@@ -379,8 +379,9 @@ func (s *SurveyFlow) pageError(w http.ResponseWriter, r *http.Request, sess *sur
 		}
 		s.rd.Render(w, r, server.HTTPStatus(err), "survey_page", v)
 	case civiscope.ECONFLICT:
-		if sess.Response.Submitted() {
-			s.rd.Error(w, r, err)
+		var ce *civiscope.Error
+		if !errors.As(err, &ce) || ce.Rule != survey.RuleSavedMeanwhile {
+			s.rd.Error(w, r, err) // submitted meanwhile: locked
 			return
 		}
 		// Someone saved this page since it was opened: show it again as

@@ -87,6 +87,12 @@ func (s *SurveyFlow) previewSave(w http.ResponseWriter, r *http.Request) {
 		if a.Repeats == nil {
 			a.Repeats = map[string][]survey.Row{}
 		}
+		for name, rows := range a.Repeats {
+			if len(rows) > survey.MaxRepeatRows {
+				s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "l'état de l'aperçu a %d lignes pour %s, %d au plus sont possibles (too many rows)", len(rows), name, survey.MaxRepeatRows))
+				return
+			}
+		}
 		sess.Response.Answers = a
 	}
 	p := sess.Form.Pages()[idx]

@@ -90,4 +90,14 @@ func TestSurveyCommands(t *testing.T) {
 	if code, _, errs := run("survey", "edition", "status", "2080", "published"); code != 1 || !strings.Contains(errs, "can move to open") {
 		t.Errorf("status jump: %d %s", code, errs)
 	}
+	for _, st := range []string{"open", "closed"} {
+		if code, _, errs := run("survey", "edition", "status", "2080", st); code != 0 {
+			t.Fatalf("status %s: %s", st, errs)
+		}
+	}
+	// Publishing cites the edition's public results page.
+	if code, out, errs := run("survey", "edition", "status", "2080", "published"); code != 0 || !strings.Contains(out, "0 consenting responses") ||
+		!strings.Contains(out, "/rapports/barometre/2080") {
+		t.Errorf("publish: %d %s %s", code, out, errs)
+	}
 }
