@@ -19,7 +19,7 @@ var page1 = []string{"f:fonction", "autre", "f:elu_delegue", "oui", "f:strategie
 // opened it, gets a clear message in their language and the page back as
 // they typed it, never emptied.
 func TestSurveyConflictKeepsInput(t *testing.T) {
-	srv, tok := newSurvey(t, 2064, "35238")
+	srv, tok := newSurvey(t, 2074, "35238")
 	base := srv.URL + "/barometre/repondre/" + tok
 	a := do(t, "GET", base+"/etape/1", nil)
 	b := do(t, "GET", base+"/etape/2", nil)
@@ -74,7 +74,7 @@ func TestSurveyConflictKeepsInput(t *testing.T) {
 // page not done; after submission it opens a receipt that stays readable
 // once the edition is closed.
 func TestSurveyResumeAndReceipt(t *testing.T) {
-	srv, tok := newSurvey(t, 2065, "59350")
+	srv, tok := newSurvey(t, 2075, "59350")
 	base := srv.URL + "/barometre/repondre/" + tok
 	p := do(t, "GET", base+"/etape/1", nil)
 	do(t, "POST", base+"/etape/1", form(append([]string{"version", version(t, p.body), "action", "continuer", "f:fonction_autre", "DGS adjointe"}, page1...)...))
@@ -109,7 +109,7 @@ func TestSurveyResumeAndReceipt(t *testing.T) {
 	if r = do(t, "GET", base+"/", nil); r.status != 303 || !strings.HasSuffix(r.location, "/merci") {
 		t.Fatalf("the link after submission: %d %q", r.status, r.location)
 	}
-	if _, err := survey.SetStatus(context.Background(), db, 2065, survey.Closed); err != nil {
+	if _, err := survey.SetStatus(context.Background(), db, 2075, survey.Closed); err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range []struct{ q, want string }{{"", "ont été transmises le"}, {"?lang=en", "were submitted on"}} {
@@ -127,9 +127,9 @@ func TestSurveyResumeAndReceipt(t *testing.T) {
 // TestSurveyPreview walks the questionnaire through the staff preview,
 // error page included, and checks that no row was written.
 func TestSurveyPreview(t *testing.T) {
-	srv, _ := newSurvey(t, 2066, "31555")
+	srv, _ := newSurvey(t, 2076, "31555")
 	ctx := context.Background()
-	link, err := survey.IssuePreviewLink(ctx, db, 2066, srv.URL)
+	link, err := survey.IssuePreviewLink(ctx, db, 2076, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
