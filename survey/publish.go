@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -82,49 +81,42 @@ func recordEvidence(ctx context.Context, tx pgx.Tx, e *Edition, pub Publication)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := tx.Query(ctx, `SELECT id, answers, page_versions, version, status, publish, prefilled_from, updated_at, submitted_at,
-			territory_id
-		FROM survey_response WHERE edition_id = $1 AND status = 'submitted' AND publish AND evidence_recorded_at IS NULL
+	rows, err := tx.Query(ctx, `SELECT id, territory_id, submitted_at, answers FROM survey_response
+		WHERE edition_id = $1 AND status = 'submitted' AND publish AND evidence_recorded_at IS NULL
 		ORDER BY id FOR UPDATE`, e.ID)
 	if err != nil {
 		return 0, fmt.Errorf("responses of edition %d: %w", e.Year, err)
 	}
-	type consenting struct {
-		r           *Response
-		territoryID int64
-	}
-	var todo []consenting
+	var todo []Evidence
 	for rows.Next() {
-		var c consenting
+		ev := Evidence{Year: e.Year, URL: pub.URL, Licence: pub.Licence}
 		var raw []byte
-		c.r = &Response{}
-		if err := rows.Scan(&c.r.ID, &raw, &c.r.Pages, &c.r.Version, &c.r.Status, &c.r.Publish, &c.r.PrefilledFrom,
-			&c.r.UpdatedAt, &c.r.SubmittedAt, &c.territoryID); err != nil {
+		a := &Answers{}
+		if err := rows.Scan(&ev.ResponseID, &ev.TerritoryID, &ev.DeclaredAt, &raw); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("scan response: %w", err)
 		}
-		if err := decodeAnswers(raw, &c.r.Answers); err != nil {
+		if err := decodeAnswers(raw, a); err != nil {
 			rows.Close()
-			return 0, fmt.Errorf("response %d: %w", c.r.ID, err)
+			return 0, fmt.Errorf("response %d: %w", ev.ResponseID, err)
 		}
-		todo = append(todo, c)
+		ev.Tools = ToolMentions(form, a)
+		todo = append(todo, ev)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("responses of edition %d: %w", e.Year, err)
 	}
 	n := 0
-	for _, c := range todo {
-		ev := Evidence{ResponseID: c.r.ID, TerritoryID: c.territoryID, Year: e.Year, DeclaredAt: *c.r.SubmittedAt,
-			URL: pub.URL, Licence: pub.Licence, Tools: ToolMentions(form, &c.r.Answers)}
+	for _, ev := range todo {
 		if len(ev.Tools) > 0 {
 			if err := pub.Evidence.RecordBarometerEvidence(ctx, tx, ev); err != nil {
-				return 0, fmt.Errorf("evidence of response %d: %w", c.r.ID, err)
+				return 0, fmt.Errorf("evidence of response %d: %w", ev.ResponseID, err)
 			}
 			n++
 		}
-		if _, err := tx.Exec(ctx, `UPDATE survey_response SET evidence_recorded_at = $2 WHERE id = $1`, c.r.ID, time.Now()); err != nil {
-			return 0, fmt.Errorf("mark response %d: %w", c.r.ID, err)
+		if _, err := tx.Exec(ctx, `UPDATE survey_response SET evidence_recorded_at = now() WHERE id = $1`, ev.ResponseID); err != nil {
+			return 0, fmt.Errorf("mark response %d: %w", ev.ResponseID, err)
 		}
 	}
 	return n, nil
