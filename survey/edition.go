@@ -220,7 +220,8 @@ func (e *Edition) Form(ctx context.Context, db postgres.Querier) (*xlsform.Form,
 }
 
 // SetStatus moves an edition to a new status, refusing jumps that would
-// skip a stage (a draft cannot be published).
+// skip a stage (a draft cannot be published). It changes the status only:
+// Publish is what publishes an edition with its directory evidence.
 func SetStatus(ctx context.Context, db postgres.Querier, year int, to Status) (*Edition, error) {
 	e, err := GetEdition(ctx, db, year)
 	if err != nil {
