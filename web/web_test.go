@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -17,7 +18,10 @@ import (
 
 var db *pgxpool.Pool
 
-func TestMain(m *testing.M) { pgtest.Main(m, "web", webTemplate, &db) }
+func TestMain(m *testing.M) {
+	pgtest.MainDBs(m, pgtest.DB{Name: "web", Template: webTemplate, Pool: &db},
+		pgtest.DB{Name: "webcontrib", Template: territorytest.Template, Pool: &cdb})
+}
 
 // newServer serves the whole router (as `civiscope serve` does) on an
 // httptest server.

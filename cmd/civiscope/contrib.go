@@ -17,7 +17,7 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation/crawlqueue"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web/contrib"
+	"github.com/civiscope/civiscope/web"
 )
 
 // contribMount is the contributors' side of the site: accounts, proposals,
@@ -29,7 +29,7 @@ func (a *App) contribMount(pool *pgxpool.Pool, names *territory.Index) (server.M
 	// fail fast: the person is waiting for the answer.
 	f := fetch.New(fetch.Config{UserAgent: fetch.UserAgent(a.Config.PublicURL), Timeout: 15 * time.Second, Retries: 1,
 		Outbound: a.outbound()}, nil)
-	h, err := contrib.New(contrib.Deps{
+	h, err := web.NewContrib(web.ContribDeps{
 		Log:         a.Log,
 		Pool:        pool,
 		Mailer:      &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},

@@ -1,8 +1,9 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
 	"fmt"
+	"github.com/civiscope/civiscope/web"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,7 +20,6 @@ import (
 
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/directory"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
 // The browser flows drive the real server in a real headless Chromium
@@ -134,14 +134,14 @@ func (b *tab) login(email, password string) {
 	}
 }
 
-// TestBrowser runs the contributors' flows in Chromium.
-func TestBrowser(t *testing.T) {
+// TestContribBrowser runs the contributors' flows in Chromium.
+func TestContribBrowser(t *testing.T) {
 	browser := startChromium(t)
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	t.Run("SignUpProposeApproveVisible", func(t *testing.T) { signUpProposeApproveVisible(t, newTab(t, browser, s.URL)) })
 	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, browser, s.URL)) })
 	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, browser, s.URL)) })
-	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, browser, s.URL), loadAxe(t)) })
+	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, browser, s.URL), loadAxeTB(t)) })
 }
 
 // accessibility runs axe-core on every page type of the package, forms
@@ -150,7 +150,7 @@ func accessibility(t *testing.T, b *tab, axe string) {
 	ctx := context.Background()
 	tool := &directory.Tool{Slug: uniq("axe-"), Name: uniq("Axe Tool "), TaglineFR: "Avant", Categories: []string{"consultation"},
 		Website: "https://axe.example/"}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/compte/inscription", "/compte/connexion", "/compte/mot-de-passe-oublie", "/compte/reinitialiser?jeton=x"} {
@@ -162,7 +162,7 @@ func accessibility(t *testing.T, b *tab, axe string) {
 	b.submit("main form button[type=submit]")
 	b.checkAxe(axe, "sign-up with errors")
 	email := uniq("axemod") + "@example.org"
-	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleAdmin}); err != nil {
+	if _, err := account.Create(ctx, cdb, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "moderator password")
@@ -229,7 +229,7 @@ func signUpProposeApproveVisible(t *testing.T, b *tab) {
 	b.submit(`form[action="/compte/deconnexion"] button`)
 
 	modEmail := uniq("bmod") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: modEmail, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: modEmail, Password: "moderator password", Role: account.RoleModerator}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(modEmail, "moderator password")
@@ -266,15 +266,15 @@ func claimByMetaTag(t *testing.T, b *tab) {
 	defer vendorSite.Close()
 	by := directory.By{Actor: "curator:test"}
 	vd := &directory.Vendor{Slug: uniq("bvendor-"), Name: "Browser Vendor"}
-	if err := directory.CreateVendor(ctx, db, vd, by); err != nil {
+	if err := directory.CreateVendor(ctx, cdb, vd, by); err != nil {
 		t.Fatal(err)
 	}
 	tool := &directory.Tool{Slug: uniq("bclaim-"), Name: uniq("Claimable "), Categories: []string{"consultation"}, Website: vendorSite.URL + "/produit", VendorID: vd.ID}
-	if err := directory.CreateTool(ctx, db, tool, by); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, by); err != nil {
 		t.Fatal(err)
 	}
 	email := uniq("bvendoruser") + "@example.org"
-	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "vendor password!"}); err != nil {
+	if _, err := account.Create(ctx, cdb, account.NewUser{Email: email, Password: "vendor password!"}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "vendor password!")
@@ -289,13 +289,13 @@ func claimByMetaTag(t *testing.T, b *tab) {
 	if !strings.Contains(b.main(), "Fiche revendiquée") {
 		t.Fatalf("after checking: %s", b.main())
 	}
-	if ok, _ := account.IsVendorMember(ctx, db, mustUser(t, email), vd.ID); !ok {
+	if ok, _ := account.IsVendorMember(ctx, cdb, mustUser(t, email), vd.ID); !ok {
 		t.Fatal("the vendor role was not granted")
 	}
 }
 
 func mustUser(t *testing.T, email string) int64 {
-	u, err := account.ByEmail(context.Background(), db, email)
+	u, err := account.ByEmail(context.Background(), cdb, email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func mustUser(t *testing.T, email string) int64 {
 
 func csrfLessPostRefused(t *testing.T, b *tab) {
 	email := uniq("bcsrf") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "csrf password!"}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: email, Password: "csrf password!"}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "csrf password!")
@@ -317,7 +317,7 @@ func csrfLessPostRefused(t *testing.T, b *tab) {
 		t.Fatalf("a form without its token: %s", b.main())
 	}
 	var n int
-	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Tokenless'`).Scan(&n)
+	pgtest.QueryRow(t, cdb, `SELECT count(*) FROM proposal WHERE title = 'Tokenless'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("the token-less proposal was stored")
 	}

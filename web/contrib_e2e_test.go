@@ -1,4 +1,4 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
@@ -22,18 +22,16 @@ import (
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
-	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
-var db *pgxpool.Pool
-
-func TestMain(m *testing.M) { pgtest.Main(m, "webcontrib", territorytest.Template, &db) }
+// cdb is the contributions tests' database: the register only, no seeded
+// directory, so that their counts start from nothing (TestMain in web_test.go).
+var cdb *pgxpool.Pool
 
 var seq atomic.Int64
 
@@ -43,27 +41,27 @@ type site struct {
 	URL string
 }
 
-func startSite(t *testing.T, d contrib.Deps) *site {
+func startSite(t *testing.T, d web.ContribDeps) *site {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	log := slog.New(slog.DiscardHandler)
-	pub, err := web.New(ctx, web.Deps{Log: log, Pool: db})
+	pub, err := web.New(ctx, web.Deps{Log: log, Pool: cdb})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Log, d.Pool = log, db
-	if d.Territories, err = territory.LoadIndex(ctx, db); err != nil {
+	d.Log, d.Pool = log, cdb
+	if d.Territories, err = territory.LoadIndex(ctx, cdb); err != nil {
 		t.Fatal(err)
 	}
 	if d.Claims == nil {
 		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
 	}
-	c, err := contrib.New(d)
+	c, err := web.NewContrib(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: log, Pool: db}, pub.Mount(), c.Mount()))
+	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: log, Pool: cdb}, pub.Mount(), c.Mount()))
 	t.Cleanup(srv.Close)
 	if d.PublicURL == "" {
 		d.PublicURL = srv.URL
@@ -161,7 +159,7 @@ func (c *client) confirm(email string) {
 func confirmationLink(t *testing.T, email string) string {
 	t.Helper()
 	var body string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
 		t.Fatalf("no mail to %s: %v", email, err)
 	}
 	m := regexp.MustCompile(`\S*/compte/confirmer\?jeton=\S+`).FindString(body)
@@ -183,7 +181,7 @@ func uniq(prefix string) string {
 func newModerator(t *testing.T, s *site) *client {
 	t.Helper()
 	email := uniq("mod") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator}); err != nil {
 		t.Fatal(err)
 	}
 	m := s.visitor(t)
@@ -197,7 +195,7 @@ const xss = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 
 func TestSignUpProposeApproveVisible(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	if p := v.get("/contribuer/outil"); !strings.Contains(p.URL, "/compte/connexion") {
 		t.Fatalf("proposing needs an account, got %s", p.URL)
@@ -247,7 +245,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 		t.Fatal("script payload rendered live on the tool page")
 	}
 	var mail string
-	if err := db.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&mail); err != nil || !strings.Contains(mail, "acceptée") {
+	if err := cdb.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&mail); err != nil || !strings.Contains(mail, "acceptée") {
 		t.Fatalf("the submitter must be told by mail: %q %v", mail, err)
 	}
 	mine := v.get("/contribuer/mes-propositions")
@@ -255,7 +253,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 		t.Fatalf("submitter's status page:\n%s", mine.Body)
 	}
 	// The revision page shows the creation, with the submitter's name.
-	tool, err := directory.GetTool(context.Background(), db, slug)
+	tool, err := directory.GetTool(context.Background(), cdb, slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +265,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 
 func TestCSRFAndCookies(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	email := uniq("csrf") + "@example.org"
 	v.signup(email)
@@ -301,7 +299,7 @@ func TestCSRFAndCookies(t *testing.T) {
 	if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") || strings.Contains(sc, "Secure") {
 		t.Fatalf("cookies over http: %s", sc)
 	}
-	https := startSite(t, contrib.Deps{PublicURL: "https://civiscope.example"})
+	https := startSite(t, web.ContribDeps{PublicURL: "https://civiscope.example"})
 	resp, err = http.Get(https.URL + "/compte/connexion")
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +313,7 @@ func TestCSRFAndCookies(t *testing.T) {
 
 func TestLoginThrottledWith429(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	email := uniq("thr") + "@example.org"
 	v.signup(email)
@@ -333,7 +331,7 @@ func TestLoginThrottledWith429(t *testing.T) {
 
 func TestPasswordResetByOutbox(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	email := uniq("reset") + "@example.org"
 	v.signup(email)
@@ -342,7 +340,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 		t.Fatalf("reset request: %d", p.Status)
 	}
 	var body string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`/compte/reinitialiser\?jeton=([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
@@ -362,7 +360,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 	}
 	// The admin reads the outbox; a moderator may not.
 	admin := uniq("admin") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: admin, Password: "admin password!", Role: account.RoleAdmin}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: admin, Password: "admin password!", Role: account.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	a := s.visitor(t)
@@ -377,7 +375,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 
 func TestBadInputIsExplained(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	v.signup(uniq("bad") + "@example.org")
 	long := strings.Repeat("é", 201)
@@ -400,13 +398,13 @@ func TestBadInputIsExplained(t *testing.T) {
 		t.Fatalf("honeypot: %d", p.Status)
 	}
 	var n int
-	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
+	pgtest.QueryRow(t, cdb, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("a bot's proposal was stored")
 	}
 	// Duplicates suggest the listing.
 	existing := &directory.Tool{Slug: uniq("dup-tool-"), Name: uniq("Dup Tool "), Categories: []string{"consultation"}, Website: "https://" + uniq("dup") + ".example"}
-	if err := directory.CreateTool(context.Background(), db, existing, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(context.Background(), cdb, existing, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	p = v.post("/contribuer/outil", url.Values{"name": {strings.ToUpper(existing.Name)}, "website": {"https://else.example"}, "categories": {"consultation"}})
@@ -417,7 +415,7 @@ func TestBadInputIsExplained(t *testing.T) {
 
 func TestRateLimitPerIP(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3})
+	s := startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3})
 	v := s.visitor(t)
 	var last page
 	for i := 0; i < 4; i++ {
@@ -430,7 +428,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	// more generous (decisions come in bursts, and are audited), and does
 	// not use up the address's. (Logging in is a POST like any other, so
 	// the session is opened directly.)
-	s = startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3})
+	s = startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3})
 	m := newModerator(t, s)
 	for i := 0; i < 5; i++ {
 		// An agent decision naming nobody: refused as invalid, never as 429.
@@ -448,7 +446,7 @@ func TestRateLimitPerIP(t *testing.T) {
 // as the API does, or one visitor's mistakes block everyone.
 func TestFormThrottleTrustsTheProxy(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3, TrustProxy: true})
+	s := startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3, TrustProxy: true})
 	from := func(ip string) page {
 		v := s.visitor(t)
 		v.get("/compte/connexion")
@@ -481,14 +479,14 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 	defer vendorSite.Close()
 	vd := &directory.Vendor{Slug: uniq("claim-vendor-"), Name: "Claim Vendor"}
 	by := directory.By{Actor: "curator:test"}
-	if err := directory.CreateVendor(ctx, db, vd, by); err != nil {
+	if err := directory.CreateVendor(ctx, cdb, vd, by); err != nil {
 		t.Fatal(err)
 	}
 	tool := &directory.Tool{Slug: uniq("claimed-"), Name: uniq("Claimed "), Categories: []string{"consultation"}, Website: vendorSite.URL + "/", VendorID: vd.ID}
-	if err := directory.CreateTool(ctx, db, tool, by); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, by); err != nil {
 		t.Fatal(err)
 	}
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	v.signup(uniq("vendor") + "@example.org")
 	p := v.post("/contribuer/outils/"+tool.Slug+"/revendiquer", url.Values{})
@@ -501,7 +499,7 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 		t.Fatalf("check without the tag: %d\n%s", f.Status, f.Body)
 	}
 	meta.Store(`<meta name="civiscope-verification" content="` + code[1] + `">`)
-	if _, err := db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
+	if _, err := cdb.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
 		t.Fatal(err)
 	}
 	ok := v.post(action[1], url.Values{})
@@ -517,12 +515,12 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	v := s.visitor(t)
 	email := uniq("editor") + "@example.org"
 	v.signup(email)
 	tool := &directory.Tool{Slug: uniq("hist-"), Name: uniq("Hist "), TaglineFR: "Avant", Categories: []string{"consultation"}}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	form := url.Values{"name": {tool.Name}, "tagline_fr": {"Après " + xss}, "categories": {"consultation"},
@@ -552,7 +550,7 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	if p := m.post(rev[1], url.Values{"reason": {"not better"}}); p.Status != 200 {
 		t.Fatalf("revert: %d", p.Status)
 	}
-	after, _ := directory.GetTool(ctx, db, tool.Slug)
+	after, _ := directory.GetTool(ctx, cdb, tool.Slug)
 	if after.TaglineFR != "Avant" {
 		t.Fatalf("after revert: %q", after.TaglineFR)
 	}
@@ -579,9 +577,9 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	tool := &directory.Tool{Slug: uniq("declared-"), Name: uniq("Declared Tool "), Categories: []string{"participatory-budgeting"}}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	// A clerk whose address is not (yet) known to belong to Lyon.
@@ -601,7 +599,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 		t.Fatalf("pending agents page:\n%s", ag.Body)
 	}
 	var lyon int64
-	if err := db.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
+	if err := cdb.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
 		t.Fatal(err)
 	}
 	clerkID := mustUser(t, "clerk@"+domain)
@@ -636,7 +634,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	}
 	m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"approve"}})
 	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND territory_id = $2 AND started_on = '2022-05-01'`, tool.ID, lyon).Scan(&n); err != nil || n != 1 {
+	if err := cdb.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND territory_id = $2 AND started_on = '2022-05-01'`, tool.ID, lyon).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("adoption after approval: %d %v", n, err)
 	}
 	log := m.get("/moderation/journal")
@@ -647,7 +645,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 
 func TestRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, web.ContribDeps{IPBurst: 100})
 	v := s.visitor(t)
 	v.signup(uniq("flood") + "@example.org")
 	var last page
@@ -666,7 +664,7 @@ func TestRateLimitPerAccount(t *testing.T) {
 // or a notice for the owner.
 func TestSignUpRevealsNoAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	taken := uniq("taken") + "@example.org"
 	s.visitor(t).signup(taken)
 	answer := func(email string) page {
@@ -684,7 +682,7 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 		t.Fatalf("sign-up answers differ: taken %d at %s, fresh %d at %s", a.Status, a.URL, b.Status, b.URL)
 	}
 	var notice string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, taken).Scan(&notice); err != nil || !strings.Contains(notice, "/compte/mot-de-passe-oublie") {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, taken).Scan(&notice); err != nil || !strings.Contains(notice, "/compte/mot-de-passe-oublie") {
 		t.Errorf("the owner of the taken address must be told, with the way to reset: %q %v", notice, err)
 	}
 	// The new address logs in only through its confirmation link.
@@ -705,7 +703,7 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 // "/%09/evil.example" reached the Location header, and browsers drop tabs).
 func TestLoginReturnStaysOnSite(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	email := uniq("retour") + "@example.org"
 	s.visitor(t).signup(email)
 	for _, evil := range []string{"/\t/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {

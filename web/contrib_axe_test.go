@@ -1,4 +1,4 @@
-package contrib_test
+package web_test
 
 import (
 	"archive/tar"
@@ -19,11 +19,10 @@ import (
 
 // axeVersion matches the web package's browser tests; npm pack fetches it
 // into the repository's .cache/npm once, shared by both.
-const axeVersion = "4.14.1"
 
-func loadAxe(t *testing.T) string {
+func loadAxeTB(t *testing.T) string {
 	t.Helper()
-	dir, _ := filepath.Abs(filepath.Join("..", "..", ".cache", "npm"))
+	dir, _ := filepath.Abs(filepath.Join("..", ".cache", "npm"))
 	tgz := filepath.Join(dir, "axe-core-"+axeVersion+".tgz")
 	if _, err := os.Stat(tgz); err != nil {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

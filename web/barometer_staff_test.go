@@ -1,7 +1,8 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
+	"github.com/civiscope/civiscope/web"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +10,6 @@ import (
 
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
 // newBarometerEdition creates an open edition for year whose frame is
@@ -20,29 +20,29 @@ func newBarometerEdition(t *testing.T, year int, frameCSV, laterCSV string) map[
 	ctx := context.Background()
 	f := questionnaire.Barometre2026()
 	f.Version = "contrib" + time.Now().Format("150405.000000000")
-	if _, err := survey.ImportForm(ctx, db, f); err != nil {
+	if _, err := survey.ImportForm(ctx, cdb, f); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := survey.CreateEdition(ctx, db, survey.NewEdition{Year: year, Title: "Baromètre d’essai", OpensOn: time.Now().AddDate(0, -1, 0),
+	if _, err := survey.CreateEdition(ctx, cdb, survey.NewEdition{Year: year, Title: "Baromètre d’essai", OpensOn: time.Now().AddDate(0, -1, 0),
 		ClosesOn: time.Now().AddDate(0, 1, 0), FormID: f.ID, Version: f.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if frameCSV == "" {
 		return nil
 	}
-	if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(frameCSV)); err != nil {
+	if _, err := survey.ImportFrameCSV(ctx, cdb, year, strings.NewReader(frameCSV)); err != nil {
 		t.Fatal(err)
 	}
-	inv, err := survey.IssueInvitations(ctx, db, year, survey.IssueOptions{})
+	inv, err := survey.IssueInvitations(ctx, cdb, year, survey.IssueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if laterCSV != "" {
-		if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(laterCSV)); err != nil {
+		if _, err := survey.ImportFrameCSV(ctx, cdb, year, strings.NewReader(laterCSV)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := survey.SetStatus(ctx, db, year, survey.Open); err != nil {
+	if _, err := survey.SetStatus(ctx, cdb, year, survey.Open); err != nil {
 		t.Fatal(err)
 	}
 	toks := map[string]string{}
@@ -58,7 +58,7 @@ func answerAll(t *testing.T, token string) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	s, err := survey.Start(ctx, db, token, now)
+	s, err := survey.Start(ctx, cdb, token, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,13 +72,13 @@ func answerAll(t *testing.T, token string) {
 		{3, map[string]string{"opendata": "non"}},
 		{6, map[string]string{"consentement": "non"}},
 	} {
-		s, err = survey.SavePage(ctx, db, token, p.n, survey.PageInput{Version: v, Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
+		s, err = survey.SavePage(ctx, cdb, token, p.n, survey.PageInput{Version: v, Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
 		if err != nil {
 			t.Fatalf("page %d: %v", p.n, err)
 		}
 		v = s.Response.Version
 	}
-	if _, err := survey.Submit(ctx, db, token, v, "fr", now, nil); err != nil {
+	if _, err := survey.Submit(ctx, cdb, token, v, "fr", now, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -107,12 +107,12 @@ func TestBarometerParticipationForStaff(t *testing.T) {
 	}
 	answerAll(t, toks["38185"]) // Grenoble submits
 	answerAll(t, toks["38"])    // so does the Isère
-	if _, err := survey.Start(context.Background(), db, toks["69123"], time.Now()); err != nil {
+	if _, err := survey.Start(context.Background(), cdb, toks["69123"], time.Now()); err != nil {
 		t.Fatal(err) // Lyon opens its response and stops there
 	}
 	newBarometerEdition(t, 2072, "", "") // an edition without a frame yet
 
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, web.ContribDeps{})
 	const page = "/moderation/barometre/2071"
 
 	// Logged out: the login page, which brings the visitor back.

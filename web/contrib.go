@@ -4,16 +4,15 @@
 // with its diffs and decisions, revision histories with revert, the audit
 // log, the mail outbox and the barometer's confidential participation
 // dashboard. It reuses the site's layout through
-// web.NewRenderer and mounts its routes next to the site's.
+// NewRenderer and mounts its routes next to the site's.
 //
 // Every state-changing form carries a CSRF token (double-submit cookie,
 // checked with a constant-time comparison) and cross-origin POSTs are
 // refused outright; sessions are server-side (package account) behind an
 // HttpOnly, SameSite=Lax cookie, Secure when the site is served over HTTPS.
-package contrib
+package web
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,14 +30,10 @@ import (
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web"
 )
 
-//go:embed templates
-var templateFS embed.FS
-
-// Deps is what the contributors' pages need.
-type Deps struct {
+// ContribDeps is what the contributors' pages need.
+type ContribDeps struct {
 	Log    *slog.Logger
 	Pool   *pgxpool.Pool
 	Mailer *account.Mailer
@@ -61,7 +56,7 @@ type Deps struct {
 type Handler struct {
 	log         *slog.Logger
 	db          *pgxpool.Pool
-	rd          *web.Renderer
+	rd          *Renderer
 	mail        *account.Mailer
 	claims      *claim.Checker
 	territories *territory.Index
@@ -72,17 +67,17 @@ type Handler struct {
 	trustProxy  bool
 }
 
-// New parses the templates and builds the handler.
-func New(d Deps) (*Handler, error) {
+// NewContrib parses the templates and builds the handler.
+func NewContrib(d ContribDeps) (*Handler, error) {
 	if d.Territories == nil {
 		return nil, errors.New("contrib: Deps.Territories is required")
 	}
-	pages, err := fs.Sub(templateFS, "templates")
+	pages, err := fs.Sub(templateFS, "templates/contrib")
 	if err != nil {
 		return nil, fmt.Errorf("contrib templates: %w", err)
 	}
 	// Every error these pages show is said in the reader's language.
-	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs(), ExplainAll: true})
+	rd, err := NewRenderer(RendererOptions{Log: d.Log, Pages: pages, Messages: contribMessages(), Funcs: funcs(), ExplainAll: true})
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +103,7 @@ func New(d Deps) (*Handler, error) {
 func (h *Handler) Mount() server.Mount {
 	return func(r chi.Router) {
 		r.Group(func(r chi.Router) {
-			r.Use(web.SecurityHeaders, h.session, h.protect)
+			r.Use(SecurityHeaders, h.session, h.protect)
 			h.routes(r)
 		})
 	}
