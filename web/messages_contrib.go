@@ -1,6 +1,5 @@
 package web
 
-
 // messages are the package's UI strings, French first.
 func contribMessages() []Message {
 	return []Message{
