@@ -54,3 +54,17 @@ func Count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
 	QueryRow(t, pool, sql, args...).Scan(&n)
 	return n
 }
+
+// Must returns a call's value, failing the test when the call failed, so
+// that a check on the value never passes on a broken query:
+//
+//	tool := pgtest.Must(directory.GetToolByID(ctx, db, id))(t)
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
