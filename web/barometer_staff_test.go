@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"context"
-	"github.com/civiscope/civiscope/web"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
 )
@@ -112,7 +112,7 @@ func TestBarometerParticipationForStaff(t *testing.T) {
 	}
 	newBarometerEdition(t, 2072, "", "") // an edition without a frame yet
 
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	const page = "/moderation/barometre/2071"
 
 	// Logged out: the login page, which brings the visitor back.

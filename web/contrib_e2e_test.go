@@ -18,14 +18,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/api"
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
-	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres/pgtest"
-	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
 )
 
@@ -41,32 +41,27 @@ type site struct {
 	URL string
 }
 
-func startSite(t *testing.T, d web.ContribDeps) *site {
+func startSite(t *testing.T, d app.Deps) *site {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	log := slog.New(slog.DiscardHandler)
-	pub, err := web.New(ctx, web.Deps{Log: log, Pool: cdb})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Log, d.Pool = log, cdb
-	if d.Territories, err = territory.LoadIndex(ctx, cdb); err != nil {
-		t.Fatal(err)
-	}
-	if d.Claims == nil {
-		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
-	}
-	c, err := web.NewContrib(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: log, Pool: cdb}, pub.Mount(), c.Mount()))
+	srv := httptest.NewServer(contribHandler(t, d))
 	t.Cleanup(srv.Close)
-	if d.PublicURL == "" {
-		d.PublicURL = srv.URL
-	}
 	return &site{URL: srv.URL}
+}
+
+// contribHandler is the whole site on the contributions' database, whose
+// claims may fetch from local test servers.
+func contribHandler(t *testing.T, d app.Deps) http.Handler {
+	t.Helper()
+	if d.Web.Pool == nil {
+		d.Web.Pool = cdb
+	}
+	if d.Web.Log == nil {
+		d.Web.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Web.Claims == nil {
+		d.Web.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
+	}
+	return siteHandler(t, d)
 }
 
 // client is one visitor with a cookie jar, like a browser.
@@ -78,7 +73,7 @@ type client struct {
 }
 
 func (s *site) visitor(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
+	jar := pgtest.Must(cookiejar.New(nil))(t)
 	return &client{t: t, site: s, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }
 
@@ -96,19 +91,19 @@ func (c *client) do(req *http.Request) page {
 		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := pgtest.Must(io.ReadAll(resp.Body))(c.t)
 	return page{Status: resp.StatusCode, Body: string(b), URL: resp.Request.URL.Path + "?" + resp.Request.URL.RawQuery, Header: resp.Header}
 }
 
 func (c *client) get(path string) page {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.site.URL+path, nil)
+	req := pgtest.Must(http.NewRequest(http.MethodGet, c.site.URL+path, nil))(c.t)
 	return c.do(req)
 }
 
 // csrf is the token a form on the page would carry.
 func (c *client) csrf() string {
-	u, _ := url.Parse(c.site.URL)
+	u := pgtest.Must(url.Parse(c.site.URL))(c.t)
 	for _, k := range c.http.Jar.Cookies(u) {
 		if k.Name == "csrf" {
 			return k.Value
@@ -130,7 +125,7 @@ func (c *client) post(path string, form url.Values) page {
 
 func (c *client) postRaw(path string, form url.Values) page {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.site.URL+path, strings.NewReader(form.Encode()))
+	req := pgtest.Must(http.NewRequest(http.MethodPost, c.site.URL+path, strings.NewReader(form.Encode())))(c.t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
@@ -149,7 +144,7 @@ func (c *client) signup(email string) {
 func (c *client) confirm(email string) {
 	c.t.Helper()
 	link := confirmationLink(c.t, email)
-	u, _ := url.Parse(link)
+	u := pgtest.Must(url.Parse(link))(c.t)
 	if p := c.get(u.RequestURI()); p.Status != 200 || !strings.Contains(p.URL, "/compte") || !strings.Contains(p.Body, email) {
 		c.t.Fatalf("confirmation of %s: %d at %s\n%s", email, p.Status, p.URL, p.Body)
 	}
@@ -195,7 +190,7 @@ const xss = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 
 func TestSignUpProposeApproveVisible(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	if p := v.get("/contribuer/outil"); !strings.Contains(p.URL, "/compte/connexion") {
 		t.Fatalf("proposing needs an account, got %s", p.URL)
@@ -265,7 +260,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 
 func TestCSRFAndCookies(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("csrf") + "@example.org"
 	v.signup(email)
@@ -282,7 +277,7 @@ func TestCSRFAndCookies(t *testing.T) {
 		t.Fatal("the forged logout logged the user out")
 	}
 	// A browser's cross-site POST, even carrying the token, is refused.
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/compte/deconnexion", strings.NewReader(url.Values{"csrf": {v.csrf()}}.Encode()))
+	req := pgtest.Must(http.NewRequest(http.MethodPost, s.URL+"/compte/deconnexion", strings.NewReader(url.Values{"csrf": {v.csrf()}}.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")
@@ -299,7 +294,7 @@ func TestCSRFAndCookies(t *testing.T) {
 	if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") || strings.Contains(sc, "Secure") {
 		t.Fatalf("cookies over http: %s", sc)
 	}
-	https := startSite(t, web.ContribDeps{PublicURL: "https://civiscope.example"})
+	https := startSite(t, app.Deps{Web: web.Deps{PublicURL: "https://civiscope.example"}})
 	resp, err = http.Get(https.URL + "/compte/connexion")
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +308,7 @@ func TestCSRFAndCookies(t *testing.T) {
 
 func TestLoginThrottledWith429(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("thr") + "@example.org"
 	v.signup(email)
@@ -331,7 +326,7 @@ func TestLoginThrottledWith429(t *testing.T) {
 
 func TestPasswordResetByOutbox(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("reset") + "@example.org"
 	v.signup(email)
@@ -375,7 +370,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 
 func TestBadInputIsExplained(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("bad") + "@example.org")
 	long := strings.Repeat("é", 201)
@@ -415,7 +410,7 @@ func TestBadInputIsExplained(t *testing.T) {
 
 func TestRateLimitPerIP(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3})
+	s := startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}})
 	v := s.visitor(t)
 	var last page
 	for i := 0; i < 4; i++ {
@@ -428,7 +423,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	// more generous (decisions come in bursts, and are audited), and does
 	// not use up the address's. (Logging in is a POST like any other, so
 	// the session is opened directly.)
-	s = startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3})
+	s = startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}})
 	m := newModerator(t, s)
 	for i := 0; i < 5; i++ {
 		// An agent decision naming nobody: refused as invalid, never as 429.
@@ -446,12 +441,12 @@ func TestRateLimitPerIP(t *testing.T) {
 // as the API does, or one visitor's mistakes block everyone.
 func TestFormThrottleTrustsTheProxy(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPLimit: 0.01, IPBurst: 3, TrustProxy: true})
+	s := startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}, API: api.Config{TrustProxy: true}})
 	from := func(ip string) page {
 		v := s.visitor(t)
 		v.get("/compte/connexion")
 		form := url.Values{"email": {"x@example.org"}, "password": {"whatever123"}, "csrf": {v.csrf()}}
-		req, _ := http.NewRequest(http.MethodPost, s.URL+"/compte/connexion", strings.NewReader(form.Encode()))
+		req := pgtest.Must(http.NewRequest(http.MethodPost, s.URL+"/compte/connexion", strings.NewReader(form.Encode())))(t)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", ip)
 		return v.do(req)
@@ -486,7 +481,7 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 	if err := directory.CreateTool(ctx, cdb, tool, by); err != nil {
 		t.Fatal(err)
 	}
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("vendor") + "@example.org")
 	p := v.post("/contribuer/outils/"+tool.Slug+"/revendiquer", url.Values{})
@@ -515,7 +510,7 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("editor") + "@example.org"
 	v.signup(email)
@@ -550,7 +545,7 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	if p := m.post(rev[1], url.Values{"reason": {"not better"}}); p.Status != 200 {
 		t.Fatalf("revert: %d", p.Status)
 	}
-	after, _ := directory.GetTool(ctx, cdb, tool.Slug)
+	after := pgtest.Must(directory.GetTool(ctx, cdb, tool.Slug))(t)
 	if after.TaglineFR != "Avant" {
 		t.Fatalf("after revert: %q", after.TaglineFR)
 	}
@@ -577,7 +572,7 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	tool := &directory.Tool{Slug: uniq("declared-"), Name: uniq("Declared Tool "), Categories: []string{"participatory-budgeting"}}
 	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
@@ -645,7 +640,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 
 func TestRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	v := s.visitor(t)
 	v.signup(uniq("flood") + "@example.org")
 	var last page
@@ -664,7 +659,7 @@ func TestRateLimitPerAccount(t *testing.T) {
 // or a notice for the owner.
 func TestSignUpRevealsNoAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	taken := uniq("taken") + "@example.org"
 	s.visitor(t).signup(taken)
 	answer := func(email string) page {
@@ -703,7 +698,7 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 // "/%09/evil.example" reached the Location header, and browsers drop tabs).
 func TestLoginReturnStaysOnSite(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	email := uniq("retour") + "@example.org"
 	s.visitor(t).signup(email)
 	for _, evil := range []string{"/\t/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {

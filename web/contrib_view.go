@@ -1,13 +1,11 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
-	"github.com/civiscope/civiscope/moderation"
 )
 
 // view is what every page of the package gets: who is logged in and the
@@ -84,14 +82,6 @@ func (f form) withError(err error) form {
 // own (not the domain's), such as two passwords that differ.
 func (f form) fieldError(field, rule, english string) form {
 	return f.withError(civiscope.Invalid([]civiscope.FieldError{civiscope.Field(field, rule, nil, "%s", english)}))
-}
-
-func funcs() template.FuncMap {
-	return template.FuncMap{
-		"diffText": moderation.Text,
-		// list builds a slice in a template, to loop over similar fields.
-		"list": func(xs ...string) []string { return xs },
-	}
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }

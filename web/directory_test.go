@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
 )
@@ -163,7 +164,7 @@ func TestCachedPagesAnswer304(t *testing.T) {
 	if etag == "" {
 		t.Fatal("no ETag on the tool page")
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/outils/decidim", nil)
+	req := pgtest.Must(http.NewRequest(http.MethodGet, srv.URL+"/outils/decidim", nil))(t)
 	req.Header.Set("If-None-Match", etag)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

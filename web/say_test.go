@@ -9,12 +9,15 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"github.com/civiscope/civiscope/web"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/web"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -33,12 +36,12 @@ func html(t *testing.T, p page) *goquery.Document {
 	return d
 }
 
-// text is the trimmed text of the selection, with runs of spaces folded.
+// squash is the trimmed text of the selection, with runs of spaces folded.
 func squash(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 
 // speak sets the visitor's language as the site's switch does.
 func (c *client) speak(lang string) {
-	u, _ := url.Parse(c.site.URL)
+	u := pgtest.Must(url.Parse(c.site.URL))(c.t)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
 }
 
@@ -99,7 +102,7 @@ func newTool(t *testing.T, vendorID int64, website string) *directory.Tool {
 
 func TestToolFormAssertsNothingByDefault(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	m := newModerator(t, s)
 	inLanguages(t, func(t *testing.T, lang string) {
 		v := s.visitor(t)
@@ -168,7 +171,7 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 
 func TestSourceSaysWhoStatedIt(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("stater") + "@example.org")
 	name := uniq("Stated ")
@@ -189,7 +192,7 @@ func TestSourceSaysWhoStatedIt(t *testing.T) {
 func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	vd := &directory.Vendor{Slug: uniq("rule-vendor-"), Name: "Rule Vendor"}
 	if err := directory.CreateVendor(ctx, cdb, vd, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
@@ -259,7 +262,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 
 func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	inLanguages(t, func(t *testing.T, lang string) {
 		tool := newTool(t, 0, "")
 		v := s.visitor(t)
@@ -325,7 +328,7 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 
 func TestErrorsSpeakThePageLanguage(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	ids := []string{"name", "website", "categories", "business_model", "tagline_fr"}
 	english := []string{"is required", "fields are invalid", "is too long", "must be", "choose at least", "unknown"}
 	french := []string{"obligatoire", "champs", "trop long", "doit être", "choisissez", "inconnue", "Le formulaire"}
@@ -408,7 +411,7 @@ func TestErrorsSpeakThePageLanguage(t *testing.T) {
 func TestModerationScreensShowNames(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, web.ContribDeps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	tool := newTool(t, 0, "")
 	clerk := s.visitor(t)
 	clerkEmail := uniq("clerk") + "@example.org"
@@ -505,7 +508,7 @@ func TestModerationScreensShowNames(t *testing.T) {
 
 func TestInputsAreStyledAlike(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	css := s.visitor(t).get("/static/site.css").Body
 	var rule string
 	for _, r := range strings.Split(css, "}") {

@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"context"
-	"github.com/civiscope/civiscope/web"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
@@ -17,7 +17,7 @@ import (
 // is what the (cached) territory page shows, with the old address as former.
 func TestWebsiteCorrectionFromTheTerritoryPage(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, web.ContribDeps{})
+	s := startSite(t, app.Deps{})
 	ctx := context.Background()
 	town, err := territory.Get(ctx, cdb, territory.Commune, "69123")
 	if err != nil {
