@@ -46,15 +46,6 @@ func (r Row) Scan(dest ...any) {
 	}
 }
 
-// Count returns the single integer a counting query yields, failing the test
-// on any error.
-func Count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	QueryRow(t, pool, sql, args...).Scan(&n)
-	return n
-}
-
 // Must returns a call's value, failing the test when the call failed, so
 // that a check on the value never passes on a broken query:
 //
