@@ -2,11 +2,11 @@ package web_test
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
@@ -87,12 +87,18 @@ func answerAll(t *testing.T, token string) {
 // submitted and rate.
 func stratumRow(t *testing.T, body, label string) []string {
 	t.Helper()
-	re := regexp.MustCompile(`<th scope="row">` + regexp.QuoteMeta(label) + `</th>` + strings.Repeat(`\s*<td class="num">([^<]*)</td>`, 5))
-	m := re.FindStringSubmatch(body)
-	if m == nil {
+	var cells []string
+	parse(t, body).Find("tr").EachWithBreak(func(_ int, tr *goquery.Selection) bool {
+		if strings.TrimSpace(tr.Find(`th[scope="row"]`).Text()) != label {
+			return true
+		}
+		tr.Find("td.num").Each(func(_ int, td *goquery.Selection) { cells = append(cells, td.Text()) })
+		return false
+	})
+	if cells == nil {
 		t.Fatalf("no row %q in the page:\n%s", label, body)
 	}
-	return m[1:]
+	return cells
 }
 
 func TestBarometerParticipationForStaff(t *testing.T) {

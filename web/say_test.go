@@ -29,11 +29,7 @@ import (
 // html parses a page.
 func html(t *testing.T, p page) *goquery.Document {
 	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(p.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return parse(t, p.Body)
 }
 
 // squash is the trimmed text of the selection, with runs of spaces folded.

@@ -9,9 +9,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/directory/directorytest"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
@@ -21,7 +23,7 @@ import (
 var db *pgxpool.Pool
 
 func TestMain(m *testing.M) {
-	pgtest.MainDBs(m, pgtest.DB{Name: "web", Template: webTemplate, Pool: &db},
+	pgtest.MainDBs(m, pgtest.DB{Name: "web", Template: directorytest.Template, Pool: &db},
 		pgtest.DB{Name: "webcontrib", Template: territorytest.Template, Pool: &cdb})
 }
 
@@ -113,6 +115,17 @@ func mustContain(t testing.TB, path, body string, wants ...string) {
 			t.Errorf("%s: body lacks %q", path, w)
 		}
 	}
+}
+
+// parse reads a page as a document, for assertions on its structure
+// rather than on its bytes.
+func parse(t testing.TB, body string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // untranslated catches a key the catalogue does not know: T renders it as
