@@ -14,12 +14,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/api/token"
+	"github.com/civiscope/civiscope/directory/directorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 var db *pgxpool.Pool
 
-func TestMain(m *testing.M) { pgtest.Main(m, "api", apiTemplate, &db) }
+func TestMain(m *testing.M) { pgtest.Main(m, "api", directorytest.Template, &db) }
 
 // client sends requests to a test server and decodes answers.
 type client struct {

@@ -25,7 +25,11 @@ func TestResponseCache(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE tool SET name = name || ' (renamed)' WHERE slug = 'loomio'`); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = db.Exec(ctx, `UPDATE tool SET name = $1 WHERE slug = 'loomio'`, old) })
+	t.Cleanup(func() {
+		if _, err := db.Exec(ctx, `UPDATE tool SET name = $1 WHERE slug = 'loomio'`, old); err != nil {
+			t.Errorf("restore loomio's name: %v", err)
+		}
+	})
 
 	hit := c.get(path)
 	if hit.json(t)["name"] != old || hit.header.Get("ETag") != first.header.Get("ETag") {

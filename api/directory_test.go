@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/directorytest"
 )
 
 func TestToolsList(t *testing.T) {
@@ -148,8 +149,8 @@ func TestToolAndVendor(t *testing.T) {
 	if tool["name"] != "Decidim" || tool["open_source"] != true || len(tool["sources"].([]any)) == 0 {
 		t.Errorf("decidim profile: name %v, open_source %v, %d sources", tool["name"], tool["open_source"], len(tool["sources"].([]any)))
 	}
-	if n := tool["adoption_count"].(float64); n != 7 {
-		t.Errorf("decidim adoption_count %v, want the 7 fixtures", n)
+	if n := tool["adoption_count"].(float64); int(n) != directorytest.DecidimAdoptions() {
+		t.Errorf("decidim adoption_count %v, want the %d fixtures", n, directorytest.DecidimAdoptions())
 	}
 	desc := tool["description"].(map[string]any)
 	if desc["fr"] == "" {
@@ -206,8 +207,8 @@ func TestAdoptions(t *testing.T) {
 		t.Fatalf("%d %s", all.status, all.body)
 	}
 	data := all.json(t)["data"].([]any)
-	if len(data) != 7 {
-		t.Fatalf("%d decidim adoptions, want the 7 fixtures", len(data))
+	if len(data) != directorytest.DecidimAdoptions() {
+		t.Fatalf("%d decidim adoptions, want the %d fixtures", len(data), directorytest.DecidimAdoptions())
 	}
 	for _, d := range data {
 		m := d.(map[string]any)
@@ -241,7 +242,7 @@ func TestAdoptions(t *testing.T) {
 		t.Errorf("by organisation: %d", len(byOrg))
 	}
 
-	// Paging by 2 visits the 7 adoptions once each.
+	// Paging by 2 visits every Decidim adoption once each.
 	seen := map[float64]bool{}
 	path := "/api/v1/adoptions?tool=decidim&limit=2"
 	for path != "" {
@@ -255,7 +256,7 @@ func TestAdoptions(t *testing.T) {
 		}
 		path, _ = v["links"].(map[string]any)["next"].(string)
 	}
-	if len(seen) != 7 {
+	if len(seen) != directorytest.DecidimAdoptions() {
 		t.Errorf("paged through %d adoptions", len(seen))
 	}
 

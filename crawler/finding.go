@@ -173,13 +173,6 @@ func publishPending(ctx context.Context, db postgres.Querier, runID int64, sink 
 // refusedNote starts the note of a finding the directory refused.
 const refusedNote = "directory refused it: "
 
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
 // ListFindings returns a run's findings, best first.
 func ListFindings(ctx context.Context, db postgres.Querier, runID int64) ([]Finding, error) {
 	rows, err := db.Query(ctx, `

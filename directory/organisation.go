@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/civiscope/civiscope/postgres"
 )
 
 // ValidateOrganisation checks every field of o.
@@ -64,17 +62,3 @@ func EnsureOrganisation(ctx context.Context, db DB, o *Organisation, by By) erro
 
 const organisationSelect = `SELECT id, slug, name, kind, coalesce(siren, ''), coalesce(country, ''),
 	coalesce(website, '') FROM organisation`
-
-// GetOrganisation returns the organisation with this slug.
-func GetOrganisation(ctx context.Context, db postgres.Querier, slug string) (*Organisation, error) {
-	var o Organisation
-	err := db.QueryRow(ctx, organisationSelect+` WHERE slug = $1`, slug).
-		Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.SIREN, &o.Country, &o.Website)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("organisation", slug)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get organisation %s: %w", slug, err)
-	}
-	return &o, nil
-}

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/civiscope/civiscope"
@@ -138,10 +137,6 @@ func validSIREN(s string) bool {
 	}
 	// La Poste's SIREN (356000000) is the documented exception to the key.
 	return sum%10 == 0 || s == "356000000"
-}
-
-func firstOfMonth(t *time.Time) bool {
-	return t == nil || t.Day() == 1
 }
 
 // Clip cuts s to at most n bytes without splitting a UTF-8 character, so

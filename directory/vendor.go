@@ -110,21 +110,3 @@ func GetVendor(ctx context.Context, db postgres.Querier, slug string) (*Vendor, 
 func GetVendorByID(ctx context.Context, db postgres.Querier, id int64) (*Vendor, error) {
 	return getVendor(ctx, db, "id = $1", id)
 }
-
-// ListVendors returns every vendor, ordered by slug (there are few).
-func ListVendors(ctx context.Context, db postgres.Querier) ([]Vendor, error) {
-	rows, err := db.Query(ctx, vendorSelect+` ORDER BY slug`)
-	if err != nil {
-		return nil, fmt.Errorf("list vendors: %w", err)
-	}
-	defer rows.Close()
-	var out []Vendor
-	for rows.Next() {
-		x, err := scanVendor(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list vendors: %w", err)
-		}
-		out = append(out, *x)
-	}
-	return out, rows.Err()
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/moderation"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 // sourceOf returns the tool's source that cites proposal id.
@@ -54,7 +55,7 @@ func TestSourceSaysWhoStatedTheFact(t *testing.T) {
 	stranger := newUser(t, account.RoleContributor)
 	edit := func(u *account.User, tagline string) *moderation.Proposal {
 		t.Helper()
-		cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+		cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 		cur.TaglineFR = tagline
 		p, err := moderation.ProposeEdit(ctx, db, u, tool.ID, cur, "")
 		if err != nil {
@@ -123,7 +124,7 @@ func TestRevertReachesTheProposal(t *testing.T) {
 	mod := newUser(t, account.RoleModerator)
 	u := newUser(t, account.RoleContributor)
 	tool := listedTool(t, fmt.Sprintf("undone-%d", seq.Add(1)), "https://undone.example", 0)
-	cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+	cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	cur.TaglineFR = "Une meilleure accroche ?"
 	p, err := moderation.ProposeEdit(ctx, db, u, tool.ID, cur, "")
 	if err != nil {
@@ -135,7 +136,7 @@ func TestRevertReachesTheProposal(t *testing.T) {
 	if n, err := moderation.Approved(ctx, db, u.ID); err != nil || n != 1 {
 		t.Fatalf("approved count: %d %v", n, err)
 	}
-	revs, _ := directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 1)
+	revs := pgtest.Must(directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 1))(t)
 	done, err := moderation.Revert(ctx, db, mod, revs[0].ID, "moins claire")
 	if err != nil {
 		t.Fatal(err)
@@ -158,12 +159,12 @@ func TestRevertReachesTheProposal(t *testing.T) {
 		t.Fatalf("deciding a reverted proposal: %v", err)
 	}
 	// A change that came from no proposal reverts without naming one.
-	cur, _ = directory.GetToolByID(ctx, db, tool.ID)
+	cur = pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	cur.TaglineEN = "Curated"
 	if err := directory.UpdateTool(ctx, db, cur, curator); err != nil {
 		t.Fatal(err)
 	}
-	revs, _ = directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 1)
+	revs = pgtest.Must(directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 1))(t)
 	if done, err := moderation.Revert(ctx, db, mod, revs[0].ID, "test"); err != nil || done.Proposal != nil {
 		t.Fatalf("revert of a curator's change: %+v %v", done, err)
 	}
@@ -185,13 +186,13 @@ func TestNameTheVendorOfAListing(t *testing.T) {
 	if err != nil || p.Status != moderation.StatusPending || p.Kind != moderation.KindToolEdit {
 		t.Fatalf("vendor proposal: %+v %v", p, err)
 	}
-	if cur, _ := directory.GetToolByID(ctx, db, tool.ID); cur.VendorID != 0 {
+	if cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t); cur.VendorID != 0 {
 		t.Fatal("the vendor is set before moderation")
 	}
 	if _, err := moderation.Decide(ctx, db, mod, p.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+	cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if cur.VendorID == 0 || cur.Vendor == nil || cur.Vendor.Name != name {
 		t.Fatalf("after approval: vendor %d %+v", cur.VendorID, cur.Vendor)
 	}
@@ -226,7 +227,7 @@ func TestErrorsNameTheirRule(t *testing.T) {
 	if f := rules["categories"]; f.Rule != "choose_one" {
 		t.Fatalf("categories: %+v", f)
 	}
-	cur, _ := directory.GetToolByID(ctx, db, listedTool(t, fmt.Sprintf("same-%d", seq.Add(1)), "https://same.example", 0).ID)
+	cur := pgtest.Must(directory.GetToolByID(ctx, db, listedTool(t, fmt.Sprintf("same-%d", seq.Add(1)), "https://same.example", 0).ID))(t)
 	_, err = moderation.ProposeEdit(ctx, db, u, cur.ID, cur, "")
 	var e *civiscope.Error
 	if civiscope.ErrorCode(err) != civiscope.EINVALID || !asError(err, &e) || e.Rule != "nothing_changed" {

@@ -148,14 +148,14 @@ func TestNewToolApprovedThroughDirectory(t *testing.T) {
 	if len(tool.Sources) != 1 || tool.Sources[0].Kind != directory.SourceContributor {
 		t.Errorf("the listing must cite the proposal as its source: %+v", tool.Sources)
 	}
-	revs, _ := directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10)
+	revs := pgtest.Must(directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10))(t)
 	if len(revs) != 1 || revs[0].Actor != u.Actor() || !strings.Contains(revs[0].Source, fmt.Sprintf("proposal #%d", p.ID)) || !strings.Contains(revs[0].Source, mod.Actor()) {
 		t.Fatalf("revision must name the submitter, the proposal and the moderator: %+v", revs)
 	}
 	if _, err := moderation.Decide(ctx, db, mod, p.ID, false, "changed my mind"); civiscope.ErrorCode(err) != civiscope.ECONFLICT {
 		t.Fatalf("deciding twice: %v", err)
 	}
-	log, _ := moderation.AuditLog(ctx, db, 50, 0)
+	log := pgtest.Must(moderation.AuditLog(ctx, db, 50, 0))(t)
 	found := false
 	for _, e := range log {
 		if e.ProposalID == p.ID && e.Action == "approve" && e.ActorID == mod.ID && e.Reason == "checked the website" {
@@ -204,7 +204,7 @@ func TestEditsAndVerifiedVendors(t *testing.T) {
 	}
 	edit := func(change func(*directory.Tool)) *moderation.Proposal {
 		t.Helper()
-		cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+		cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 		change(cur)
 		p, err := moderation.ProposeEdit(ctx, db, vendorUser, tool.ID, cur, "")
 		if err != nil {
@@ -222,7 +222,7 @@ func TestEditsAndVerifiedVendors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+	cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if cur.TaglineFR != fmt.Sprintf("Version %d", moderation.TrustedAfter-1) {
 		t.Fatalf("approved edits not applied: %q", cur.TaglineFR)
 	}
@@ -231,11 +231,14 @@ func TestEditsAndVerifiedVendors(t *testing.T) {
 	if p.Status != moderation.StatusPublished {
 		t.Fatalf("trusted vendor's descriptive edit: status %s", p.Status)
 	}
-	cur, _ = directory.GetToolByID(ctx, db, tool.ID)
+	cur = pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if cur.DescriptionFR != "Publié directement" {
 		t.Fatal("published edit not applied")
 	}
-	queue, _, _ := moderation.Queue(ctx, db, moderation.QueueFilter{Status: moderation.StatusPublished})
+	queue, _, err := moderation.Queue(ctx, db, moderation.QueueFilter{Status: moderation.StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(queue) == 0 || queue[0].ID != p.ID {
 		t.Fatalf("published edit not in the review queue: %+v", queue)
 	}
@@ -248,7 +251,7 @@ func TestEditsAndVerifiedVendors(t *testing.T) {
 	if _, err := moderation.Decide(ctx, db, mod, p.ID, false, "marketing copy"); err != nil {
 		t.Fatal(err)
 	}
-	cur, _ = directory.GetToolByID(ctx, db, tool.ID)
+	cur = pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if cur.DescriptionFR != "" {
 		t.Fatalf("rejected published edit still shown: %q", cur.DescriptionFR)
 	}
@@ -262,7 +265,7 @@ func TestEditsAndVerifiedVendors(t *testing.T) {
 	if _, err := moderation.ProposeEdit(ctx, db, other, tool.ID, cur, ""); err != nil {
 		t.Fatal(err) // same change again is still a proposal: the first is not applied yet
 	}
-	same, _ := directory.GetToolByID(ctx, db, tool.ID)
+	same := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if _, err := moderation.ProposeEdit(ctx, db, other, tool.ID, same, ""); civiscope.ErrorCode(err) != civiscope.EINVALID {
 		t.Fatalf("an edit that changes nothing: %v", err)
 	}
@@ -340,12 +343,12 @@ func TestRevertIsANewRevision(t *testing.T) {
 	ctx := context.Background()
 	tool := listedTool(t, fmt.Sprintf("reverted-%d", seq.Add(1)), "https://reverted.example", 0)
 	mod := newUser(t, account.RoleModerator)
-	cur, _ := directory.GetToolByID(ctx, db, tool.ID)
+	cur := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	cur.TaglineFR = "<script>alert('vandal')</script>"
 	if err := directory.UpdateTool(ctx, db, cur, directory.By{Actor: "user:999999"}); err != nil {
 		t.Fatal(err)
 	}
-	revs, _ := directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10)
+	revs := pgtest.Must(directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10))(t)
 	vandal := revs[0]
 	if _, err := moderation.Revert(ctx, db, newUser(t, account.RoleContributor), vandal.ID, "x"); civiscope.ErrorCode(err) != civiscope.EFORBIDDEN {
 		t.Fatalf("contributor reverting: %v", err)
@@ -357,11 +360,11 @@ func TestRevertIsANewRevision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := directory.GetToolByID(ctx, db, tool.ID)
+	after := pgtest.Must(directory.GetToolByID(ctx, db, tool.ID))(t)
 	if after.TaglineFR != "Un outil" || r.Actor != mod.Actor() || !strings.Contains(r.Source, fmt.Sprintf("revision #%d", vandal.ID)) {
 		t.Fatalf("after revert: tagline %q, revision %+v", after.TaglineFR, r)
 	}
-	if n, _ := directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10); len(n) != 3 {
+	if n := pgtest.Must(directory.ListRevisions(ctx, db, directory.EntityTool, tool.ID, 10))(t); len(n) != 3 {
 		t.Fatalf("want create, vandalism, revert: %d revisions", len(n))
 	}
 	// Reverting again conflicts: the field no longer holds the reverted value.
@@ -388,7 +391,7 @@ func TestDeletedSubmitterKeepsContributions(t *testing.T) {
 	if err != nil || got.SubmitterID != u.ID || got.Status != moderation.StatusApproved {
 		t.Fatalf("proposal after deletion: %+v %v", got, err)
 	}
-	names, _ := account.Names(ctx, db, []int64{u.ID})
+	names := pgtest.Must(account.Names(ctx, db, []int64{u.ID}))(t)
 	if names[u.ID] != "deleted user" {
 		t.Fatalf("name of the deleted submitter: %q", names[u.ID])
 	}

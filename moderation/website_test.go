@@ -10,6 +10,7 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/directory/website"
 	"github.com/civiscope/civiscope/moderation"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 func TestWebsiteCorrectionWaitsThenAppliesOnApproval(t *testing.T) {
@@ -31,10 +32,10 @@ func TestWebsiteCorrectionWaitsThenAppliesOnApproval(t *testing.T) {
 	if p.Status != moderation.StatusPending || p.Kind != moderation.KindWebsite {
 		t.Fatalf("proposal %+v, want a pending website correction", p)
 	}
-	if cur, _ := website.Official(ctx, db, town.ID); cur == "https://www.marseille.fr/" {
+	if cur := pgtest.Must(website.Official(ctx, db, town.ID))(t); cur == "https://www.marseille.fr/" {
 		t.Fatal("the correction is public before approval")
 	}
-	rev0, _ := directory.LatestRevisionID(ctx, db)
+	rev0 := pgtest.Must(directory.LatestRevisionID(ctx, db))(t)
 	var diffNew string
 	for _, d := range p.Diff() {
 		if d.Field == "website" {
@@ -47,10 +48,10 @@ func TestWebsiteCorrectionWaitsThenAppliesOnApproval(t *testing.T) {
 	if _, err := moderation.Decide(ctx, db, mod, p.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	if cur, _ := website.Official(ctx, db, town.ID); cur != "https://www.marseille.fr/" {
+	if cur := pgtest.Must(website.Official(ctx, db, town.ID))(t); cur != "https://www.marseille.fr/" {
 		t.Errorf("official website after approval: %q", cur)
 	}
-	if rev, _ := directory.LatestRevisionID(ctx, db); rev <= rev0 {
+	if rev := pgtest.Must(directory.LatestRevisionID(ctx, db))(t); rev <= rev0 {
 		t.Error("the approved correction appended no revision: page caches would not see it")
 	}
 	log, err := moderation.AuditLog(ctx, db, 1, 0)
@@ -66,7 +67,7 @@ func TestWebsiteCorrectionWaitsThenAppliesOnApproval(t *testing.T) {
 	if _, err := moderation.Decide(ctx, db, mod, q.ID, false, "not the city's site"); err != nil {
 		t.Fatal(err)
 	}
-	if cur, _ := website.Official(ctx, db, town.ID); cur != "https://www.marseille.fr/" {
+	if cur := pgtest.Must(website.Official(ctx, db, town.ID))(t); cur != "https://www.marseille.fr/" {
 		t.Errorf("official website after a rejection: %q", cur)
 	}
 }

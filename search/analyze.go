@@ -69,18 +69,3 @@ func Analyze(text string) []Clause {
 	}
 	return out
 }
-
-// Terms lists every distinct word of the clauses, for highlighting.
-func Terms(cs []Clause) []string {
-	var out []string
-	for _, c := range cs {
-		for _, alt := range c.Alternatives {
-			for _, w := range alt {
-				if !slices.Contains(out, w) {
-					out = append(out, w)
-				}
-			}
-		}
-	}
-	return out
-}

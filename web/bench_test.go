@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,21 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web"
+	"github.com/civiscope/civiscope/app"
 )
 
 // benchPage serves path through the whole router in-process and reports
 // the latency percentiles; wrk against the real binary is in
 // scripts/load/web.sh.
 func benchPage(b *testing.B, path func(i int) string) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	site, err := web.New(ctx, web.Deps{Log: newTestLog(), Pool: db})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := server.NewRouter(server.Deps{Log: newTestLog(), Pool: db}, site.Mount())
+	h := siteHandler(b, app.Deps{})
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/civiscope/civiscope/directory"
+	"github.com/civiscope/civiscope/directory/directorytest"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
 )
@@ -17,12 +20,15 @@ func TestHomeShowsKeyFigures(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("home: %d", r.status)
 	}
-	// 7 Decidim adoptions, 7 collectivités; the seed's tools are listed.
-	// The category chart counts adoptions by their own category: Decidim's
-	// seven do not state one (Decidim serves six), so none is counted.
-	mustContain(t, "/", r.body, `<strong>7</strong> adoptions documentées`, `<strong>7</strong> collectivités`, `action="/recherche"`,
-		"Adoptions par des collectivités françaises, selon leur catégorie", "7 autres adoptions de collectivités ne disent pas leur catégorie",
-		"(7 par des collectivités françaises, 0 par des organisations ou à l’étranger)")
+	// The fixture's Decidim adoptions: n collectivités and the Assemblée
+	// nationale; the seed's tools are listed. The category chart counts
+	// adoptions by their own category: the collectivités' do not state one
+	// (Decidim serves six), so none is counted.
+	n := len(directorytest.Decidim())
+	mustContain(t, "/", r.body, fmt.Sprintf(`<strong>%d</strong> adoptions documentées`, directorytest.DecidimAdoptions()),
+		fmt.Sprintf(`<strong>%d</strong> collectivités`, n), `action="/recherche"`,
+		"Adoptions par des collectivités françaises, selon leur catégorie", fmt.Sprintf("%d autres adoptions de collectivités ne disent pas leur catégorie", n),
+		fmt.Sprintf("(%d par des collectivités françaises, 1 par des organisations ou à l’étranger)", n))
 	untranslated(t, "/", r.body)
 }
 
@@ -61,9 +67,10 @@ func TestTerritoryToolsAndPeers(t *testing.T) {
 	// A commune of Loire-Atlantique sees its département's tool.
 	r = get(t, srv, "/territoires/commune/44109")
 	mustContain(t, "nantes", r.body, "https://participer.loire-atlantique.fr/")
-	// Bagneux's peers include Arcueil, a Decidim user: ranked peer tools.
+	// Bagneux's peers include Arcueil and Cachan, Decidim users: ranked
+	// peer tools.
 	r = get(t, srv, "/comme-ma-collectivite?nom=Bagneux+92")
-	mustContain(t, "bagneux", r.body, `<a href="/outils/decidim">Decidim</a></th><td class="num">1</td>`)
+	mustContain(t, "bagneux", r.body, `<a href="/outils/decidim">Decidim</a></th><td class="num">2</td>`)
 }
 
 func TestVendorAndCompare(t *testing.T) {
@@ -163,7 +170,7 @@ func TestCachedPagesAnswer304(t *testing.T) {
 	if etag == "" {
 		t.Fatal("no ETag on the tool page")
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/outils/decidim", nil)
+	req := pgtest.Must(http.NewRequest(http.MethodGet, srv.URL+"/outils/decidim", nil))(t)
 	req.Header.Set("If-None-Match", etag)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

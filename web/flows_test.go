@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/web/browsertest"
 )
 
 // TestBrowser drives the real site in Chromium: the flows people follow,
 // with axe-core on every page type and a screenshot of each.
 func TestBrowser(t *testing.T) {
-	b := startBrowser(t)
+	b := browsertest.Start(t, siteHandler(t, app.Deps{}))
 
 	t.Run("AccessibilityOfEveryPageType", func(t *testing.T) {
 		pages := []struct{ name, path string }{
@@ -35,106 +37,106 @@ func TestBrowser(t *testing.T) {
 			{"bad-request", "/territoires/departement/33?page=0"},
 			{"english", "/territoires/commune/33063?lang=en"},
 		}
-		ctx := b.tabFor(t, 5*time.Minute)
+		ctx := b.Tab(t, 5*time.Minute)
 		for _, p := range pages {
-			b.open(t, ctx, p.path)
-			b.checkAxe(t, ctx, p.path)
-			b.screenshot(t, ctx, "page-"+p.name)
+			b.Open(t, ctx, p.path)
+			b.CheckAxe(t, ctx, p.path)
+			browsertest.Screenshot(t, ctx, "page-"+p.name)
 		}
 	})
 
 	t.Run("AxeCatchesAViolation", func(t *testing.T) {
 		// The check above is only worth something if it can fail.
-		ctx := b.tab(t)
-		b.open(t, ctx, "/territoires")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/territoires")
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("main").appendChild(document.createElement("input")) !== null`)); err != nil {
 			t.Fatal(err)
 		}
-		if vs := b.axeViolations(t, ctx, "unlabelled input"); len(vs) == 0 {
+		if vs := b.AxeViolations(t, ctx, "unlabelled input"); len(vs) == 0 {
 			t.Error("axe-core found nothing wrong with an unlabelled input")
 		}
 	})
 
 	t.Run("SearchAndFilter", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/")
 		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#hq"), "budget participatif")); err != nil {
 			t.Fatal(err)
 		}
-		b.clickTo(t, ctx, `form[action="/recherche"] button`, "/recherche?q=budget")
-		before := text(t, ctx, "#results-title")
+		b.ClickTo(t, ctx, `form[action="/recherche"] button`, "/recherche?q=budget")
+		before := browsertest.Text(t, ctx, "#results-title")
 		// Filter on tools through the facet link; the URL carries it.
-		b.clickTo(t, ctx, `.facets a[href*="type=tool"]`, "type=tool")
-		if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "q=budget") {
+		b.ClickTo(t, ctx, `.facets a[href*="type=tool"]`, "type=tool")
+		if loc := browsertest.Location(t, ctx); !strings.Contains(loc, "q=budget") {
 			t.Errorf("the facet link dropped the keywords: %s", loc)
 		}
-		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".results .tag").length`)); n == 0 {
+		if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".results .tag").length`); n == 0 {
 			t.Fatal("no result after filtering on tools")
 		}
-		tags, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".results .tag")].map(e => e.textContent).join("|")`))
+		tags := browsertest.Eval[string](t, ctx, `[...document.querySelectorAll(".results .tag")].map(e => e.textContent).join("|")`)
 		if strings.Contains(tags, "Éditeur") || strings.Contains(tags, "Collectivité") {
 			t.Errorf("tool filter let other types through: %s", tags)
 		}
-		b.screenshot(t, ctx, "flow-search-filtered")
+		browsertest.Screenshot(t, ctx, "flow-search-filtered")
 		// The back button returns to the unfiltered search.
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`history.back(), true`)); err != nil {
 			t.Fatal(err)
 		}
-		b.waitFor(t, ctx, "/recherche?q=budget", `!location.search.includes("type=tool") && document.readyState === "complete"`)
-		if text(t, ctx, "#results-title") != before {
-			t.Errorf("back button: results %q, want %q", text(t, ctx, "#results-title"), before)
+		b.WaitFor(t, ctx, "/recherche?q=budget", `!location.search.includes("type=tool") && document.readyState === "complete"`)
+		if browsertest.Text(t, ctx, "#results-title") != before {
+			t.Errorf("back button: results %q, want %q", browsertest.Text(t, ctx, "#results-title"), before)
 		}
 	})
 
 	t.Run("ToolThenAdopterTerritory", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/recherche?q=decidim")
-		b.clickTo(t, ctx, `.results a[href="/outils/decidim"]`, "/outils/decidim")
-		if h := text(t, ctx, "h1"); h != "Decidim" {
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/recherche?q=decidim")
+		b.ClickTo(t, ctx, `.results a[href="/outils/decidim"]`, "/outils/decidim")
+		if h := browsertest.Text(t, ctx, "h1"); h != "Decidim" {
 			t.Fatalf("tool page h1 %q", h)
 		}
-		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".choropleth path.q1").length`)); n == 0 {
+		if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".choropleth path.q1").length`); n == 0 {
 			t.Error("the map shades no département")
 		}
-		b.screenshot(t, ctx, "flow-tool")
-		b.clickTo(t, ctx, `#adopters ~ .table-scroll a[href="/territoires/commune/92050"]`, "/territoires/commune/92050")
-		if h := text(t, ctx, "h1"); !strings.HasPrefix(h, "Nanterre") {
+		browsertest.Screenshot(t, ctx, "flow-tool")
+		b.ClickTo(t, ctx, `#adopters ~ .table-scroll a[href="/territoires/commune/92050"]`, "/territoires/commune/92050")
+		if h := browsertest.Text(t, ctx, "h1"); !strings.HasPrefix(h, "Nanterre") {
 			t.Errorf("adopter page h1 %q", h)
 		}
-		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#tools ~ .table-scroll a[href="/outils/decidim"]').length`)); n == 0 {
+		if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('#tools ~ .table-scroll a[href="/outils/decidim"]').length`); n == 0 {
 			t.Error("the adopter's page does not list Decidim")
 		}
-		b.screenshot(t, ctx, "flow-adopter")
+		browsertest.Screenshot(t, ctx, "flow-adopter")
 	})
 
 	t.Run("CompareTwoTools", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/outils/decidim")
-		b.clickTo(t, ctx, `a[href="/comparer?outil=decidim"]`, "/comparer?outil=decidim")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/outils/decidim")
+		b.ClickTo(t, ctx, `a[href="/comparer?outil=decidim"]`, "/comparer?outil=decidim")
 		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#outil1"), "consul")); err != nil {
 			t.Fatal(err)
 		}
-		b.clickTo(t, ctx, `form[action="/comparer"] button`, "outil=consul")
-		heads, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("table.compare thead th")].map(e => e.textContent.trim()).join("|")`))
+		b.ClickTo(t, ctx, `form[action="/comparer"] button`, "outil=consul")
+		heads := browsertest.Eval[string](t, ctx, `[...document.querySelectorAll("table.compare thead th")].map(e => e.textContent.trim()).join("|")`)
 		if heads != "Critère|Decidim|CONSUL Democracy" {
 			t.Errorf("comparison columns %q", heads)
 		}
-		b.screenshot(t, ctx, "flow-compare")
+		browsertest.Screenshot(t, ctx, "flow-compare")
 	})
 
 	t.Run("SuggestionsWhileTyping", func(t *testing.T) {
 		// JavaScript only enhances: the box gets a datalist of names.
-		ctx := b.tab(t)
-		b.open(t, ctx, "/comme-ma-collectivite")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/comme-ma-collectivite")
 		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#pq"), "Bagneu")); err != nil {
 			t.Fatal(err)
 		}
-		b.waitFor(t, ctx, "/comme-ma-collectivite", `[...document.querySelectorAll("#pq-suggestions option")].some(o => o.value === "Bagneux 92")`)
+		b.WaitFor(t, ctx, "/comme-ma-collectivite", `[...document.querySelectorAll("#pq-suggestions option")].some(o => o.value === "Bagneux 92")`)
 	})
 
 	t.Run("KeyboardSkipLink", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/territoires")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/territoires")
 		// The first Tab lands on the skip link; Enter moves focus to main.
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)
@@ -146,7 +148,7 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
 			t.Fatal(err)
 		}
-		b.waitURL(t, ctx, "#contenu")
+		b.WaitURL(t, ctx, "#contenu")
 		focused, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
 		if err != nil || focused != "contenu" {
 			t.Errorf("after the skip link, focus is on %q (%v)", focused, err)
@@ -154,42 +156,42 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("SwitchLanguage", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/territoires/commune/33063")
-		if lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); lang != "fr" {
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/territoires/commune/33063")
+		if lang := browsertest.Eval[string](t, ctx, `document.documentElement.lang`); lang != "fr" {
 			t.Fatalf("default language %q", lang)
 		}
-		b.clickTo(t, ctx, ".lang-switch a", "/territoires/commune/33063")
-		if lang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`)); lang != "en" {
+		b.ClickTo(t, ctx, ".lang-switch a", "/territoires/commune/33063")
+		if lang := browsertest.Eval[string](t, ctx, `document.documentElement.lang`); lang != "en" {
 			t.Fatalf("after the switch, lang=%q", lang)
 		}
-		if h := text(t, ctx, "#identity"); h != "Identity" {
+		if h := browsertest.Text(t, ctx, "#identity"); h != "Identity" {
 			t.Errorf("heading %q after switching to English", h)
 		}
 		// The choice sticks: the next page is in English too.
-		b.clickTo(t, ctx, `nav[aria-label="Main menu"] a[href="/territoires"]`, "/territoires")
-		if h := text(t, ctx, "h1"); h != "Territories" {
+		b.ClickTo(t, ctx, `nav[aria-label="Main menu"] a[href="/territoires"]`, "/territoires")
+		if h := browsertest.Text(t, ctx, "h1"); h != "Territories" {
 			t.Errorf("next page h1 %q", h)
 		}
-		b.screenshot(t, ctx, "flow-language-en")
-		b.clickTo(t, ctx, ".lang-switch a", "/territoires")
-		if h := text(t, ctx, "h1"); h != "Territoires" {
+		browsertest.Screenshot(t, ctx, "flow-language-en")
+		b.ClickTo(t, ctx, ".lang-switch a", "/territoires")
+		if h := browsertest.Text(t, ctx, "h1"); h != "Territoires" {
 			t.Errorf("back to French: h1 %q", h)
 		}
 	})
 
 	t.Run("FindMyPeers", func(t *testing.T) {
-		ctx := b.tab(t)
-		b.open(t, ctx, "/comme-ma-collectivite")
+		ctx := b.Tab(t, time.Minute)
+		b.Open(t, ctx, "/comme-ma-collectivite")
 		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#pq"), "Saint-Denis")); err != nil {
 			t.Fatal(err)
 		}
-		b.clickTo(t, ctx, "form button", "nom=Saint-Denis")
-		b.clickTo(t, ctx, `.choices a[href$="code=93066"]`, "code=93066")
-		if h := text(t, ctx, "h1"); !strings.Contains(h, "Saint-Denis") {
+		b.ClickTo(t, ctx, "form button", "nom=Saint-Denis")
+		b.ClickTo(t, ctx, `.choices a[href$="code=93066"]`, "code=93066")
+		if h := browsertest.Text(t, ctx, "h1"); !strings.Contains(h, "Saint-Denis") {
 			t.Errorf("peers page h1 %q", h)
 		}
-		b.clickTo(t, ctx, "#peer-list ~ table tbody a", "/territoires/commune/")
-		b.screenshot(t, ctx, "flow-peer-territory")
+		b.ClickTo(t, ctx, "#peer-list ~ table tbody a", "/territoires/commune/")
+		browsertest.Screenshot(t, ctx, "flow-peer-territory")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/search"
 )
 
@@ -13,8 +14,14 @@ import (
 // language-dependent ones are methods of Page ($.T, $.Num, $.Pick).
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"add": func(a, b int) int { return a + b },
-		"sub": func(a, b int) int { return a - b },
+		"add":      func(a, b int) int { return a + b },
+		"mulf":     func(a, b float64) float64 { return a * b },
+		"int":      func(n int64) int { return int(n) },
+		"hasWord":  hasWord,
+		"diffText": moderation.Text,
+		// list builds a slice in a template, to loop over similar fields.
+		"list": func(xs ...string) []string { return xs },
+		"sub":  func(a, b int) int { return a - b },
 		// pct is the share a/b as a whole percentage, for bar widths.
 		"pct": func(a, b int) int {
 			if b <= 0 {

@@ -24,9 +24,6 @@ const DefaultLang = FR
 // it works without JavaScript.
 const langCookie = "lang"
 
-// Langs lists the supported languages, default first.
-func Langs() []Lang { return []Lang{FR, EN} }
-
 // ParseLang returns the language named by s, and false when it is not one the
 // site speaks.
 func ParseLang(s string) (Lang, bool) {

@@ -1,7 +1,8 @@
 package web
 
-// messages are the web package's UI strings. Other packages add theirs
-// through RendererOptions.Messages, with keys prefixed by their name.
+// messages are the directory's UI strings; every part of the site adds its
+// own (reportMessages, surveyMessages, contribMessages…), its keys prefixed
+// by the part's name, to the one catalogue NewRenderer builds.
 func messages() []Message {
 	return []Message{
 		// Layout.

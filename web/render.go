@@ -27,28 +27,6 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// RendererOptions extends the shared renderer. The survey's respondent pages,
-// for example, pass their own page templates and messages and get the same
-// layout, language handling, headers and error pages as the directory.
-type RendererOptions struct {
-	Log *slog.Logger
-	// Pages holds extra page templates: every *.html file at its root is a
-	// page named after the file ("answer.html" → "answer"). A page defines
-	// the blocks "title" and "main" and may use the partials of
-	// web/templates/partials.
-	Pages fs.FS
-	// Messages are added to the catalogue; keys must not collide with the
-	// web package's (prefix them with the package name: "survey.…").
-	Messages []Message
-	// Funcs are extra template functions.
-	Funcs template.FuncMap
-	// ExplainAll makes the error page say every error in the page's
-	// language (Catalogue.Explain), even one whose rule the catalogue does
-	// not know. Without it, only errors that name a rule are translated and
-	// the others show their message as the domain wrote it.
-	ExplainAll bool
-}
-
 // Renderer renders pages inside the site layout. It is built once at start
 // and safe for concurrent use.
 type Renderer struct {
@@ -56,19 +34,24 @@ type Renderer struct {
 	cat    *Catalogue
 	pages  map[string]*template.Template
 	cssURL string
-	bufs   sync.Pool
-	// explainAll: see RendererOptions.ExplainAll.
+	bufs   *sync.Pool
+	// explainAll: see explaining.
 	explainAll bool
 }
 
+// pageDirs hold the page templates of each part of the site: every *.html
+// file is a page named after the file ("answer.html" → "answer"), which
+// defines the blocks "title" and "main" and may use the partials.
+var pageDirs = []string{"templates/pages", "templates/reports", "templates/survey", "templates/contrib"}
+
 // NewRenderer parses the layout, the partials and every page, and builds the
 // message catalogue. A template or catalogue error fails here, at start.
-func NewRenderer(opt RendererOptions) (*Renderer, error) {
-	log := opt.Log
+func NewRenderer(log *slog.Logger) (*Renderer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cat, err := NewCatalogue(messages(), directoryMessages(), websiteMessages(), problemMessages(), opt.Messages)
+	cat, err := NewCatalogue(messages(), directoryMessages(), websiteMessages(), problemMessages(),
+		reportMessages(), surveyMessages(), contribMessages())
 	if err != nil {
 		return nil, err
 	}
@@ -82,27 +65,28 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 		cat:    cat,
 		pages:  map[string]*template.Template{},
 		cssURL: "/static/site.css?v=" + hex.EncodeToString(sum[:6]),
-		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
-
-		explainAll: opt.ExplainAll,
+		bufs:   &sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
-	funcs := templateFuncs()
-	for k, v := range opt.Funcs {
-		funcs[k] = v
-	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	base, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	if err := r.addPages(base, templateFS, "templates/pages"); err != nil {
-		return nil, err
-	}
-	if opt.Pages != nil {
-		if err := r.addPages(base, opt.Pages, "."); err != nil {
+	for _, dir := range pageDirs {
+		if err := r.addPages(base, templateFS, dir); err != nil {
 			return nil, err
 		}
 	}
 	return r, nil
+}
+
+// explaining is the same renderer for pages whose every error is said in
+// the reader's language (Catalogue.Explain), even one whose rule the
+// catalogue does not know: the contributors' forms. Elsewhere only errors
+// that name a rule are translated, and the others show the domain's words.
+func (r *Renderer) explaining() *Renderer {
+	x := *r
+	x.explainAll = true
+	return &x
 }
 
 func (r *Renderer) addPages(base *template.Template, fsys fs.FS, dir string) error {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestErrorPagesMapCodesAndHideInternals(t *testing.T) {
-	rd, err := NewRenderer(RendererOptions{})
+	rd, err := NewRenderer(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
@@ -46,57 +45,8 @@ type Reports struct {
 	results   map[string]*barometer.Results
 }
 
-// ReportsDeps is what the report pages need. OpenDataDir is where
-// releases are published (`civiscope export … --dir`); K is the disclosure
-// threshold (5 when 0).
-type ReportsDeps struct {
-	Log         *slog.Logger
-	Pool        *pgxpool.Pool
-	OpenDataDir string
-	K           int
-}
-
-// NewReports parses the report templates with the site layout.
-func NewReports(d ReportsDeps) (*Reports, error) {
-	pages, err := fs.Sub(templateFS, "templates/reports")
-	if err != nil {
-		return nil, fmt.Errorf("report templates: %w", err)
-	}
-	if d.Log == nil {
-		d.Log = slog.New(slog.DiscardHandler)
-	}
-	rd, err := NewRenderer(RendererOptions{Log: d.Log, Pages: pages, Messages: reportMessages(), Funcs: template.FuncMap{
-		"mulf": func(a, b float64) float64 { return a * b },
-		"int":  func(n int64) int { return int(n) },
-	}})
-	if err != nil {
-		return nil, err
-	}
-	fr, err := chart.LoadFrance()
-	if err != nil {
-		return nil, err
-	}
-	if d.K == 0 {
-		d.K = 5
-	}
-	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, k: d.K}, nil
-}
-
-// Mount attaches the report pages under /rapports.
-func (s *Reports) Mount() server.Mount {
-	return func(r chi.Router) {
-		r.Route("/rapports", func(r chi.Router) {
-			r.Use(SecurityHeaders)
-			r.Get("/", s.index)
-			r.Get("/adoptions/{dim}", s.adoptions)
-			r.Get("/survie", s.survival)
-			r.Get("/parts", s.shares)
-			r.Get("/flux", s.flows)
-			r.Get("/barometre/{year}", s.barometer)
-			r.Get("/donnees", s.openData)
-			r.Get("/donnees/{dataset}/{version}/{file}", s.download)
-		})
-	}
+func newReports(d Deps, rd *Renderer, fr *chart.France) *Reports {
+	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, k: d.K}
 }
 
 func lang(r *http.Request) string { return string(RequestLang(r)) }

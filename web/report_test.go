@@ -13,11 +13,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/reports"
-	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/xlsform"
 	"github.com/civiscope/civiscope/web"
@@ -54,11 +54,7 @@ func TestReportPages(t *testing.T) {
 	if _, err := reports.PublishDirectory(ctx, pool, dir, "https://civiscope.example", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	rp, err := web.NewReports(web.ReportsDeps{Pool: pool, OpenDataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: newTestLog(), Pool: pool}, rp.Mount()))
+	srv := httptest.NewServer(siteHandler(t, app.Deps{Web: web.Deps{Pool: pool, OpenDataDir: dir}}))
 	defer srv.Close()
 	get := func(path string) (int, string) {
 		t.Helper()
@@ -67,7 +63,7 @@ func TestReportPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		b := pgtest.Must(io.ReadAll(res.Body))(t)
 		return res.StatusCode, string(b)
 	}
 	cases := []struct {
@@ -113,11 +109,11 @@ func TestReportPages(t *testing.T) {
 		}
 	}
 	// A listed file downloads byte for byte.
-	entries, _ := filepath.Glob(filepath.Join(dir, reports.DirectoryDataset, "*", "tools.csv"))
+	entries := pgtest.Must(filepath.Glob(filepath.Join(dir, reports.DirectoryDataset, "*", "tools.csv")))(t)
 	if len(entries) != 1 {
 		t.Fatalf("tools.csv: %v", entries)
 	}
-	want, _ := os.ReadFile(entries[0])
+	want := pgtest.Must(os.ReadFile(entries[0]))(t)
 	if status, body := get("/rapports/donnees/civiscope-directory/latest/tools.csv"); status != 200 || body != string(want) {
 		t.Errorf("download: %d, %d bytes, want %d", status, len(body), len(want))
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/web/browsertest"
 )
 
 // TestSurveyBrowser answers the whole questionnaire in Chromium, as a
@@ -15,20 +17,20 @@ import (
 // none): a conditional question, a validation error, save and resume in
 // a new tab, review and submit; axe-core checks each kind of page.
 func TestSurveyBrowser(t *testing.T) {
-	b := startBrowser(t)
-	srv, tok := newSurvey(t, 2062, "33063")
-	sb := &browser{ctx: b.ctx, base: srv.URL, axe: b.axe}
+	b := browsertest.Start(t, siteHandler(t, app.Deps{}))
+	_, tok := newSurvey(t, 2062, "33063")
+	sb := b
 	base := "/barometre/repondre/" + tok
-	ctx := sb.tabFor(t, 3*time.Minute)
+	ctx := sb.Tab(t, 3*time.Minute)
 	cont := ".actions button[value=continuer]"
 
-	sb.open(t, ctx, base+"/")
-	sb.checkAxe(t, ctx, "survey start")
-	sb.clickTo(t, ctx, "a.button", "/etape/1")
-	if title := text(t, ctx, "title"); !strings.HasPrefix(title, "Étape 1 sur 6") {
+	sb.Open(t, ctx, base+"/")
+	sb.CheckAxe(t, ctx, "survey start")
+	sb.ClickTo(t, ctx, "a.button", "/etape/1")
+	if title := browsertest.Text(t, ctx, "title"); !strings.HasPrefix(title, "Étape 1 sur 6") {
 		t.Errorf("title %q", title)
 	}
-	sb.checkAxe(t, ctx, "survey page")
+	sb.CheckAxe(t, ctx, "survey page")
 
 	// "Autre" makes a required conditional question apply: continuing
 	// shows it, with a validation error summarised and linked.
@@ -36,87 +38,87 @@ func TestSurveyBrowser(t *testing.T) {
 	if n := count(t, ctx, "#q-fonction_autre"); n != 0 {
 		t.Fatalf("the conditional question is shown before it applies")
 	}
-	sb.clickTo(t, ctx, cont, "/etape/1")
+	sb.ClickTo(t, ctx, cont, "/etape/1")
 	if n := count(t, ctx, "#q-fonction_autre"); n != 1 {
 		t.Fatalf("the conditional question did not appear (%d)", n)
 	}
-	if title := text(t, ctx, "title"); !strings.HasPrefix(title, "Erreur – Étape 1 sur 6") {
+	if title := browsertest.Text(t, ctx, "title"); !strings.HasPrefix(title, "Erreur – Étape 1 sur 6") {
 		t.Errorf("error title %q", title)
 	}
-	if s := text(t, ctx, "#erreurs"); !strings.Contains(s, "obligatoire") {
+	if s := browsertest.Text(t, ctx, "#erreurs"); !strings.Contains(s, "obligatoire") {
 		t.Errorf("error summary %q", s)
 	}
 	if n := count(t, ctx, `#erreurs a[href="#q-fonction_autre"]`); n != 1 {
 		t.Errorf("the summary does not link to the field")
 	}
-	sb.checkAxe(t, ctx, "survey page with errors")
-	sb.screenshot(t, ctx, "survey-error")
+	sb.CheckAxe(t, ctx, "survey page with errors")
+	browsertest.Screenshot(t, ctx, "survey-error")
 
 	// Save, leave, resume in another tab.
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#q-fonction_autre"), "Chargée de mission numérique")); err != nil {
 		t.Fatal(err)
 	}
-	sb.clickTo(t, ctx, ".actions button[value=enregistrer]", "enregistre=1")
+	sb.ClickTo(t, ctx, ".actions button[value=enregistrer]", "enregistre=1")
 	// Reopening the link lands on the first page not done: step 1 is.
-	ctx2 := sb.tabFor(t, 3*time.Minute)
-	sb.open(t, ctx2, base+"/")
-	if title := text(t, ctx2, "title"); !strings.HasPrefix(title, "Étape 2 sur 6") {
+	ctx2 := sb.Tab(t, 3*time.Minute)
+	sb.Open(t, ctx2, base+"/")
+	if title := browsertest.Text(t, ctx2, "title"); !strings.HasPrefix(title, "Étape 2 sur 6") {
 		t.Errorf("resumed at %q, want step 2", title)
 	}
-	if s := text(t, ctx2, "main"); !strings.Contains(s, "Vous reprenez à l'étape 2") {
+	if s := browsertest.Text(t, ctx2, "main"); !strings.Contains(s, "Vous reprenez à l'étape 2") {
 		t.Errorf("no word on where the respondent resumes: %q", s)
 	}
-	sb.checkAxe(t, ctx2, "survey resumed page")
-	sb.open(t, ctx2, base+"/etape/1")
+	sb.CheckAxe(t, ctx2, "survey resumed page")
+	sb.Open(t, ctx2, base+"/etape/1")
 	if v := value(t, ctx2, "#q-fonction_autre"); v != "Chargée de mission numérique" {
 		t.Fatalf("resumed value %q", v)
 	}
-	sb.clickTo(t, ctx2, cont, "/etape/2")
+	sb.ClickTo(t, ctx2, cont, "/etape/2")
 
 	// No tool: the tools page is skipped, a follow-up question appears.
 	click(t, ctx2, "#q-utilise_outils-2")
-	sb.clickTo(t, ctx2, cont, "nouvelles=1")
+	sb.ClickTo(t, ctx2, cont, "nouvelles=1")
 	click(t, ctx2, "#q-raisons_absence-0")
-	sb.clickTo(t, ctx2, cont, "/etape/4")
-	if title := text(t, ctx2, "title"); !strings.HasPrefix(title, "Étape 3 sur 6") {
+	sb.ClickTo(t, ctx2, cont, "/etape/4")
+	if title := browsertest.Text(t, ctx2, "title"); !strings.HasPrefix(title, "Étape 3 sur 6") {
 		t.Errorf("skipped page still counted: %q", title)
 	}
 	click(t, ctx2, "#q-opendata-2")
-	sb.clickTo(t, ctx2, cont, "/etape/5")
+	sb.ClickTo(t, ctx2, cont, "/etape/5")
 	if err := chromedp.Do(ctx2, chromedp.SendKeys(chromedp.CSS("#q-etp"), "0,5")); err != nil {
 		t.Fatal(err)
 	}
-	sb.clickTo(t, ctx2, cont, "/etape/6")
+	sb.ClickTo(t, ctx2, cont, "/etape/6")
 	click(t, ctx2, "#q-freins-0")
-	sb.clickTo(t, ctx2, cont, "/etape/7")
+	sb.ClickTo(t, ctx2, cont, "/etape/7")
 	click(t, ctx2, "#q-consentement-1")
-	sb.clickTo(t, ctx2, cont, "/relecture")
-	review := text(t, ctx2, "main")
+	sb.ClickTo(t, ctx2, cont, "/relecture")
+	review := browsertest.Text(t, ctx2, "main")
 	for _, want := range []string{"Chargée de mission numérique", "Le coût", "0.5", "Non"} {
 		if !strings.Contains(review, want) {
 			t.Errorf("review lacks %q", want)
 		}
 	}
-	sb.checkAxe(t, ctx2, "survey review")
-	sb.screenshot(t, ctx2, "survey-review")
-	sb.clickTo(t, ctx2, "form[action$=transmettre] button", "/merci")
-	if s := text(t, ctx2, "h1"); !strings.Contains(s, "Merci") {
+	sb.CheckAxe(t, ctx2, "survey review")
+	browsertest.Screenshot(t, ctx2, "survey-review")
+	sb.ClickTo(t, ctx2, "form[action$=transmettre] button", "/merci")
+	if s := browsertest.Text(t, ctx2, "h1"); !strings.Contains(s, "Merci") {
 		t.Errorf("done page %q", s)
 	}
-	sb.checkAxe(t, ctx2, "survey done")
+	sb.CheckAxe(t, ctx2, "survey done")
 	// The link now opens the receipt, with what was submitted.
-	sb.open(t, ctx2, base+"/")
-	if s := text(t, ctx2, "main"); !strings.Contains(s, "transmises le") || !strings.Contains(s, "Chargée de mission numérique") {
+	sb.Open(t, ctx2, base+"/")
+	if s := browsertest.Text(t, ctx2, "main"); !strings.Contains(s, "transmises le") || !strings.Contains(s, "Chargée de mission numérique") {
 		t.Errorf("receipt from the link: %q", s)
 	}
 
-	sb.open(t, ctx2, "/barometre/2062/participation")
+	sb.Open(t, ctx2, "/barometre/2062/participation")
 	// One answer out of one asked is under k: the page must not say who
 	// answered.
-	if s := text(t, ctx2, "main"); !strings.Contains(s, "Réponses transmises : moins de 5, nombre masqué") || strings.Contains(s, "1 sur 1") {
+	if s := browsertest.Text(t, ctx2, "main"); !strings.Contains(s, "Réponses transmises : moins de 5, nombre masqué") || strings.Contains(s, "1 sur 1") {
 		t.Errorf("participation page: %q", s)
 	}
-	sb.checkAxe(t, ctx2, "participation")
+	sb.CheckAxe(t, ctx2, "participation")
 }
 
 func click(t *testing.T, ctx context.Context, sels ...string) {

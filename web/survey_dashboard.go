@@ -15,7 +15,7 @@ import (
 // respondents per stratum under disclosure control (k, with secondary
 // suppression), every percentage with its n. The unprotected counts
 // (invitations, started drafts, small strata) are for staff only: the
-// moderators' dashboard at /moderation/barometre/{year} (web/contrib) and
+// moderators' dashboard at /moderation/barometre/{year} (web/barometer_pages.go) and
 // `civiscope survey rates`.
 func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 	year, err := server.Year(chi.URLParam(r, "year"))

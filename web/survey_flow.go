@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
-	"github.com/civiscope/civiscope/reports/disclosure"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/xlsform"
@@ -37,69 +35,12 @@ type SurveyFlow struct {
 	k   int
 }
 
-// SurveyDeps is what the flow needs. Now defaults to time.Now; K is the
-// disclosure threshold of the participation page (5 when 0, as in the
-// reports). Answers reach the directory only when an edition is published
-// (survey.Publish), never from the flow.
-type SurveyDeps struct {
-	Log  *slog.Logger
-	Pool *pgxpool.Pool
-	Now  func() time.Time
-	K    int
-}
-
-// NewSurveyFlow parses the flow's templates with the site layout.
-func NewSurveyFlow(d SurveyDeps) (*SurveyFlow, error) {
-	pages, err := fs.Sub(templateFS, "templates/survey")
-	if err != nil {
-		return nil, fmt.Errorf("survey templates: %w", err)
-	}
-	rd, err := NewRenderer(RendererOptions{Log: d.Log, Pages: pages, Messages: surveyMessages(), Funcs: surveyFuncs()})
-	if err != nil {
-		return nil, err
-	}
+func newSurveyFlow(d Deps, rd *Renderer) *SurveyFlow {
 	now := d.Now
 	if now == nil {
 		now = time.Now
 	}
-	k := d.K
-	if k == 0 {
-		k = disclosure.DefaultK
-	}
-	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, k: k}, nil
-}
-
-// Mount attaches the flow under /barometre/repondre/{token}.
-func (s *SurveyFlow) Mount() server.Mount {
-	return func(r chi.Router) {
-		r.Route("/barometre/repondre/{token}", func(r chi.Router) {
-			r.Use(SecurityHeaders, privatePage)
-			r.Get("/", s.start)
-			r.Get("/etape/{n}", s.showPage)
-			r.Post("/etape/{n}", s.savePage)
-			r.Get("/relecture", s.review)
-			r.Post("/transmettre", s.submit)
-			r.Get("/merci", s.done)
-		})
-		r.Route("/barometre/apercu/{token}", func(r chi.Router) {
-			r.Use(SecurityHeaders, privatePage)
-			r.Get("/", s.previewStart)
-			r.Get("/etape/{n}", s.previewPage)
-			r.Post("/etape/{n}", s.previewSave)
-		})
-		r.With(SecurityHeaders).Get("/barometre/{year}/participation", s.participation)
-	}
-}
-
-// privatePage keeps a response's pages out of caches: they hold a
-// collectivité's draft answers and the token is in the URL.
-func privatePage(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		w.Header().Set("X-Robots-Tag", "noindex")
-		next.ServeHTTP(w, r)
-	})
+	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, k: d.K}
 }
 
 func token(r *http.Request) string { return chi.URLParam(r, "token") }

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
-	"github.com/civiscope/civiscope/web"
 )
 
 // newSurvey creates an open edition of the 2026 questionnaire for year
@@ -49,11 +49,7 @@ func newSurveyFrame(t *testing.T, year int, frame string) (*httptest.Server, []s
 	if _, err := survey.SetStatus(ctx, db, year, survey.Open); err != nil {
 		t.Fatal(err)
 	}
-	flow, err := web.NewSurveyFlow(web.SurveyDeps{Log: newTestLog(), Pool: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: newTestLog(), Pool: db}, flow.Mount()))
+	srv := httptest.NewServer(siteHandler(t, app.Deps{}))
 	t.Cleanup(srv.Close)
 	return srv, inv
 }
@@ -71,7 +67,7 @@ func do(t *testing.T, method, u string, form url.Values) reply {
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, u, body)
+	req := pgtest.Must(http.NewRequest(method, u, body))(t)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -80,7 +76,7 @@ func do(t *testing.T, method, u string, form url.Values) reply {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := pgtest.Must(io.ReadAll(resp.Body))(t)
 	return reply{resp.StatusCode, string(b), resp.Header.Get("Location")}
 }
 

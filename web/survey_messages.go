@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"strings"
 )
 
@@ -77,16 +76,13 @@ func surveyMessages() []Message {
 	}
 }
 
-// surveyFuncs are the template helpers of the flow.
-func surveyFuncs() template.FuncMap {
-	return template.FuncMap{
-		"hasWord": func(list, w string) bool {
-			for _, s := range strings.Fields(list) {
-				if s == w {
-					return true
-				}
-			}
-			return false
-		},
+// hasWord reports whether a space-separated list (a select_multiple
+// answer) holds w.
+func hasWord(list, w string) bool {
+	for _, s := range strings.Fields(list) {
+		if s == w {
+			return true
+		}
 	}
+	return false
 }

@@ -2,7 +2,7 @@ package web_test
 
 import (
 	"context"
-	"html"
+	htmlstd "html"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,7 +41,7 @@ func TestSurveyConflictKeepsInput(t *testing.T) {
 	if r.status != 409 {
 		t.Fatalf("agent C: %d", r.status)
 	}
-	body := html.UnescapeString(r.body)
+	body := htmlstd.UnescapeString(r.body)
 	for _, want := range []string{
 		">" + mine + "</textarea>",      // what C typed is still in the field
 		"après que vous l'avez ouverte", // why
@@ -56,7 +56,7 @@ func TestSurveyConflictKeepsInput(t *testing.T) {
 		t.Error("a choice C made was lost")
 	}
 	r = do(t, "POST", base+"/etape/1?lang=en", post)
-	if body := html.UnescapeString(r.body); r.status != 409 || !strings.Contains(body, "Someone else with the same link saved this page") ||
+	if body := htmlstd.UnescapeString(r.body); r.status != 409 || !strings.Contains(body, "Someone else with the same link saved this page") ||
 		!strings.Contains(body, "saved meanwhile by the other person: “Chargée de mission”") || !strings.Contains(body, ">"+mine+"</textarea>") {
 		t.Errorf("English conflict page: %d", r.status)
 	}
@@ -82,7 +82,7 @@ func TestSurveyResumeAndReceipt(t *testing.T) {
 	if r.status != 303 || !strings.HasSuffix(r.location, "/etape/2?reprise=1") {
 		t.Fatalf("reopening the link: %d %q", r.status, r.location)
 	}
-	if r = do(t, "GET", base+"/etape/2?reprise=1", nil); !strings.Contains(html.UnescapeString(r.body), "Vous reprenez à l'étape 2") {
+	if r = do(t, "GET", base+"/etape/2?reprise=1", nil); !strings.Contains(htmlstd.UnescapeString(r.body), "Vous reprenez à l'étape 2") {
 		t.Error("the resumed page does not say so")
 	}
 	if r = do(t, "GET", base+"/?sommaire=1", nil); r.status != 200 || !strings.Contains(r.body, "Reprendre") {
@@ -114,7 +114,7 @@ func TestSurveyResumeAndReceipt(t *testing.T) {
 	}
 	for _, lang := range []struct{ q, want string }{{"", "ont été transmises le"}, {"?lang=en", "were submitted on"}} {
 		r = do(t, "GET", base+"/merci"+lang.q, nil)
-		body := html.UnescapeString(r.body)
+		body := htmlstd.UnescapeString(r.body)
 		if r.status != 200 || !strings.Contains(body, lang.want) || !strings.Contains(body, "DGS adjointe") {
 			t.Errorf("receipt%s after closing: %d", lang.q, r.status)
 		}
@@ -158,7 +158,7 @@ func TestSurveyPreview(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no preview state in:\n%s", body)
 		}
-		return html.UnescapeString(m[1])
+		return htmlstd.UnescapeString(m[1])
 	}
 	steps := []struct {
 		n      string
@@ -189,7 +189,7 @@ func TestSurveyPreview(t *testing.T) {
 			st = etat(r.body)
 		}
 	}
-	body := html.UnescapeString(r.body)
+	body := htmlstd.UnescapeString(r.body)
 	if !strings.Contains(body, "Fin de l'aperçu") || !strings.Contains(body, "Chargée d'aperçu") || strings.Contains(body, "Transmettre mes réponses") {
 		t.Errorf("end of the preview:\n%s", body)
 	}

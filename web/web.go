@@ -3,7 +3,10 @@
 // second. Every page works without JavaScript. Handlers stay thin: they
 // parse the request, call the domain packages and render.
 //
-// Other packages reuse the layout through Renderer (see RendererOptions).
+// The site is one App (New, Routes): the public directory, the reports,
+// the barometer's respondent flow and staff pages, accounts and
+// contributions, and moderation, on one renderer and one catalogue. The
+// composition root (package app) mounts it next to the API.
 package web
 
 import (
@@ -15,17 +18,20 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/chart"
+	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/reports/disclosure"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
 	"github.com/civiscope/civiscope/server"
 )
 
-// Deps is what the site needs from the outside world.
+// Deps is what the web application needs from the outside world. Only
+// Pool is required; every other field has a default fit for tests.
 type Deps struct {
 	Log  *slog.Logger
 	Pool *pgxpool.Pool
@@ -36,9 +42,76 @@ type Deps struct {
 	// (and refreshes it) across the site. Nil loads one that refreshes
 	// itself every minute until ctx ends.
 	Territories *territory.Index
+
+	// OpenDataDir is where releases are published (`civiscope export …
+	// --dir`); the report pages list and serve them.
+	OpenDataDir string
+	// K is the disclosure threshold of the barometer's pages; 0 means
+	// disclosure.DefaultK.
+	K int
+
+	// Now is the respondent flow's clock; nil means time.Now.
+	Now func() time.Time
+
+	// Mailer sends the accounts' mail; nil writes it to the outbox only.
+	Mailer *account.Mailer
+	// Claims checks vendors' domain proofs; nil turns verification off.
+	Claims *claim.Checker
+	// PublicURL builds links in emails; an https URL also makes cookies
+	// Secure.
+	PublicURL string
+	// IPLimit and IPBurst bound the state-changing requests one address
+	// may send (per second, and at once); zero takes the defaults.
+	IPLimit float64
+	IPBurst int
+	// TrustProxy (API_TRUST_PROXY) counts form requests against the
+	// address a reverse proxy saw, as the API does.
+	TrustProxy bool
 }
 
-// Site holds the handlers of the public site.
+// App is the whole HTML site. Its parts share one renderer (one layout,
+// one set of templates, one message catalogue) and one territory index;
+// Routes lists every page.
+type App struct {
+	rd      *Renderer
+	site    *Site
+	reports *Reports
+	survey  *SurveyFlow
+	contrib *Handler
+}
+
+// New builds the site: it parses every template, builds the message
+// catalogue and projects the map once, so that a broken template fails at
+// start and not on a visitor's request.
+func New(ctx context.Context, d Deps) (*App, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.K == 0 {
+		d.K = disclosure.DefaultK
+	}
+	rd, err := NewRenderer(d.Log)
+	if err != nil {
+		return nil, err
+	}
+	fr, err := chart.LoadFrance()
+	if err != nil {
+		return nil, err
+	}
+	if d.Territories == nil {
+		if d.Territories, err = territory.LoadIndex(ctx, d.Pool); err != nil {
+			return nil, err
+		}
+		go d.Territories.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
+	}
+	site, err := newSite(ctx, d, rd, fr)
+	if err != nil {
+		return nil, err
+	}
+	return &App{rd: rd, site: site, reports: newReports(d, rd, fr), survey: newSurveyFlow(d, rd), contrib: newContributions(d, rd)}, nil
+}
+
+// Site holds the handlers of the public directory.
 type Site struct {
 	log    *slog.Logger
 	db     *pgxpool.Pool
@@ -54,28 +127,7 @@ type Site struct {
 	deptNames map[string]string
 }
 
-// New builds the site: it parses every template, builds the message
-// catalogue and projects the map once, so that a broken template fails at
-// start and not on a visitor's request.
-func New(ctx context.Context, d Deps) (*Site, error) {
-	if d.Log == nil {
-		d.Log = slog.New(slog.DiscardHandler)
-	}
-	rd, err := NewRenderer(RendererOptions{Log: d.Log})
-	if err != nil {
-		return nil, err
-	}
-	fr, err := chart.LoadFrance()
-	if err != nil {
-		return nil, err
-	}
-	ix := d.Territories
-	if ix == nil {
-		if ix, err = territory.LoadIndex(ctx, d.Pool); err != nil {
-			return nil, err
-		}
-		go ix.Watch(ctx, d.Pool, time.Minute, func(err error) { d.Log.Warn("refresh territory index", "err", err) })
-	}
+func newSite(ctx context.Context, d Deps, rd *Renderer, fr *chart.France) (*Site, error) {
 	depts, err := territory.List(ctx, d.Pool, territory.Departement, 500, 0)
 	if err != nil {
 		return nil, err
@@ -88,34 +140,10 @@ func New(ctx context.Context, d Deps) (*Site, error) {
 	if se == nil {
 		se = pg.New(d.Pool)
 	}
-	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: ix, deptNames: names, search: se,
+	return &Site{log: d.Log, db: d.Pool, rd: rd, maps: fr, index: d.Territories, deptNames: names, search: se,
 		pages: newPageCache(2000), searches: newPageCache(2000),
 		boot: strconv.FormatInt(time.Now().UnixNano(), 36)}, nil
 }
-
-// Renderer returns the site's renderer.
-func (s *Site) Renderer() *Renderer { return s.rd }
-
-// Mount attaches the site to the root router, with the security headers on
-// every page, the static files and the HTML 404.
-func (s *Site) Mount() server.Mount {
-	return func(r chi.Router) {
-		r.NotFound(SecurityHeaders(http.HandlerFunc(s.rd.NotFound)).ServeHTTP)
-		r.MethodNotAllowed(SecurityHeaders(http.HandlerFunc(s.rd.methodNotAllowed)).ServeHTTP)
-		r.Group(func(r chi.Router) {
-			r.Use(SecurityHeaders, middleware.GetHead)
-			r.Get("/static/*", staticHandler())
-			r.Get("/langue/{lang}", s.switchLang)
-			s.routes(r)
-		})
-	}
-}
-
-// SecurityHeaders sets the headers every HTML response carries (the CSP
-// allows scripts and styles only from the site itself). The root router
-// sets them on every response already; the mini-sites keep the call so
-// that they are safe when mounted alone in tests.
-func SecurityHeaders(next http.Handler) http.Handler { return server.SecurityHeaders(next) }
 
 // staticHandler serves the embedded assets. The stylesheet URL carries a
 // hash of its content, so it can be cached for a year.

@@ -6,32 +6,78 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/directory/directorytest"
+	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/postgres/pgtest"
-	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
 )
 
 var db *pgxpool.Pool
 
-func TestMain(m *testing.M) { pgtest.Main(m, "web", webTemplate, &db) }
+func TestMain(m *testing.M) {
+	pgtest.MainDBs(m, pgtest.DB{Name: "web", Template: directorytest.Template, Pool: &db},
+		pgtest.DB{Name: "webcontrib", Template: territorytest.Template, Pool: &cdb})
+}
 
-// newServer serves the whole router (as `civiscope serve` does) on an
-// httptest server.
+// newServer serves the whole site on the package's database.
 func newServer(t testing.TB) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(siteHandler(t, app.Deps{Web: web.Deps{Pool: db}}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// siteHandler is the whole site as `civiscope serve` builds it
+// (app.Handler: server middleware, API and web), on d.Web.Pool (the
+// package's database when nil), with a test log.
+func siteHandler(t testing.TB, d app.Deps) http.Handler {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	site, err := web.New(ctx, web.Deps{Log: newTestLog(), Pool: db})
+	if d.Web.Pool == nil {
+		d.Web.Pool = db
+	}
+	if d.Web.Log == nil {
+		d.Web.Log = newTestLog()
+	}
+	if d.Web.Territories == nil {
+		d.Web.Territories = territoryIndex(t, d.Web.Pool)
+	}
+	h, err := app.Handler(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: newTestLog(), Pool: db}, site.Mount()))
-	t.Cleanup(srv.Close)
-	return srv
+	return h
+}
+
+// indexes are the territory name indexes of the test databases, loaded
+// once each: the register does not change during the tests.
+var indexes = struct {
+	sync.Mutex
+	m map[*pgxpool.Pool]*territory.Index
+}{m: map[*pgxpool.Pool]*territory.Index{}}
+
+func territoryIndex(t testing.TB, pool *pgxpool.Pool) *territory.Index {
+	t.Helper()
+	indexes.Lock()
+	defer indexes.Unlock()
+	if ix := indexes.m[pool]; ix != nil {
+		return ix
+	}
+	ix, err := territory.LoadIndex(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexes.m[pool] = ix
+	return ix
 }
 
 type response struct {
@@ -69,6 +115,17 @@ func mustContain(t testing.TB, path, body string, wants ...string) {
 			t.Errorf("%s: body lacks %q", path, w)
 		}
 	}
+}
+
+// parse reads a page as a document, for assertions on its structure
+// rather than on its bytes.
+func parse(t testing.TB, body string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // untranslated catches a key the catalogue does not know: T renders it as
@@ -218,12 +275,15 @@ func TestCatalogueRejectsHalfTranslations(t *testing.T) {
 	if _, err := web.NewCatalogue([]web.Message{{"a", "x", "y"}}, []web.Message{{"a", "x", "y"}}); err == nil {
 		t.Error("a duplicate key was accepted")
 	}
-	rd, err := web.NewRenderer(web.RendererOptions{Messages: []web.Message{{"survey.hello", "Bonjour", "Hello"}}})
+	// One catalogue holds every part's messages.
+	rd, err := web.NewRenderer(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rd.Catalogue().T(web.EN, "survey.hello"); got != "Hello" {
-		t.Errorf("extension message: %q", got)
+	for key, want := range map[string]string{"contrib.mine.claims": "My listing claims", "survey.rates.group": "Group", "site.name": "Civiscope"} {
+		if got := rd.Catalogue().T(web.EN, key); got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
+		}
 	}
 }
 

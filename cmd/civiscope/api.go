@@ -7,26 +7,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
-	"github.com/civiscope/civiscope/api"
 	"github.com/civiscope/civiscope/api/token"
-	"github.com/civiscope/civiscope/search"
-	"github.com/civiscope/civiscope/server"
 )
-
-// apiMount builds the REST API for serve. engine answers /api/v1/search;
-// nil means the embedded PostgreSQL engine (pass startSearch's engine to
-// follow MEILI_URL).
-func (a *App) apiMount(pool *pgxpool.Pool, engine search.Engine) (server.Mount, error) {
-	h, err := api.New(api.Deps{DB: pool, Log: a.Log, Search: engine}, a.Config.API)
-	if err != nil {
-		return nil, err
-	}
-	return h.Mount, nil
-}
 
 func apiCommands() []command {
 	return []command{

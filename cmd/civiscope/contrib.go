@@ -7,41 +7,21 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/crawler"
 	"github.com/civiscope/civiscope/crawler/detect"
 	"github.com/civiscope/civiscope/crawler/fetch"
-	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation/crawlqueue"
-	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
-// contribMount is the contributors' side of the site: accounts, proposals,
-// claims and moderation. Mail goes through SMTP when SMTP_ADDR is set and
-// to the outbox (and the log) in every case.
-func (a *App) contribMount(pool *pgxpool.Pool, names *territory.Index) (server.Mount, error) {
-	// Claims fetch one home page at a person's request, with the crawler's
-	// politeness (robots.txt, per-host delay, identified User-Agent), but
-	// fail fast: the person is waiting for the answer.
+// claimChecker checks vendors' domain proofs for the contributors' pages.
+// Claims fetch one home page at a person's request, with the crawler's
+// politeness (robots.txt, per-host delay, identified User-Agent), but fail
+// fast: the person is waiting for the answer.
+func (a *App) claimChecker() *claim.Checker {
 	f := fetch.New(fetch.Config{UserAgent: fetch.UserAgent(a.Config.PublicURL), Timeout: 15 * time.Second, Retries: 1,
 		Outbound: a.outbound()}, nil)
-	h, err := contrib.New(contrib.Deps{
-		Log:         a.Log,
-		Pool:        pool,
-		Mailer:      &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},
-		Claims:      &claim.Checker{Fetch: claim.CrawlerFetcher{F: f}, Resolver: net.DefaultResolver},
-		PublicURL:   a.Config.PublicURL,
-		Territories: names,
-		TrustProxy:  a.Config.API.TrustProxy,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return h.Mount(), nil
+	return &claim.Checker{Fetch: claim.CrawlerFetcher{F: f}, Resolver: net.DefaultResolver}
 }
 
 // contributionCommands are the accounts' and the moderation's commands.

@@ -13,13 +13,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/reports/export"
-	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web"
 )
 
 // exportCommands publish open data and print reports.
@@ -369,20 +365,6 @@ func reportSeries(ctx context.Context, a *App, args []string) error {
 		fmt.Fprintf(w, "%d\t%s\t%s\n", p.Year, p.Column.Label, v)
 	}
 	return w.Flush()
-}
-
-// reportsMount serves the report pages and starts the daily open-data
-// job, which stops with ctx. Releases go to ./opendata, as with
-// `civiscope export directory`.
-func (a *App) reportsMount(pool *pgxpool.Pool, bg *background) (server.Mount, error) {
-	const dir = "opendata"
-	rp, err := web.NewReports(web.ReportsDeps{Log: a.Log, Pool: pool, OpenDataDir: dir})
-	if err != nil {
-		return nil, err
-	}
-	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
-	bg.Go("open-data releases", sched.Run)
-	return rp.Mount(), nil
 }
 
 // inside reports whether path is dir or lies under it.

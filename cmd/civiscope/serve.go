@@ -9,7 +9,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -71,20 +74,11 @@ func serve(ctx context.Context, a *App, args []string) error {
 	})
 }
 
-// handler is the whole site: every mount on the root router.
+// handler is the whole site (app.Handler) with serve's dependencies: one
+// territory index refreshed in the background, the mailer and the claim
+// checker of the contributors' pages, and the daily open-data job, whose
+// releases go to ./opendata as with `civiscope export directory`.
 func (a *App) handler(ctx context.Context, pool *pgxpool.Pool, engine search.Engine, bg *background) (http.Handler, error) {
-	mounts, err := a.mounts(ctx, pool, engine, bg)
-	if err != nil {
-		return nil, err
-	}
-	return server.NewRouter(server.Deps{Log: a.Log, Pool: pool, PublicURL: a.Config.PublicURL,
-		Heavy: []string{"/api/v1/reports/", "/rapports/"}}, mounts...), nil
-}
-
-// mounts lists the parts of the site that serve attaches to the router.
-func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, engine search.Engine, bg *background) ([]server.Mount, error) {
-	// One name index for the whole site, refreshed when the register is
-	// re-imported.
 	names, err := territory.LoadIndex(ctx, pool)
 	if err != nil {
 		return nil, err
@@ -93,27 +87,20 @@ func (a *App) mounts(ctx context.Context, pool *pgxpool.Pool, engine search.Engi
 		names.Watch(ctx, pool, time.Minute, func(err error) { a.Log.Warn("refresh territory index", "err", err) })
 		return nil
 	})
-	site, err := web.New(ctx, web.Deps{Log: a.Log, Pool: pool, Search: engine, Territories: names})
-	if err != nil {
-		return nil, err
-	}
-	apiMount, err := a.apiMount(pool, engine)
-	if err != nil {
-		return nil, err
-	}
-	surveyMount, err := a.surveyMount(pool)
-	if err != nil {
-		return nil, err
-	}
-	contribMount, err := a.contribMount(pool, names)
-	if err != nil {
-		return nil, err
-	}
-	reportsMount, err := a.reportsMount(pool, bg)
-	if err != nil {
-		return nil, err
-	}
-	return []server.Mount{site.Mount(), apiMount, surveyMount, contribMount, reportsMount}, nil
+	const openData = "opendata"
+	bg.Go("open-data releases", reports.NewScheduler(pool, openData, a.Config.PublicURL, a.Log).Run)
+	return app.Handler(ctx, app.Deps{
+		Web: web.Deps{
+			Log: a.Log, Pool: pool, Search: engine, Territories: names,
+			OpenDataDir: openData,
+			// Mail goes through SMTP when SMTP_ADDR is set, and to the
+			// outbox (and the log) in every case.
+			Mailer:    &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},
+			Claims:    a.claimChecker(),
+			PublicURL: a.Config.PublicURL,
+		},
+		API: a.Config.API,
+	})
 }
 
 // bootstrap loads what ships with the binary into an empty database, so that

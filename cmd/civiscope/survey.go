@@ -9,15 +9,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/reports/export"
-	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
 	"github.com/civiscope/civiscope/survey/xlsform"
-	"github.com/civiscope/civiscope/web"
 )
 
 func surveyCommands() []command {
@@ -494,13 +490,4 @@ func surveyRates(ctx context.Context, a *App, args []string) error {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%.1f%%\t\n", r.Dimension, r.Label, r.Frame, r.Invited, r.Started, r.Submitted, 100*r.ResponseRate())
 	}
 	return w.Flush()
-}
-
-// surveyMount is the barometer's respondent flow and the staff preview.
-func (a *App) surveyMount(pool *pgxpool.Pool) (server.Mount, error) {
-	flow, err := web.NewSurveyFlow(web.SurveyDeps{Log: a.Log, Pool: pool})
-	if err != nil {
-		return nil, err
-	}
-	return flow.Mount(), nil
 }

@@ -9,7 +9,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -127,15 +126,6 @@ type domRule struct {
 	Exists     *string               `json:"exists"`
 	Text       string                `json:"text"`
 	Attributes map[string]stringList `json:"attributes"`
-}
-
-// Read parses a rules file from r.
-func Read(r io.Reader) (*Rules, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
-	}
-	return Parse(b)
 }
 
 // Parse compiles a rules file. Every pattern and selector is checked, so a

@@ -61,28 +61,42 @@ func BaseURL() string {
 // Main creates the package's database, stores its pool in *pool, runs the
 // tests, drops the database and exits.
 func Main(m *testing.M, pkg string, tpl Template, pool **pgxpool.Pool) {
-	os.Exit(run(m, pkg, tpl, pool))
+	os.Exit(run(m, DB{Name: pkg, Template: tpl, Pool: pool}))
 }
 
-func run(m *testing.M, pkg string, tpl Template, pool **pgxpool.Pool) int {
+// DB is one database a package's tests run on: its name, the template it
+// is cloned from, and where its pool goes.
+type DB struct {
+	Name     string
+	Template Template
+	Pool     **pgxpool.Pool
+}
+
+// MainDBs is Main for a package whose tests need several databases, such
+// as the site's seeded directory and an empty one for the contributions.
+func MainDBs(m *testing.M, dbs ...DB) { os.Exit(run(m, dbs...)) }
+
+func run(m *testing.M, dbs ...DB) int {
 	ctx := context.Background()
-	url, drop, err := NewDatabase(ctx, pkg, tpl)
-	if err != nil {
-		if Optional() {
-			fmt.Printf("SKIP %s: no PostgreSQL for tests (%v); run `make test`\n", pkg, err)
-			return 0
+	for _, d := range dbs {
+		url, drop, err := NewDatabase(ctx, d.Name, d.Template)
+		if err != nil {
+			if Optional() {
+				fmt.Printf("SKIP %s: no PostgreSQL for tests (%v); run `make test`\n", d.Name, err)
+				return 0
+			}
+			fmt.Fprintf(os.Stderr, "pgtest: no PostgreSQL for tests: %v\nrun `make test`, or set CIVISCOPE_TEST_OPTIONAL=true to skip\n", err)
+			return 1
 		}
-		fmt.Fprintf(os.Stderr, "pgtest: no PostgreSQL for tests: %v\nrun `make test`, or set CIVISCOPE_TEST_OPTIONAL=true to skip\n", err)
-		return 1
+		defer drop()
+		p, err := postgres.Open(ctx, url)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+			return 1
+		}
+		*d.Pool = p
+		defer p.Close()
 	}
-	defer drop()
-	p, err := postgres.Open(ctx, url)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
-		return 1
-	}
-	*pool = p
-	defer p.Close()
 	return m.Run()
 }
 

@@ -46,11 +46,16 @@ func (r Row) Scan(dest ...any) {
 	}
 }
 
-// Count returns the single integer a counting query yields, failing the test
-// on any error.
-func Count(t testing.TB, pool *pgxpool.Pool, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	QueryRow(t, pool, sql, args...).Scan(&n)
-	return n
+// Must returns a call's value, failing the test when the call failed, so
+// that a check on the value never passes on a broken query:
+//
+//	tool := pgtest.Must(directory.GetToolByID(ctx, db, id))(t)
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/xlsform"
 )
@@ -606,10 +607,7 @@ func floor(x float64) int64 {
 
 func needGLPK(t *testing.T) {
 	if _, err := exec.LookPath("glpsol"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("glpsol is missing: scripts/stattools.sh installs glpk-utils")
-		}
-		t.Skip("glpsol is missing: run scripts/stattools.sh (installs glpk-utils)")
+		pgtest.Missing(t, "glpsol is missing: scripts/stattools.sh installs glpk-utils")
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
 // TestPSPPAndRReadTheRelease writes the files of a synthetic edition with
@@ -20,10 +22,7 @@ import (
 func TestPSPPAndRReadTheRelease(t *testing.T) {
 	for _, tool := range []string{"pspp", "Rscript"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing: scripts/stattools.sh installs it", tool)
-			}
-			t.Skipf("%s is missing: run scripts/stattools.sh", tool)
+			pgtest.Missing(t, "%s is missing: scripts/stattools.sh installs it", tool)
 		}
 	}
 	set := syntheticEdition(t, 120, 9)

@@ -1,4 +1,4 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
@@ -18,22 +18,20 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/account"
+	"github.com/civiscope/civiscope/api"
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/crawler/fetch"
 	"github.com/civiscope/civiscope/directory"
-	"github.com/civiscope/civiscope/directory/territory"
-	"github.com/civiscope/civiscope/directory/territory/territorytest"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/outbound"
 	"github.com/civiscope/civiscope/postgres/pgtest"
-	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
-var db *pgxpool.Pool
-
-func TestMain(m *testing.M) { pgtest.Main(m, "webcontrib", territorytest.Template, &db) }
+// cdb is the contributions tests' database: the register only, no seeded
+// directory, so that their counts start from nothing (TestMain in web_test.go).
+var cdb *pgxpool.Pool
 
 var seq atomic.Int64
 
@@ -43,32 +41,27 @@ type site struct {
 	URL string
 }
 
-func startSite(t *testing.T, d contrib.Deps) *site {
+func startSite(t *testing.T, d app.Deps) *site {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	log := slog.New(slog.DiscardHandler)
-	pub, err := web.New(ctx, web.Deps{Log: log, Pool: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Log, d.Pool = log, db
-	if d.Territories, err = territory.LoadIndex(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	if d.Claims == nil {
-		d.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
-	}
-	c, err := contrib.New(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.NewRouter(server.Deps{Log: log, Pool: db}, pub.Mount(), c.Mount()))
+	srv := httptest.NewServer(contribHandler(t, d))
 	t.Cleanup(srv.Close)
-	if d.PublicURL == "" {
-		d.PublicURL = srv.URL
-	}
 	return &site{URL: srv.URL}
+}
+
+// contribHandler is the whole site on the contributions' database, whose
+// claims may fetch from local test servers.
+func contribHandler(t *testing.T, d app.Deps) http.Handler {
+	t.Helper()
+	if d.Web.Pool == nil {
+		d.Web.Pool = cdb
+	}
+	if d.Web.Log == nil {
+		d.Web.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Web.Claims == nil {
+		d.Web.Claims = &claim.Checker{Fetch: claim.CrawlerFetcher{F: fetch.New(fetch.Config{UserAgent: "test", Retries: 0, Timeout: 5 * time.Second, Outbound: outbound.New(outbound.AllowLoopback())}, nil)}}
+	}
+	return siteHandler(t, d)
 }
 
 // client is one visitor with a cookie jar, like a browser.
@@ -80,7 +73,7 @@ type client struct {
 }
 
 func (s *site) visitor(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
+	jar := pgtest.Must(cookiejar.New(nil))(t)
 	return &client{t: t, site: s, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }
 
@@ -98,19 +91,19 @@ func (c *client) do(req *http.Request) page {
 		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := pgtest.Must(io.ReadAll(resp.Body))(c.t)
 	return page{Status: resp.StatusCode, Body: string(b), URL: resp.Request.URL.Path + "?" + resp.Request.URL.RawQuery, Header: resp.Header}
 }
 
 func (c *client) get(path string) page {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.site.URL+path, nil)
+	req := pgtest.Must(http.NewRequest(http.MethodGet, c.site.URL+path, nil))(c.t)
 	return c.do(req)
 }
 
 // csrf is the token a form on the page would carry.
 func (c *client) csrf() string {
-	u, _ := url.Parse(c.site.URL)
+	u := pgtest.Must(url.Parse(c.site.URL))(c.t)
 	for _, k := range c.http.Jar.Cookies(u) {
 		if k.Name == "csrf" {
 			return k.Value
@@ -132,7 +125,7 @@ func (c *client) post(path string, form url.Values) page {
 
 func (c *client) postRaw(path string, form url.Values) page {
 	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.site.URL+path, strings.NewReader(form.Encode()))
+	req := pgtest.Must(http.NewRequest(http.MethodPost, c.site.URL+path, strings.NewReader(form.Encode())))(c.t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
@@ -151,7 +144,7 @@ func (c *client) signup(email string) {
 func (c *client) confirm(email string) {
 	c.t.Helper()
 	link := confirmationLink(c.t, email)
-	u, _ := url.Parse(link)
+	u := pgtest.Must(url.Parse(link))(c.t)
 	if p := c.get(u.RequestURI()); p.Status != 200 || !strings.Contains(p.URL, "/compte") || !strings.Contains(p.Body, email) {
 		c.t.Fatalf("confirmation of %s: %d at %s\n%s", email, p.Status, p.URL, p.Body)
 	}
@@ -161,7 +154,7 @@ func (c *client) confirm(email string) {
 func confirmationLink(t *testing.T, email string) string {
 	t.Helper()
 	var body string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
 		t.Fatalf("no mail to %s: %v", email, err)
 	}
 	m := regexp.MustCompile(`\S*/compte/confirmer\?jeton=\S+`).FindString(body)
@@ -183,7 +176,7 @@ func uniq(prefix string) string {
 func newModerator(t *testing.T, s *site) *client {
 	t.Helper()
 	email := uniq("mod") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator}); err != nil {
 		t.Fatal(err)
 	}
 	m := s.visitor(t)
@@ -197,7 +190,7 @@ const xss = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 
 func TestSignUpProposeApproveVisible(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	if p := v.get("/contribuer/outil"); !strings.Contains(p.URL, "/compte/connexion") {
 		t.Fatalf("proposing needs an account, got %s", p.URL)
@@ -247,7 +240,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 		t.Fatal("script payload rendered live on the tool page")
 	}
 	var mail string
-	if err := db.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&mail); err != nil || !strings.Contains(mail, "acceptée") {
+	if err := cdb.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&mail); err != nil || !strings.Contains(mail, "acceptée") {
 		t.Fatalf("the submitter must be told by mail: %q %v", mail, err)
 	}
 	mine := v.get("/contribuer/mes-propositions")
@@ -255,7 +248,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 		t.Fatalf("submitter's status page:\n%s", mine.Body)
 	}
 	// The revision page shows the creation, with the submitter's name.
-	tool, err := directory.GetTool(context.Background(), db, slug)
+	tool, err := directory.GetTool(context.Background(), cdb, slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +260,7 @@ func TestSignUpProposeApproveVisible(t *testing.T) {
 
 func TestCSRFAndCookies(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("csrf") + "@example.org"
 	v.signup(email)
@@ -284,7 +277,7 @@ func TestCSRFAndCookies(t *testing.T) {
 		t.Fatal("the forged logout logged the user out")
 	}
 	// A browser's cross-site POST, even carrying the token, is refused.
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/compte/deconnexion", strings.NewReader(url.Values{"csrf": {v.csrf()}}.Encode()))
+	req := pgtest.Must(http.NewRequest(http.MethodPost, s.URL+"/compte/deconnexion", strings.NewReader(url.Values{"csrf": {v.csrf()}}.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")
@@ -301,7 +294,7 @@ func TestCSRFAndCookies(t *testing.T) {
 	if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") || strings.Contains(sc, "Secure") {
 		t.Fatalf("cookies over http: %s", sc)
 	}
-	https := startSite(t, contrib.Deps{PublicURL: "https://civiscope.example"})
+	https := startSite(t, app.Deps{Web: web.Deps{PublicURL: "https://civiscope.example"}})
 	resp, err = http.Get(https.URL + "/compte/connexion")
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +308,7 @@ func TestCSRFAndCookies(t *testing.T) {
 
 func TestLoginThrottledWith429(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("thr") + "@example.org"
 	v.signup(email)
@@ -333,7 +326,7 @@ func TestLoginThrottledWith429(t *testing.T) {
 
 func TestPasswordResetByOutbox(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("reset") + "@example.org"
 	v.signup(email)
@@ -342,7 +335,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 		t.Fatalf("reset request: %d", p.Status)
 	}
 	var body string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`/compte/reinitialiser\?jeton=([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
@@ -362,7 +355,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 	}
 	// The admin reads the outbox; a moderator may not.
 	admin := uniq("admin") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: admin, Password: "admin password!", Role: account.RoleAdmin}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: admin, Password: "admin password!", Role: account.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	a := s.visitor(t)
@@ -377,7 +370,7 @@ func TestPasswordResetByOutbox(t *testing.T) {
 
 func TestBadInputIsExplained(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("bad") + "@example.org")
 	long := strings.Repeat("é", 201)
@@ -400,13 +393,13 @@ func TestBadInputIsExplained(t *testing.T) {
 		t.Fatalf("honeypot: %d", p.Status)
 	}
 	var n int
-	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
+	pgtest.QueryRow(t, cdb, `SELECT count(*) FROM proposal WHERE title = 'Bot tool'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("a bot's proposal was stored")
 	}
 	// Duplicates suggest the listing.
 	existing := &directory.Tool{Slug: uniq("dup-tool-"), Name: uniq("Dup Tool "), Categories: []string{"consultation"}, Website: "https://" + uniq("dup") + ".example"}
-	if err := directory.CreateTool(context.Background(), db, existing, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(context.Background(), cdb, existing, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	p = v.post("/contribuer/outil", url.Values{"name": {strings.ToUpper(existing.Name)}, "website": {"https://else.example"}, "categories": {"consultation"}})
@@ -417,7 +410,7 @@ func TestBadInputIsExplained(t *testing.T) {
 
 func TestRateLimitPerIP(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3})
+	s := startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}})
 	v := s.visitor(t)
 	var last page
 	for i := 0; i < 4; i++ {
@@ -430,7 +423,7 @@ func TestRateLimitPerIP(t *testing.T) {
 	// more generous (decisions come in bursts, and are audited), and does
 	// not use up the address's. (Logging in is a POST like any other, so
 	// the session is opened directly.)
-	s = startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3})
+	s = startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}})
 	m := newModerator(t, s)
 	for i := 0; i < 5; i++ {
 		// An agent decision naming nobody: refused as invalid, never as 429.
@@ -448,12 +441,12 @@ func TestRateLimitPerIP(t *testing.T) {
 // as the API does, or one visitor's mistakes block everyone.
 func TestFormThrottleTrustsTheProxy(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPLimit: 0.01, IPBurst: 3, TrustProxy: true})
+	s := startSite(t, app.Deps{Web: web.Deps{IPLimit: 0.01, IPBurst: 3}, API: api.Config{TrustProxy: true}})
 	from := func(ip string) page {
 		v := s.visitor(t)
 		v.get("/compte/connexion")
 		form := url.Values{"email": {"x@example.org"}, "password": {"whatever123"}, "csrf": {v.csrf()}}
-		req, _ := http.NewRequest(http.MethodPost, s.URL+"/compte/connexion", strings.NewReader(form.Encode()))
+		req := pgtest.Must(http.NewRequest(http.MethodPost, s.URL+"/compte/connexion", strings.NewReader(form.Encode())))(t)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", ip)
 		return v.do(req)
@@ -481,14 +474,14 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 	defer vendorSite.Close()
 	vd := &directory.Vendor{Slug: uniq("claim-vendor-"), Name: "Claim Vendor"}
 	by := directory.By{Actor: "curator:test"}
-	if err := directory.CreateVendor(ctx, db, vd, by); err != nil {
+	if err := directory.CreateVendor(ctx, cdb, vd, by); err != nil {
 		t.Fatal(err)
 	}
 	tool := &directory.Tool{Slug: uniq("claimed-"), Name: uniq("Claimed "), Categories: []string{"consultation"}, Website: vendorSite.URL + "/", VendorID: vd.ID}
-	if err := directory.CreateTool(ctx, db, tool, by); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, by); err != nil {
 		t.Fatal(err)
 	}
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("vendor") + "@example.org")
 	p := v.post("/contribuer/outils/"+tool.Slug+"/revendiquer", url.Values{})
@@ -501,7 +494,7 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 		t.Fatalf("check without the tag: %d\n%s", f.Status, f.Body)
 	}
 	meta.Store(`<meta name="civiscope-verification" content="` + code[1] + `">`)
-	if _, err := db.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
+	if _, err := cdb.Exec(ctx, `UPDATE listing_claim SET checked_at = NULL`); err != nil {
 		t.Fatal(err)
 	}
 	ok := v.post(action[1], url.Values{})
@@ -517,12 +510,12 @@ func TestClaimByMetaTagOverHTTP(t *testing.T) {
 func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	email := uniq("editor") + "@example.org"
 	v.signup(email)
 	tool := &directory.Tool{Slug: uniq("hist-"), Name: uniq("Hist "), TaglineFR: "Avant", Categories: []string{"consultation"}}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	form := url.Values{"name": {tool.Name}, "tagline_fr": {"Après " + xss}, "categories": {"consultation"},
@@ -552,7 +545,7 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 	if p := m.post(rev[1], url.Values{"reason": {"not better"}}); p.Status != 200 {
 		t.Fatalf("revert: %d", p.Status)
 	}
-	after, _ := directory.GetTool(ctx, db, tool.Slug)
+	after := pgtest.Must(directory.GetTool(ctx, cdb, tool.Slug))(t)
 	if after.TaglineFR != "Avant" {
 		t.Fatalf("after revert: %q", after.TaglineFR)
 	}
@@ -579,9 +572,9 @@ func TestRevertFromHistoryAndDeleteAccount(t *testing.T) {
 func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	tool := &directory.Tool{Slug: uniq("declared-"), Name: uniq("Declared Tool "), Categories: []string{"participatory-budgeting"}}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	// A clerk whose address is not (yet) known to belong to Lyon.
@@ -601,7 +594,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 		t.Fatalf("pending agents page:\n%s", ag.Body)
 	}
 	var lyon int64
-	if err := db.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
+	if err := cdb.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
 		t.Fatal(err)
 	}
 	clerkID := mustUser(t, "clerk@"+domain)
@@ -636,7 +629,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 	}
 	m.post("/moderation/propositions/"+id[1]+"/decision", url.Values{"decision": {"approve"}})
 	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND territory_id = $2 AND started_on = '2022-05-01'`, tool.ID, lyon).Scan(&n); err != nil || n != 1 {
+	if err := cdb.QueryRow(ctx, `SELECT count(*) FROM adoption WHERE tool_id = $1 AND territory_id = $2 AND started_on = '2022-05-01'`, tool.ID, lyon).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("adoption after approval: %d %v", n, err)
 	}
 	log := m.get("/moderation/journal")
@@ -647,7 +640,7 @@ func TestAgentsAndAdoptionDeclaration(t *testing.T) {
 
 func TestRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	v := s.visitor(t)
 	v.signup(uniq("flood") + "@example.org")
 	var last page
@@ -666,7 +659,7 @@ func TestRateLimitPerAccount(t *testing.T) {
 // or a notice for the owner.
 func TestSignUpRevealsNoAccount(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	taken := uniq("taken") + "@example.org"
 	s.visitor(t).signup(taken)
 	answer := func(email string) page {
@@ -684,7 +677,7 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 		t.Fatalf("sign-up answers differ: taken %d at %s, fresh %d at %s", a.Status, a.URL, b.Status, b.URL)
 	}
 	var notice string
-	if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, taken).Scan(&notice); err != nil || !strings.Contains(notice, "/compte/mot-de-passe-oublie") {
+	if err := cdb.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, taken).Scan(&notice); err != nil || !strings.Contains(notice, "/compte/mot-de-passe-oublie") {
 		t.Errorf("the owner of the taken address must be told, with the way to reset: %q %v", notice, err)
 	}
 	// The new address logs in only through its confirmation link.
@@ -705,7 +698,7 @@ func TestSignUpRevealsNoAccount(t *testing.T) {
 // "/%09/evil.example" reached the Location header, and browsers drop tabs).
 func TestLoginReturnStaysOnSite(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	email := uniq("retour") + "@example.org"
 	s.visitor(t).signup(email)
 	for _, evil := range []string{"/\t/evil.example", "/\r\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {

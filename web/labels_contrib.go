@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation"
-	"github.com/civiscope/civiscope/web"
 )
 
 // A moderation or history screen names things as a reader knows them: a
@@ -23,8 +22,8 @@ import (
 type labeller struct {
 	ctx       context.Context
 	h         *Handler
-	lang      web.Lang
-	cat       *web.Catalogue
+	lang      Lang
+	cat       *Catalogue
 	moderator bool // moderators see an address where a person gave no name
 	users     map[int64]*account.User
 	tools     map[int64]*directory.Tool
@@ -33,7 +32,7 @@ type labeller struct {
 }
 
 func (h *Handler) labeller(r *http.Request) *labeller {
-	return &labeller{ctx: r.Context(), h: h, lang: web.RequestLang(r), cat: h.rd.Catalogue(),
+	return &labeller{ctx: r.Context(), h: h, lang: RequestLang(r), cat: h.rd.Catalogue(),
 		moderator: currentUser(r).CanModerate(), users: map[int64]*account.User{},
 		tools: map[int64]*directory.Tool{}, vendors: map[int64]*directory.Vendor{}, places: map[int64]*territory.Territory{}}
 }

@@ -1,14 +1,11 @@
-package contrib
+package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/account"
-	"github.com/civiscope/civiscope/moderation"
-	"github.com/civiscope/civiscope/web"
 )
 
 // view is what every page of the package gets: who is logged in and the
@@ -18,19 +15,19 @@ type view struct {
 	CSRF string
 }
 
-func base(r *http.Request) view { return view{User: currentUser(r), CSRF: csrfToken(r)} }
+func contribBase(r *http.Request) view { return view{User: currentUser(r), CSRF: csrfToken(r)} }
 
 // form is a submitted form shown again: the values typed (nothing is lost on
 // an error), the message for each field and for the whole form, said in the
-// page's language (web.Catalogue.Explain).
+// page's language (Catalogue.Explain).
 type form struct {
 	Values  url.Values
 	Errors  map[string]string
 	Message string
 	// Problems lists the field messages in the domain's order, with each
 	// field's label, for the summary at the top of the form.
-	Problems []web.FieldProblem
-	explain  func(error) web.Problem
+	Problems []FieldProblem
+	explain  func(error) Problem
 }
 
 func (h *Handler) newForm(r *http.Request) form {
@@ -42,9 +39,9 @@ func (h *Handler) newForm(r *http.Request) form {
 }
 
 // explainer says errors in the request's language.
-func (h *Handler) explainer(r *http.Request) func(error) web.Problem {
-	lang, cat := web.RequestLang(r), h.rd.Catalogue()
-	return func(err error) web.Problem { return cat.Explain(lang, err) }
+func (h *Handler) explainer(r *http.Request) func(error) Problem {
+	lang, cat := RequestLang(r), h.rd.Catalogue()
+	return func(err error) Problem { return cat.Explain(lang, err) }
 }
 
 // V returns the submitted value of a field.
@@ -85,14 +82,6 @@ func (f form) withError(err error) form {
 // own (not the domain's), such as two passwords that differ.
 func (f form) fieldError(field, rule, english string) form {
 	return f.withError(civiscope.Invalid([]civiscope.FieldError{civiscope.Field(field, rule, nil, "%s", english)}))
-}
-
-func funcs() template.FuncMap {
-	return template.FuncMap{
-		"diffText": moderation.Text,
-		// list builds a slice in a template, to loop over similar fields.
-		"list": func(xs ...string) []string { return xs },
-	}
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"net/http"
@@ -36,7 +36,7 @@ func (h *Handler) websiteTarget(r *http.Request, f form) (websiteView, error) {
 	if err != nil {
 		return websiteView{}, err
 	}
-	return websiteView{view: base(r), Form: f, T: t, Current: cur}, nil
+	return websiteView{view: contribBase(r), Form: f, T: t, Current: cur}, nil
 }
 
 func (h *Handler) websiteForm(w http.ResponseWriter, r *http.Request) {

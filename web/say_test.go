@@ -1,4 +1,4 @@
-package contrib_test
+package web_test
 
 // Tests that the contributors' pages say what they mean, in the reader's
 // language: no default asserts a fact, sources say who stated a fact, the
@@ -15,30 +15,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/civiscope/civiscope/app"
+	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/web"
+
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/moderation"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
 // html parses a page.
 func html(t *testing.T, p page) *goquery.Document {
 	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(p.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return parse(t, p.Body)
 }
 
-// text is the trimmed text of the selection, with runs of spaces folded.
-func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+// squash is the trimmed text of the selection, with runs of spaces folded.
+func squash(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 
 // speak sets the visitor's language as the site's switch does.
 func (c *client) speak(lang string) {
-	u, _ := url.Parse(c.site.URL)
+	u := pgtest.Must(url.Parse(c.site.URL))(c.t)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
 }
 
@@ -60,7 +59,7 @@ func pick(lang, fr, en string) string {
 // noneOf fails when the main text holds any of the phrases.
 func noneOf(t *testing.T, d *goquery.Document, what string, phrases ...string) {
 	t.Helper()
-	main := text(d.Find("main"))
+	main := squash(d.Find("main"))
 	for _, p := range phrases {
 		if strings.Contains(main, p) {
 			t.Errorf("%s: %q on the page:\n%s", what, p, main)
@@ -91,7 +90,7 @@ func newTool(t *testing.T, vendorID int64, website string) *directory.Tool {
 	t.Helper()
 	tool := &directory.Tool{Slug: uniq("say-"), Name: uniq("Say Tool "), TaglineFR: "Avant", Categories: []string{"consultation"},
 		Website: website, VendorID: vendorID}
-	if err := directory.CreateTool(context.Background(), db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(context.Background(), cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	return tool
@@ -99,7 +98,7 @@ func newTool(t *testing.T, vendorID int64, website string) *directory.Tool {
 
 func TestToolFormAssertsNothingByDefault(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	m := newModerator(t, s)
 	inLanguages(t, func(t *testing.T, lang string) {
 		v := s.visitor(t)
@@ -112,7 +111,7 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 				d.Find(sel+" option[selected]").AttrOr("value", "") != "unknown" {
 				t.Errorf("%s must start at unknown: first option %q, selected %q", sel, val, d.Find(sel+" option[selected]").AttrOr("value", "none"))
 			}
-			if got := text(d.Find(sel + " option[selected]")); got != pick(lang, "inconnu", "unknown") {
+			if got := squash(d.Find(sel + " option[selected]")); got != pick(lang, "inconnu", "unknown") {
 				t.Errorf("%s preselected label: %q", sel, got)
 			}
 		}
@@ -123,9 +122,9 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 		// Plain words, the SPDX id underneath.
 		agpl := d.Find(`#licence input[value="AGPL-3.0-or-later"]`)
 		label := d.Find(`label[for="` + agpl.AttrOr("id", "") + `"]`)
-		if agpl.Length() != 1 || text(label.Find("code")) != "AGPL-3.0-or-later" ||
-			!strings.Contains(text(label), pick(lang, "Libre, copyleft fort", "Free, strong copyleft")) {
-			t.Errorf("licence choice: %q", text(label))
+		if agpl.Length() != 1 || squash(label.Find("code")) != "AGPL-3.0-or-later" ||
+			!strings.Contains(squash(label), pick(lang, "Libre, copyleft fort", "Free, strong copyleft")) {
+			t.Errorf("licence choice: %q", squash(label))
 		}
 		// Sending the form as it comes states no fact.
 		name := uniq("Silent ")
@@ -136,7 +135,7 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 		})
 		form.Set("licence", checked.AttrOr("value", ""))
 		approve(t, m, sent(t, v.post("/contribuer/outil", form)))
-		tool, err := directory.GetTool(context.Background(), db, moderation.Slugify(name))
+		tool, err := directory.GetTool(context.Background(), cdb, moderation.Slugify(name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,12 +150,12 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 			t.Fatalf("proposal with another licence: %d\n%s", p.Status, p.Body)
 		}
 		var lic string
-		if err := db.QueryRow(context.Background(), `SELECT payload->>'licence' FROM proposal WHERE title = $1`, other).Scan(&lic); err != nil || lic != "GPL-2.0-or-later" {
+		if err := cdb.QueryRow(context.Background(), `SELECT payload->>'licence' FROM proposal WHERE title = $1`, other).Scan(&lic); err != nil || lic != "GPL-2.0-or-later" {
 			t.Fatalf("licence typed after \"another\": %q %v", lic, err)
 		}
 		// The edit form shows a listing's unlisted licence under "another".
 		tool.Licence = "GPL-2.0-or-later"
-		if err := directory.UpdateTool(context.Background(), db, tool, directory.By{Actor: "curator:test"}); err != nil {
+		if err := directory.UpdateTool(context.Background(), cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 			t.Fatal(err)
 		}
 		e := html(t, v.get("/contribuer/outils/"+tool.Slug+"/modifier"))
@@ -168,7 +167,7 @@ func TestToolFormAssertsNothingByDefault(t *testing.T) {
 
 func TestSourceSaysWhoStatedIt(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	v := s.visitor(t)
 	v.signup(uniq("stater") + "@example.org")
 	name := uniq("Stated ")
@@ -178,7 +177,7 @@ func TestSourceSaysWhoStatedIt(t *testing.T) {
 		r := s.visitor(t)
 		r.speak(lang)
 		d := html(t, r.get("/outils/"+moderation.Slugify(name)))
-		main := text(d.Find("main"))
+		main := squash(d.Find("main"))
 		if !strings.Contains(main, pick(lang, "contribution d'un utilisateur", "statement by a contributor")) ||
 			strings.Contains(main, pick(lang, "déclaration de la collectivité", "statement by the collectivité")) {
 			t.Fatalf("a contributor's tool is not sourced as a contributor's statement:\n%s", main)
@@ -189,9 +188,9 @@ func TestSourceSaysWhoStatedIt(t *testing.T) {
 func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	vd := &directory.Vendor{Slug: uniq("rule-vendor-"), Name: "Rule Vendor"}
-	if err := directory.CreateVendor(ctx, db, vd, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateVendor(ctx, cdb, vd, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	owned := newTool(t, vd.ID, "https://"+uniq("owned")+".example/")
@@ -202,13 +201,13 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		email := uniq("rule") + "@example.org"
 		v.signup(email)
 		d := html(t, v.get("/contribuer/outils/"+owned.Slug+"/revendiquer"))
-		rules := text(d.Find("#rules"))
+		rules := squash(d.Find("#rules"))
 		if d.Find("#rules li").Length() != 4 || !strings.Contains(rules, pick(lang,
 			fmt.Sprintf("Vos %d premières contributions acceptées", moderation.TrustedAfter),
 			fmt.Sprintf("Your first %d approved contributions", moderation.TrustedAfter))) {
 			t.Fatalf("the claim page does not state the first-%d rule:\n%s", moderation.TrustedAfter, rules)
 		}
-		if got := text(d.Find("#approved-count")); !strings.Contains(got, pick(lang, "0 contribution", "0 approved")) {
+		if got := squash(d.Find("#approved-count")); !strings.Contains(got, pick(lang, "0 contribution", "0 approved")) {
 			t.Errorf("approved count: %q", got)
 		}
 		if d.Find("#start-claim").Length() != 1 {
@@ -216,13 +215,13 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		}
 		// The code agrees: a verified member with no approved contribution
 		// yet waits for a moderator.
-		if err := account.GrantVendor(ctx, db, mustUser(t, email), vd.ID, "meta", "owned.example"); err != nil {
+		if err := account.GrantVendor(ctx, cdb, mustUser(t, email), vd.ID, "meta", "owned.example"); err != nil {
 			t.Fatal(err)
 		}
 		p := v.post("/contribuer/outils/"+owned.Slug+"/modifier", url.Values{"name": {owned.Name}, "tagline_fr": {"Après " + lang},
 			"categories": {"consultation"}, "business_model": {"unknown"}, "hosting": {"unknown"}, "lifecycle": {"unknown"}})
 		row := html(t, p).Find("main table tbody tr").First()
-		if got := text(row.Find("td[class^=status-]")); got != pick(lang, "en attente", "pending") {
+		if got := squash(row.Find("td[class^=status-]")); got != pick(lang, "en attente", "pending") {
 			t.Fatalf("a new verified member's edit: %q", got)
 		}
 
@@ -231,13 +230,13 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		orphan := newTool(t, 0, "https://"+uniq("orphan")+".example/")
 		d = html(t, v.get("/contribuer/outils/"+orphan.Slug+"/revendiquer"))
 		if d.Find("#start-claim").Length() != 0 || d.Find(`#name-vendor form[action="/contribuer/outils/`+orphan.Slug+`/editeur"]`).Length() != 1 {
-			t.Fatalf("a listing without a vendor:\n%s", text(d.Find("main")))
+			t.Fatalf("a listing without a vendor:\n%s", squash(d.Find("main")))
 		}
-		if got := text(d.Find("#no-vendor")); got != pick(lang, "Cette fiche ne nomme pas encore d’éditeur", "This listing names no vendor yet") {
+		if got := squash(d.Find("#no-vendor")); got != pick(lang, "Cette fiche ne nomme pas encore d’éditeur", "This listing names no vendor yet") {
 			t.Errorf("heading: %q", got)
 		}
 		bad := html(t, v.post("/contribuer/outils/"+orphan.Slug+"/editeur", url.Values{"vendor_website": {"ftp://x"}}))
-		if got := text(bad.Find("#vendor_name-error")); got != pick(lang, "obligatoire", "is required") {
+		if got := squash(bad.Find("#vendor_name-error")); got != pick(lang, "obligatoire", "is required") {
 			t.Errorf("vendor name error: %q", got)
 		}
 		approve(t, m, sent(t, v.post("/contribuer/outils/"+orphan.Slug+"/editeur",
@@ -247,7 +246,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 		}
 		// A listing without a website says so too.
 		other := &directory.Vendor{Slug: uniq("bare-vendor-"), Name: "Bare Vendor"}
-		if err := directory.CreateVendor(ctx, db, other, directory.By{Actor: "curator:test"}); err != nil {
+		if err := directory.CreateVendor(ctx, cdb, other, directory.By{Actor: "curator:test"}); err != nil {
 			t.Fatal(err)
 		}
 		bare := newTool(t, other.ID, "")
@@ -259,7 +258,7 @@ func TestClaimPageStatesTheRuleTheCodeApplies(t *testing.T) {
 
 func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	inLanguages(t, func(t *testing.T, lang string) {
 		tool := newTool(t, 0, "")
 		v := s.visitor(t)
@@ -279,12 +278,12 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 		}
 		first := propose("Première")
 		d := html(t, m.post("/moderation/propositions/"+first+"/decision", url.Values{"decision": {"approve"}}))
-		if got := text(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "n° "+first+" acceptée", "#"+first+" approved")) {
+		if got := squash(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "n° "+first+" acceptée", "#"+first+" approved")) {
 			t.Fatalf("approval confirmation: %q", got)
 		}
 		second := propose("Seconde")
 		d = html(t, m.post("/moderation/propositions/"+second+"/decision", url.Values{"decision": {"reject"}, "reason": {"doublon"}}))
-		if got := text(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "n° "+second+" refusée", "#"+second+" rejected")) {
+		if got := squash(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "n° "+second+" refusée", "#"+second+" rejected")) {
 			t.Fatalf("rejection confirmation: %q", got)
 		}
 		// Revert the approved change from the history.
@@ -294,13 +293,13 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 			t.Fatal("no revert form on the history")
 		}
 		d = html(t, m.post(action, url.Values{"reason": {"moins précise"}}))
-		if got := text(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "annulée", "reverted")) ||
+		if got := squash(d.Find("#confirmation")); !strings.Contains(got, pick(lang, "annulée", "reverted")) ||
 			!strings.Contains(got, pick(lang, "proposition n° "+first+" est prévenu", "proposal #"+first+" is told")) {
 			t.Fatalf("revert confirmation: %q", got)
 		}
 		// The history says who did what, in words.
 		h = html(t, m.get(fmt.Sprintf("/historique/outil/%d", tool.ID)))
-		hist := text(h.Find("main"))
+		hist := squash(h.Find("main"))
 		if !strings.Contains(hist, pick(lang, "proposition n° "+first+", acceptée par", "proposal #"+first+", approved by")) ||
 			!strings.Contains(hist, pick(lang, "annulation de la révision n°", "revert of revision #")) {
 			t.Errorf("history sources:\n%s", hist)
@@ -309,14 +308,14 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 		// The author reads it.
 		mine := html(t, v.get("/contribuer/mes-propositions"))
 		row := mine.Find("#p" + first)
-		if got := text(row.Find("td.status-reverted")); got != pick(lang, "acceptée puis annulée", "approved, then reverted") {
-			t.Fatalf("the author's status after the revert: %q (row %q)", got, text(row))
+		if got := squash(row.Find("td.status-reverted")); got != pick(lang, "acceptée puis annulée", "approved, then reverted") {
+			t.Fatalf("the author's status after the revert: %q (row %q)", got, squash(row))
 		}
-		if !strings.Contains(text(row), "moins précise") {
-			t.Errorf("the revert's reason is not shown to the author: %q", text(row))
+		if !strings.Contains(squash(row), "moins précise") {
+			t.Errorf("the revert's reason is not shown to the author: %q", squash(row))
 		}
 		var subject string
-		if err := db.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&subject); err != nil ||
+		if err := cdb.QueryRow(context.Background(), `SELECT subject FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, v.email).Scan(&subject); err != nil ||
 			!strings.Contains(subject, "n° "+first+" annulée") {
 			t.Fatalf("the author's mail: %q %v", subject, err)
 		}
@@ -325,7 +324,7 @@ func TestDecisionsAreConfirmedAndRevertsReachTheAuthor(t *testing.T) {
 
 func TestErrorsSpeakThePageLanguage(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	ids := []string{"name", "website", "categories", "business_model", "tagline_fr"}
 	english := []string{"is required", "fields are invalid", "is too long", "must be", "choose at least", "unknown"}
 	french := []string{"obligatoire", "champs", "trop long", "doit être", "choisissez", "inconnue", "Le formulaire"}
@@ -341,7 +340,7 @@ func TestErrorsSpeakThePageLanguage(t *testing.T) {
 		d := html(t, p)
 		labels := map[string]string{}
 		d.Find("#problem li a").Each(func(_ int, a *goquery.Selection) {
-			labels[strings.TrimPrefix(a.AttrOr("href", ""), "#")] = text(a)
+			labels[strings.TrimPrefix(a.AttrOr("href", ""), "#")] = squash(a)
 		})
 		want := map[string]string{"name": pick(lang, "Nom", "Name"), "website": pick(lang, "Site web", "Website"),
 			"categories": pick(lang, "Catégories", "Categories"), "business_model": pick(lang, "Modèle économique", "Business model"),
@@ -351,23 +350,23 @@ func TestErrorsSpeakThePageLanguage(t *testing.T) {
 				t.Errorf("summary label of %s: %q, want %q (all: %v)", k, labels[k], w, labels)
 			}
 		}
-		if got := text(d.Find("#problem strong")); got != pick(lang, "5 champs sont à corriger.", "5 fields need correcting.") {
+		if got := squash(d.Find("#problem strong")); got != pick(lang, "5 champs sont à corriger.", "5 fields need correcting.") {
 			t.Errorf("summary: %q", got)
 		}
-		if got := text(d.Find("#website-error")); got != pick(lang, "doit commencer par http:// ou https:// (et non « ftp: »)", `must start with http:// or https:// (not "ftp:")`) {
+		if got := squash(d.Find("#website-error")); got != pick(lang, "doit commencer par http:// ou https:// (et non « ftp: »)", `must start with http:// or https:// (not "ftp:")`) {
 			t.Errorf("website message: %q", got)
 		}
-		if got := text(d.Find("#tagline_fr-error")); got != pick(lang, "trop long : 201 caractères, 200 au plus", "is too long (201 characters, at most 200)") {
+		if got := squash(d.Find("#tagline_fr-error")); got != pick(lang, "trop long : 201 caractères, 200 au plus", "is too long (201 characters, at most 200)") {
 			t.Errorf("tagline message: %q", got)
 		}
-		if text(d.Find("#description_fr")) != "gardé" {
+		if squash(d.Find("#description_fr")) != "gardé" {
 			t.Error("the form lost what was typed")
 		}
 		// No internal id as visible text, no phrase of the other language.
 		d.Find("#problem a, #problem li").Each(func(_ int, x *goquery.Selection) {
 			for _, id := range ids {
-				if strings.Contains(text(x), id) {
-					t.Errorf("internal field id %q shown: %q", id, text(x))
+				if strings.Contains(squash(x), id) {
+					t.Errorf("internal field id %q shown: %q", id, squash(x))
 				}
 			}
 		})
@@ -380,21 +379,21 @@ func TestErrorsSpeakThePageLanguage(t *testing.T) {
 		a := s.visitor(t)
 		a.speak(lang)
 		d = html(t, a.post("/compte/inscription", url.Values{"email": {"nobody"}, "password": {"short"}, "password2": {"short"}}))
-		if got := text(d.Find("#password-error")); got != pick(lang, "trop court : 5 caractères, 10 au moins", "is too short (5 characters, at least 10)") {
+		if got := squash(d.Find("#password-error")); got != pick(lang, "trop court : 5 caractères, 10 au moins", "is too short (5 characters, at least 10)") {
 			t.Errorf("password message: %q", got)
 		}
-		if got := text(d.Find("#email-error")); got != pick(lang, "n’est pas une adresse électronique comme nom@exemple.fr", "is not an email address such as name@example.fr") {
+		if got := squash(d.Find("#email-error")); got != pick(lang, "n’est pas une adresse électronique comme nom@exemple.fr", "is not an email address such as name@example.fr") {
 			t.Errorf("email message: %q", got)
 		}
 		d = html(t, a.post("/compte/inscription", url.Values{"email": {uniq("x") + "@example.org"}, "password": {"long enough 1"}, "password2": {"long enough 2"}}))
-		if got := text(d.Find("#password2-error")); got != pick(lang, "les deux mots de passe diffèrent", "the two passwords differ") {
+		if got := squash(d.Find("#password2-error")); got != pick(lang, "les deux mots de passe diffèrent", "the two passwords differ") {
 			t.Errorf("password confirmation: %q", got)
 		}
 		// The error page names fields by their labels too.
 		m := newModerator(t, s)
 		m.speak(lang)
 		e := html(t, m.get("/moderation?statut=bogus"))
-		if got := text(e.Find("main ul.detail li")); got != pick(lang, "État : valeur inconnue : « bogus »", `Status : unknown value "bogus"`) {
+		if got := squash(e.Find("main ul.detail li")); got != pick(lang, "État : valeur inconnue : « bogus »", `Status : unknown value "bogus"`) {
 			t.Errorf("error page: %q", got)
 		}
 		if lang == "fr" {
@@ -408,7 +407,7 @@ func TestErrorsSpeakThePageLanguage(t *testing.T) {
 func TestModerationScreensShowNames(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := startSite(t, contrib.Deps{IPBurst: 100})
+	s := startSite(t, app.Deps{Web: web.Deps{IPBurst: 100}})
 	tool := newTool(t, 0, "")
 	clerk := s.visitor(t)
 	clerkEmail := uniq("clerk") + "@example.org"
@@ -425,7 +424,7 @@ func TestModerationScreensShowNames(t *testing.T) {
 		t.Fatalf("declaration: %d\n%s", p.Status, p.Body)
 	}
 	var lyon int64
-	if err := db.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
+	if err := cdb.QueryRow(ctx, `SELECT id FROM territory WHERE kind = 'commune' AND code = '69123'`).Scan(&lyon); err != nil {
 		t.Fatal(err)
 	}
 	inLanguages(t, func(t *testing.T, lang string) {
@@ -434,9 +433,9 @@ func TestModerationScreensShowNames(t *testing.T) {
 		q := html(t, m.get("/moderation?type=tool-edit"))
 		var editURL string
 		q.Find("main table tbody tr").Each(func(_ int, tr *goquery.Selection) {
-			if strings.Contains(text(tr.Find("th")), tool.Name) {
+			if strings.Contains(squash(tr.Find("th")), tool.Name) {
 				editURL = tr.Find("th a").AttrOr("href", "")
-				if who := text(tr.Find("td").Eq(1)); who != clerkEmail {
+				if who := squash(tr.Find("td").Eq(1)); who != clerkEmail {
 					t.Errorf("queue submitter: %q, want the address the moderator can write to", who)
 				}
 			}
@@ -446,13 +445,13 @@ func TestModerationScreensShowNames(t *testing.T) {
 		}
 		d := html(t, m.get(editURL))
 		row := d.Find("tr#field-business_model")
-		if got := text(row.Find("th")); got != pick(lang, "Modèle économique", "Business model") {
+		if got := squash(row.Find("th")); got != pick(lang, "Modèle économique", "Business model") {
 			t.Errorf("diff field label: %q", got)
 		}
-		if got := text(row.Find("ins")); got != pick(lang, "abonnement / SaaS", "subscription / SaaS") {
+		if got := squash(row.Find("ins")); got != pick(lang, "abonnement / SaaS", "subscription / SaaS") {
 			t.Errorf("diff value label: %q", got)
 		}
-		if got := text(row.Find("del")); got != pick(lang, "inconnu", "unknown") {
+		if got := squash(row.Find("del")); got != pick(lang, "inconnu", "unknown") {
 			t.Errorf("diff old value label: %q", got)
 		}
 		noneOf(t, d, "proposal page", "business_model", "tagline_fr", "user #")
@@ -460,7 +459,7 @@ func TestModerationScreensShowNames(t *testing.T) {
 		q = html(t, m.get("/moderation?type=adoption"))
 		var adoption string
 		q.Find(`main table a[href^="/moderation/propositions/"]`).Each(func(_ int, a *goquery.Selection) {
-			if strings.Contains(text(a), tool.Name) {
+			if strings.Contains(squash(a), tool.Name) {
 				adoption = a.AttrOr("href", "")
 			}
 		})
@@ -469,34 +468,34 @@ func TestModerationScreensShowNames(t *testing.T) {
 		}
 		d = html(t, m.get(adoption))
 		if d.Find(`tr#field-tool_id a[href="/outils/`+tool.Slug+`"]`).Length() != 1 ||
-			text(d.Find(`tr#field-territory_id a[href="/territoires/commune/69123"]`)) != "Lyon" {
-			t.Errorf("adoption diff:\n%s", text(d.Find("main table")))
+			squash(d.Find(`tr#field-territory_id a[href="/territoires/commune/69123"]`)) != "Lyon" {
+			t.Errorf("adoption diff:\n%s", squash(d.Find("main table")))
 		}
 		noneOf(t, d, "adoption proposal", "territory_id", "tool_id", "declared_by_agent")
 		// The agent decision is confirmed, and the log names who and where.
 		if lang == "fr" {
 			p := m.post("/moderation/agents", url.Values{"user_id": {fmt.Sprint(mustUser(t, clerkEmail))}, "territory_id": {fmt.Sprint(lyon)}, "decision": {"approve"}})
-			if got := text(html(t, p).Find("#confirmation")); !strings.Contains(got, "Demande acceptée") {
+			if got := squash(html(t, p).Find("#confirmation")); !strings.Contains(got, "Demande acceptée") {
 				t.Fatalf("agent decision confirmation: %q", got)
 			}
 		}
 		log := html(t, m.get("/moderation/journal"))
 		var found bool
 		log.Find("main table tbody tr").Each(func(_ int, tr *goquery.Selection) {
-			if tr.Find(`a[href="/territoires/commune/69123"]`).Length() == 1 && strings.Contains(text(tr), clerkEmail) {
+			if tr.Find(`a[href="/territoires/commune/69123"]`).Length() == 1 && strings.Contains(squash(tr), clerkEmail) {
 				found = true
-				if got := text(tr.Find("td").Eq(1)); !strings.HasPrefix(got, pick(lang, "agent de collectivité accepté", "collectivité agent approved")) {
+				if got := squash(tr.Find("td").Eq(1)); !strings.HasPrefix(got, pick(lang, "agent de collectivité accepté", "collectivité agent approved")) {
 					t.Errorf("audit action: %q", got)
 				}
 			}
 		})
 		if !found {
-			t.Errorf("the audit log does not name the agent and Lyon, linked:\n%s", text(log.Find("main table")))
+			t.Errorf("the audit log does not name the agent and Lyon, linked:\n%s", squash(log.Find("main table")))
 		}
 		noneOf(t, log, "audit log", "territory #", "account #", "approve-agent")
 		// The public history names the author and labels fields.
 		h := html(t, s.visitor(t).get(fmt.Sprintf("/historique/outil/%d?lang=%s", tool.ID, lang)))
-		if got := text(h.Find("section.revision").First().Find("th[scope=row]").First()); got == "" || strings.Contains(got, "_") {
+		if got := squash(h.Find("section.revision").First().Find("th[scope=row]").First()); got == "" || strings.Contains(got, "_") {
 			t.Errorf("history field label: %q", got)
 		}
 		noneOf(t, h, "history", "user:", "business_model")
@@ -505,7 +504,7 @@ func TestModerationScreensShowNames(t *testing.T) {
 
 func TestInputsAreStyledAlike(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	css := s.visitor(t).get("/static/site.css").Body
 	var rule string
 	for _, r := range strings.Split(css, "}") {

@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"fmt"
@@ -12,7 +12,6 @@ import (
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web"
 )
 
 const queuePerPage = 50
@@ -25,7 +24,7 @@ type queueView struct {
 	Kind      string
 	Statuses  []string
 	Kinds     []string
-	Pager     web.Pager
+	Pager     Pager
 	// Decided and Decision confirm the decision just recorded.
 	Decided  int64
 	Decision string
@@ -49,7 +48,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": kind}, "unknown kind")}))
 		return
 	}
-	pager, err := web.ParsePager(r.URL.Path, q, queuePerPage)
+	pager, err := ParsePager(r.URL.Path, q, queuePerPage)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -69,7 +68,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	if decision != string(moderation.StatusApproved) && decision != string(moderation.StatusRejected) {
 		decided = 0
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: base(r), Proposals: ps, Names: h.labeller(r),
+	h.rd.Render(w, r, http.StatusOK, "contrib-queue", queueView{view: contribBase(r), Proposals: ps, Names: h.labeller(r),
 		Status: status, Kind: kind, Pager: pager,
 		Statuses: []string{"pending", "published", "approved", "rejected"},
 		Kinds:    []string{"new-tool", "tool-edit", "adoption", "crawler-finding", "website"},
@@ -104,7 +103,7 @@ func (h *Handler) renderProposal(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	names := h.labeller(r)
-	v := proposalView{view: base(r), P: p, Diff: names.Diff(p.Diff(), p.Payload), Names: names, Form: f}
+	v := proposalView{view: contribBase(r), P: p, Diff: names.Diff(p.Diff(), p.Payload), Names: names, Form: f}
 	if p.Entity == directory.EntityTool && p.EntityID != 0 {
 		v.Tool, _ = directory.GetToolByID(r.Context(), h.db, p.EntityID)
 	}
@@ -145,14 +144,14 @@ type auditView struct {
 	view
 	Entries []moderation.AuditEntry
 	Names   *labeller
-	Pager   web.Pager
+	Pager   Pager
 }
 
 func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	if h.requireModerator(w, r) == nil {
 		return
 	}
-	pager, err := web.ParsePager(r.URL.Path, r.URL.Query(), 100)
+	pager, err := ParsePager(r.URL.Path, r.URL.Query(), 100)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -166,7 +165,7 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request) {
 	if len(es) > 100 {
 		es = es[:100]
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: base(r), Entries: es, Names: h.labeller(r), Pager: pager})
+	h.rd.Render(w, r, http.StatusOK, "contrib-audit", auditView{view: contribBase(r), Entries: es, Names: h.labeller(r), Pager: pager})
 }
 
 type agentsView struct {
@@ -188,7 +187,7 @@ func (h *Handler) agents(w http.ResponseWriter, r *http.Request) {
 	if decision != "approve-agent" && decision != "reject-agent" {
 		decision = ""
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: base(r), Agents: as, Decision: decision})
+	h.rd.Render(w, r, http.StatusOK, "contrib-agents", agentsView{view: contribBase(r), Agents: as, Decision: decision})
 }
 
 func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
@@ -233,7 +232,7 @@ func (h *Handler) decideAgent(w http.ResponseWriter, r *http.Request) {
 type outboxView struct {
 	view
 	Entries []account.OutboxEntry
-	Pager   web.Pager
+	Pager   Pager
 }
 
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +244,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "the outbox is for admins"))
 		return
 	}
-	pager, err := web.ParsePager(r.URL.Path, r.URL.Query(), 50)
+	pager, err := ParsePager(r.URL.Path, r.URL.Query(), 50)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -256,7 +255,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pager.Total = total
-	h.rd.Render(w, r, http.StatusOK, "contrib-outbox", outboxView{view: base(r), Entries: es, Pager: pager})
+	h.rd.Render(w, r, http.StatusOK, "contrib-outbox", outboxView{view: contribBase(r), Entries: es, Pager: pager})
 }
 
 type historyView struct {
@@ -310,7 +309,7 @@ func (h *Handler) renderHistory(w http.ResponseWriter, r *http.Request, kind str
 		h.rd.NotFound(w, r)
 		return
 	}
-	v := historyView{view: base(r), Entity: kind, ID: id, Form: f, Failed: failed}
+	v := historyView{view: contribBase(r), Entity: kind, ID: id, Form: f, Failed: failed}
 	if failed == 0 {
 		v.Reverted, v.Notified = revertConfirmation(r)
 	}

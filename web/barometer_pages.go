@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"net/http"
@@ -9,7 +9,6 @@ import (
 
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
-	"github.com/civiscope/civiscope/web"
 )
 
 // The staff side of the barometer's participation dashboard. The public
@@ -33,7 +32,7 @@ func (h *Handler) barometerEditions(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-barometer-index", barometerIndexView{view: base(r), Editions: es})
+	h.rd.Render(w, r, http.StatusOK, "contrib-barometer-index", barometerIndexView{view: contribBase(r), Editions: es})
 }
 
 // rateRow is one stratum as the page shows it.
@@ -81,8 +80,8 @@ func (h *Handler) barometerParticipation(w http.ResponseWriter, r *http.Request)
 		h.fail(w, r, err)
 		return
 	}
-	lang := web.RequestLang(r)
-	v := barometerView{view: base(r), Edition: e}
+	lang := RequestLang(r)
+	v := barometerView{view: contribBase(r), Edition: e}
 	for _, dim := range []string{"kind", "population", "region"} {
 		t := rateTable{Dimension: dim, Total: rateRow{Rate: survey.Rate{Dimension: dim}}}
 		for _, rt := range rates {
@@ -110,9 +109,9 @@ func (h *Handler) barometerParticipation(w http.ResponseWriter, r *http.Request)
 
 // formatRate writes a share as a percentage with one decimal: "16,7 %" in
 // French, "16.7%" in English.
-func formatRate(lang web.Lang, share float64) string {
+func formatRate(lang Lang, share float64) string {
 	s := strconv.FormatFloat(share*100, 'f', 1, 64)
-	if lang == web.EN {
+	if lang == EN {
 		return s + "%"
 	}
 	return strings.Replace(s, ".", ",", 1) + "\u00a0%"

@@ -1,10 +1,8 @@
-package contrib
-
-import "github.com/civiscope/civiscope/web"
+package web
 
 // messages are the package's UI strings, French first.
-func messages() []web.Message {
-	return []web.Message{
+func contribMessages() []Message {
+	return []Message{
 		{Key: "contrib.signup.title", FR: "Créer un compte", EN: "Create an account"},
 		{Key: "contrib.signup.intro", FR: "Un compte permet de proposer un outil, de revendiquer la fiche de votre outil et de déclarer les outils de votre collectivité. Chaque contribution est relue avant publication.", EN: "An account lets you propose a tool, claim your tool's listing and declare the tools your collectivité uses. Every contribution is reviewed before it is published."},
 		{Key: "contrib.signup.done", FR: "Vérifiez votre boîte aux lettres : nous avons écrit à cette adresse. Ouvrez le lien reçu pour ouvrir votre compte ; si l’adresse a déjà un compte, le message explique comment vous connecter.", EN: "Check your mailbox: we have written to this address. Open the link you received to open your account; if the address already has an account, the message explains how to log in."},

@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"net/http"
@@ -19,18 +19,18 @@ type accountForm struct {
 }
 
 func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: base(r), Form: h.newForm(r)})
+	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: contribBase(r), Form: h.newForm(r)})
 }
 
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	f := h.newForm(r)
 	if isHoneypot(r) {
 		h.log.Warn("honeypot filled on sign-up", "ip", h.clientIP(r))
-		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f.withError(errHoneypot)})
+		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: contribBase(r), Form: f.withError(errHoneypot)})
 		return
 	}
 	if f.V("password") != f.V("password2") {
-		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: base(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ")})
+		h.rd.Render(w, r, http.StatusBadRequest, "contrib-signup", accountForm{view: contribBase(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ")})
 		return
 	}
 	err := account.SignUp(r.Context(), h.db, h.mail, account.NewUser{Email: f.V("email"), DisplayName: f.V("display_name"), Password: f.V("password")},
@@ -44,12 +44,12 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		err = nil
 	}
 	if err != nil {
-		h.formFail(w, r, "contrib-signup", accountForm{view: base(r), Form: f.withError(err)}, err)
+		h.formFail(w, r, "contrib-signup", accountForm{view: contribBase(r), Form: f.withError(err)}, err)
 		return
 	}
 	f.Values.Del("password")
 	f.Values.Del("password2")
-	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: base(r), Form: f, Done: true})
+	h.rd.Render(w, r, http.StatusOK, "contrib-signup", accountForm{view: contribBase(r), Form: f, Done: true})
 }
 
 // confirm opens a new account from the link mailed at sign-up.
@@ -84,7 +84,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *accoun
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-login", accountForm{view: base(r), Form: h.newForm(r), Return: r.URL.Query().Get("retour")})
+	h.rd.Render(w, r, http.StatusOK, "contrib-login", accountForm{view: contribBase(r), Form: h.newForm(r), Return: r.URL.Query().Get("retour")})
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +92,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	u, err := account.Authenticate(r.Context(), h.db, f.V("email"), f.V("password"), h.clientIP(r))
 	if err != nil {
 		f.Values.Del("password")
-		h.formFail(w, r, "contrib-login", accountForm{view: base(r), Form: f.withError(loginProblem(err)), Return: f.V("retour")}, err)
+		h.formFail(w, r, "contrib-login", accountForm{view: contribBase(r), Form: f.withError(loginProblem(err)), Return: f.V("retour")}, err)
 		return
 	}
 	if c, err := r.Cookie(h.cookieName("session")); err == nil {
@@ -113,7 +113,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: base(r), Form: h.newForm(r)})
+	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: contribBase(r), Form: h.newForm(r)})
 }
 
 func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
@@ -127,25 +127,25 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) {
 		err = nil
 	}
 	if err != nil {
-		h.formFail(w, r, "contrib-forgot", accountForm{view: base(r), Form: f.withError(err)}, err)
+		h.formFail(w, r, "contrib-forgot", accountForm{view: contribBase(r), Form: f.withError(err)}, err)
 		return
 	}
-	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: base(r), Form: f, Done: true})
+	h.rd.Render(w, r, http.StatusOK, "contrib-forgot", accountForm{view: contribBase(r), Form: f, Done: true})
 }
 
 func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) {
-	h.rd.Render(w, r, http.StatusOK, "contrib-reset", accountForm{view: base(r), Form: h.newForm(r), Token: r.URL.Query().Get("jeton")})
+	h.rd.Render(w, r, http.StatusOK, "contrib-reset", accountForm{view: contribBase(r), Form: h.newForm(r), Token: r.URL.Query().Get("jeton")})
 }
 
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) {
 	f := h.newForm(r)
 	if f.V("password") != f.V("password2") {
-		h.rd.Render(w, r, http.StatusBadRequest, "contrib-reset", accountForm{view: base(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ"), Token: f.V("jeton")})
+		h.rd.Render(w, r, http.StatusBadRequest, "contrib-reset", accountForm{view: contribBase(r), Form: f.fieldError("password2", "passwords_differ", "the two passwords differ"), Token: f.V("jeton")})
 		return
 	}
 	u, err := account.ResetPassword(r.Context(), h.db, f.V("jeton"), f.V("password"))
 	if err != nil {
-		h.formFail(w, r, "contrib-reset", accountForm{view: base(r), Form: f.withError(resetProblem(err)), Token: f.V("jeton")}, err)
+		h.formFail(w, r, "contrib-reset", accountForm{view: contribBase(r), Form: f.withError(resetProblem(err)), Token: f.V("jeton")}, err)
 		return
 	}
 	h.startSession(w, r, u, "/compte")
@@ -179,7 +179,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, u *accou
 		h.fail(w, r, err)
 		return
 	}
-	h.rd.Render(w, r, status, "contrib-account", accountView{view: base(r), Vendors: vs, Agents: as, Form: f, Matches: matches})
+	h.rd.Render(w, r, status, "contrib-account", accountView{view: contribBase(r), Vendors: vs, Agents: as, Form: f, Matches: matches})
 }
 
 func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"context"
@@ -15,7 +15,6 @@ import (
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/moderation"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/web"
 )
 
 type toolFormView struct {
@@ -32,7 +31,7 @@ type toolFormView struct {
 }
 
 func (h *Handler) toolForm(r *http.Request, f form, t *directory.Tool) toolFormView {
-	return toolFormView{view: base(r), Form: f, Tool: t, Categories: directory.Categories(),
+	return toolFormView{view: contribBase(r), Form: f, Tool: t, Categories: directory.Categories(),
 		Models: unknownFirst(directory.BusinessModels()), Hostings: unknownFirst(directory.Hostings()),
 		Lifecycles: unknownFirst(directory.Lifecycles()), Licences: licenceChoices()}
 }
@@ -204,7 +203,7 @@ func (h *Handler) declareForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f := h.newForm(r)
 	f.Values.Set("tool", r.URL.Query().Get("outil"))
-	h.rd.Render(w, r, http.StatusOK, "contrib-declare", declareView{view: base(r), Form: f})
+	h.rd.Render(w, r, http.StatusOK, "contrib-declare", declareView{view: contribBase(r), Form: f})
 }
 
 func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +213,7 @@ func (h *Handler) declare(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	f := h.newForm(r)
-	v := declareView{view: base(r), Form: f}
+	v := declareView{view: contribBase(r), Form: f}
 	if isHoneypot(r) {
 		v.Form = f.withError(errHoneypot)
 		h.rd.Render(w, r, http.StatusBadRequest, "contrib-declare", v)
@@ -332,14 +331,14 @@ func (h *Handler) myProposals(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent, _ := strconv.ParseInt(r.URL.Query().Get("envoye"), 10, 64)
-	h.rd.Render(w, r, http.StatusOK, "contrib-mine", proposalsView{view: base(r), Proposals: ps, Claims: cs, Sent: sent})
+	h.rd.Render(w, r, http.StatusOK, "contrib-mine", proposalsView{view: contribBase(r), Proposals: ps, Claims: cs, Sent: sent})
 }
 
 type claimView struct {
 	view
 	Tool    *directory.Tool
 	Claim   *claim.Claim
-	Problem web.Problem
+	Problem Problem
 	Member  bool
 	// The rule the page states: how many approved contributions the user
 	// has, and how many make a verified vendor's edits publish at once.
@@ -376,7 +375,7 @@ func (h *Handler) renderClaim(w http.ResponseWriter, r *http.Request, u *account
 			}
 		}
 	}
-	v := claimView{view: base(r), Tool: t, Claim: c, TrustedAfter: moderation.TrustedAfter, Form: f,
+	v := claimView{view: contribBase(r), Tool: t, Claim: c, TrustedAfter: moderation.TrustedAfter, Form: f,
 		NoVendor: t.VendorID == 0, NoWebsite: claim.Website(t.Website) == ""}
 	if problem != nil {
 		v.Problem = h.explainer(r)(problem)

@@ -1,15 +1,15 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
 // newBarometerEdition creates an open edition for year whose frame is
@@ -20,29 +20,29 @@ func newBarometerEdition(t *testing.T, year int, frameCSV, laterCSV string) map[
 	ctx := context.Background()
 	f := questionnaire.Barometre2026()
 	f.Version = "contrib" + time.Now().Format("150405.000000000")
-	if _, err := survey.ImportForm(ctx, db, f); err != nil {
+	if _, err := survey.ImportForm(ctx, cdb, f); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := survey.CreateEdition(ctx, db, survey.NewEdition{Year: year, Title: "Baromètre d’essai", OpensOn: time.Now().AddDate(0, -1, 0),
+	if _, err := survey.CreateEdition(ctx, cdb, survey.NewEdition{Year: year, Title: "Baromètre d’essai", OpensOn: time.Now().AddDate(0, -1, 0),
 		ClosesOn: time.Now().AddDate(0, 1, 0), FormID: f.ID, Version: f.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if frameCSV == "" {
 		return nil
 	}
-	if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(frameCSV)); err != nil {
+	if _, err := survey.ImportFrameCSV(ctx, cdb, year, strings.NewReader(frameCSV)); err != nil {
 		t.Fatal(err)
 	}
-	inv, err := survey.IssueInvitations(ctx, db, year, survey.IssueOptions{})
+	inv, err := survey.IssueInvitations(ctx, cdb, year, survey.IssueOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if laterCSV != "" {
-		if _, err := survey.ImportFrameCSV(ctx, db, year, strings.NewReader(laterCSV)); err != nil {
+		if _, err := survey.ImportFrameCSV(ctx, cdb, year, strings.NewReader(laterCSV)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := survey.SetStatus(ctx, db, year, survey.Open); err != nil {
+	if _, err := survey.SetStatus(ctx, cdb, year, survey.Open); err != nil {
 		t.Fatal(err)
 	}
 	toks := map[string]string{}
@@ -58,7 +58,7 @@ func answerAll(t *testing.T, token string) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
-	s, err := survey.Start(ctx, db, token, now)
+	s, err := survey.Start(ctx, cdb, token, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,13 +72,13 @@ func answerAll(t *testing.T, token string) {
 		{3, map[string]string{"opendata": "non"}},
 		{6, map[string]string{"consentement": "non"}},
 	} {
-		s, err = survey.SavePage(ctx, db, token, p.n, survey.PageInput{Version: s.Response.PageVersion(s.Form.Pages()[p.n]), Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
+		s, err = survey.SavePage(ctx, cdb, token, p.n, survey.PageInput{Version: s.Response.PageVersion(s.Form.Pages()[p.n]), Fields: p.f, Intent: survey.Continue, Lang: "fr"}, now)
 		if err != nil {
 			t.Fatalf("page %d: %v", p.n, err)
 		}
 		v = s.Response.Version
 	}
-	if _, err := survey.Submit(ctx, db, token, v, "fr", now); err != nil {
+	if _, err := survey.Submit(ctx, cdb, token, v, "fr", now); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -87,12 +87,18 @@ func answerAll(t *testing.T, token string) {
 // submitted and rate.
 func stratumRow(t *testing.T, body, label string) []string {
 	t.Helper()
-	re := regexp.MustCompile(`<th scope="row">` + regexp.QuoteMeta(label) + `</th>` + strings.Repeat(`\s*<td class="num">([^<]*)</td>`, 5))
-	m := re.FindStringSubmatch(body)
-	if m == nil {
+	var cells []string
+	parse(t, body).Find("tr").EachWithBreak(func(_ int, tr *goquery.Selection) bool {
+		if strings.TrimSpace(tr.Find(`th[scope="row"]`).Text()) != label {
+			return true
+		}
+		tr.Find("td.num").Each(func(_ int, td *goquery.Selection) { cells = append(cells, td.Text()) })
+		return false
+	})
+	if cells == nil {
 		t.Fatalf("no row %q in the page:\n%s", label, body)
 	}
-	return m[1:]
+	return cells
 }
 
 func TestBarometerParticipationForStaff(t *testing.T) {
@@ -107,12 +113,12 @@ func TestBarometerParticipationForStaff(t *testing.T) {
 	}
 	answerAll(t, toks["38185"]) // Grenoble submits
 	answerAll(t, toks["38"])    // so does the Isère
-	if _, err := survey.Start(context.Background(), db, toks["69123"], time.Now()); err != nil {
+	if _, err := survey.Start(context.Background(), cdb, toks["69123"], time.Now()); err != nil {
 		t.Fatal(err) // Lyon opens its response and stops there
 	}
 	newBarometerEdition(t, 2072, "", "") // an edition without a frame yet
 
-	s := startSite(t, contrib.Deps{})
+	s := startSite(t, app.Deps{})
 	const page = "/moderation/barometre/2071"
 
 	// Logged out: the login page, which brings the visitor back.

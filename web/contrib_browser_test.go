@@ -1,4 +1,4 @@
-package contrib_test
+package web_test
 
 import (
 	"context"
@@ -6,122 +6,39 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/postgres/pgtest"
+	"github.com/civiscope/civiscope/web/browsertest"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/civiscope/civiscope/account"
 	"github.com/civiscope/civiscope/directory"
-	"github.com/civiscope/civiscope/web/contrib"
 )
 
-// The browser flows drive the real server in a real headless Chromium
-// (scripts/browser.sh installs it; CIVISCOPE_CHROMIUM points to it). Without
-// Chromium they fail, unless CIVISCOPE_TEST_OPTIONAL=true (pgtest.Missing).
-
+// tab is one visitor's tab in the browser harness, bound to its test.
 type tab struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	t   *testing.T
+	ctx context.Context
+	br  *browsertest.Browser
 }
 
-func chromium(t *testing.T) string {
-	if p := os.Getenv("CIVISCOPE_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	pgtest.Missing(t, "no Chromium: run scripts/browser.sh or set CIVISCOPE_CHROMIUM")
-	return ""
+func newTab(t *testing.T, br *browsertest.Browser) *tab {
+	return &tab{t: t, ctx: br.Tab(t, time.Minute), br: br}
 }
 
-// startChromium starts one headless Chromium for all the flows: starting it
-// costs seconds, an isolated browser context (own cookies) milliseconds.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
-
-// newTab opens a tab in a fresh browser context: a visitor of its own.
-func newTab(t *testing.T, browser context.Context, base string) *tab {
-	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelT(); cancel() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("open a tab: %v", err)
-	}
-	return &tab{t: t, ctx: ctx, base: base}
-}
-
-func (b *tab) open(path string) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
-		b.t.Fatalf("open %s: %v", path, err)
-	}
-}
-
-func (b *tab) fill(sel, value string) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS(sel), value)); err != nil {
-		b.t.Fatalf("type into %s: %v", sel, err)
-	}
-}
-
-func (b *tab) eval(js string) string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
-	if err != nil {
-		b.t.Fatalf("evaluate %s: %v", js, err)
-	}
-	return s
-}
-
-// submit clicks sel like a person and waits for the next page to load.
-func (b *tab) submit(sel string) {
-	b.t.Helper()
-	b.eval(`window.__previous = "yes"`)
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-		b.t.Fatalf("click %s: %v", sel, err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__previous === undefined && document.readyState === "complete"`)); err == nil && ok {
-			return
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
-	b.t.Fatalf("clicking %s loaded no new page", sel)
-}
-
-func (b *tab) main() string { return b.eval(`document.querySelector("main").innerText`) }
-
-func (b *tab) location() string {
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return loc
-}
+func (b *tab) open(path string)       { b.br.Open(b.t, b.ctx, path) }
+func (b *tab) fill(sel, value string) { browsertest.Fill(b.t, b.ctx, sel, value) }
+func (b *tab) eval(js string) string  { return browsertest.Eval[string](b.t, b.ctx, js) }
+func (b *tab) submit(sel string)      { b.br.ClickTo(b.t, b.ctx, sel, "") }
+func (b *tab) main() string           { return b.eval(`document.querySelector("main").innerText`) }
+func (b *tab) location() string       { return browsertest.Location(b.t, b.ctx) }
+func (b *tab) checkAxe(label string)  { b.br.CheckAxe(b.t, b.ctx, label) }
 
 func (b *tab) login(email, password string) {
 	b.t.Helper()
@@ -134,65 +51,64 @@ func (b *tab) login(email, password string) {
 	}
 }
 
-// TestBrowser runs the contributors' flows in Chromium.
-func TestBrowser(t *testing.T) {
-	browser := startChromium(t)
-	s := startSite(t, contrib.Deps{})
-	t.Run("SignUpProposeApproveVisible", func(t *testing.T) { signUpProposeApproveVisible(t, newTab(t, browser, s.URL)) })
-	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, browser, s.URL)) })
-	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, browser, s.URL)) })
-	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, browser, s.URL), loadAxe(t)) })
+// TestContribBrowser runs the contributors' flows in Chromium.
+func TestContribBrowser(t *testing.T) {
+	br := browsertest.Start(t, contribHandler(t, app.Deps{}))
+	t.Run("SignUpProposeApproveVisible", func(t *testing.T) { signUpProposeApproveVisible(t, newTab(t, br)) })
+	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, br)) })
+	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, br)) })
+	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, br)) })
 }
 
 // accessibility runs axe-core on every page type of the package, forms
 // with their error messages included.
-func accessibility(t *testing.T, b *tab, axe string) {
+func accessibility(t *testing.T, b *tab) {
 	ctx := context.Background()
 	tool := &directory.Tool{Slug: uniq("axe-"), Name: uniq("Axe Tool "), TaglineFR: "Avant", Categories: []string{"consultation"},
 		Website: "https://axe.example/"}
-	if err := directory.CreateTool(ctx, db, tool, directory.By{Actor: "curator:test"}); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, directory.By{Actor: "curator:test"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/compte/inscription", "/compte/connexion", "/compte/mot-de-passe-oublie", "/compte/reinitialiser?jeton=x"} {
 		b.open(p)
-		b.checkAxe(axe, p)
+		b.checkAxe(p)
 	}
 	b.open("/compte/inscription")
 	b.fill("#email", "not an address")
 	b.submit("main form button[type=submit]")
-	b.checkAxe(axe, "sign-up with errors")
+	b.checkAxe("sign-up with errors")
 	email := uniq("axemod") + "@example.org"
-	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleAdmin}); err != nil {
+	if _, err := account.Create(ctx, cdb, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "moderator password")
-	b.checkAxe(axe, "account")
+	b.checkAxe("account")
 	b.open("/contribuer/outil")
 	b.fill("#name", tool.Name)
 	b.fill("#website", "https://elsewhere.example")
 	b.submit("main form button[type=submit]")
-	b.checkAxe(axe, "proposal with duplicate suggestions")
+	b.checkAxe("proposal with duplicate suggestions")
 	b.open("/contribuer/outils/" + tool.Slug + "/modifier")
-	b.checkAxe(axe, "edit form")
+	b.checkAxe("edit form")
 	if err := chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS("#tagline_fr"), "Après")); err != nil {
 		t.Fatal(err)
 	}
 	b.submit("main form button[type=submit]")
-	b.checkAxe(axe, "my proposals")
+	b.checkAxe("my proposals")
 	newBarometerEdition(t, 2073, "kind,code\ncommune,38185\ndepartement,38\n", "kind,code\ncommune,13055\n")
 	for _, p := range []string{"/contribuer/adoption", "/contribuer/outils/" + tool.Slug + "/revendiquer", "/moderation",
 		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID),
 		"/moderation/barometre", "/moderation/barometre/2073"} {
 		b.open(p)
-		b.checkAxe(axe, p)
+		b.checkAxe(p)
 	}
 	b.open("/moderation?type=tool-edit")
 	link := b.eval(fmt.Sprintf(`[...document.querySelectorAll("main table a")].find(a => a.textContent.includes(%q)).getAttribute("href")`, tool.Name))
 	b.open(link)
-	b.checkAxe(axe, "proposal diff")
+	b.checkAxe("proposal diff")
 	// The checks above are worth something only if axe can fail here.
 	b.eval(`document.querySelector("main").appendChild(document.createElement("input")); "ok"`)
-	if b.axeViolations(axe, "unlabelled input", false) == 0 {
+	if len(b.br.AxeViolations(t, b.ctx, "unlabelled input")) == 0 {
 		t.Error("axe-core found nothing wrong with an unlabelled input")
 	}
 }
@@ -207,7 +123,7 @@ func signUpProposeApproveVisible(t *testing.T, b *tab) {
 	if !strings.Contains(b.main(), "boîte aux lettres") {
 		t.Fatalf("after sign-up: %s", b.main())
 	}
-	confirmURL, _ := url.Parse(confirmationLink(t, email))
+	confirmURL := pgtest.Must(url.Parse(confirmationLink(t, email)))(t)
 	b.open(confirmURL.RequestURI())
 	if !strings.Contains(b.main(), email) {
 		t.Fatalf("after the confirmation link: %s", b.main())
@@ -229,7 +145,7 @@ func signUpProposeApproveVisible(t *testing.T, b *tab) {
 	b.submit(`form[action="/compte/deconnexion"] button`)
 
 	modEmail := uniq("bmod") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: modEmail, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: modEmail, Password: "moderator password", Role: account.RoleModerator}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(modEmail, "moderator password")
@@ -266,15 +182,15 @@ func claimByMetaTag(t *testing.T, b *tab) {
 	defer vendorSite.Close()
 	by := directory.By{Actor: "curator:test"}
 	vd := &directory.Vendor{Slug: uniq("bvendor-"), Name: "Browser Vendor"}
-	if err := directory.CreateVendor(ctx, db, vd, by); err != nil {
+	if err := directory.CreateVendor(ctx, cdb, vd, by); err != nil {
 		t.Fatal(err)
 	}
 	tool := &directory.Tool{Slug: uniq("bclaim-"), Name: uniq("Claimable "), Categories: []string{"consultation"}, Website: vendorSite.URL + "/produit", VendorID: vd.ID}
-	if err := directory.CreateTool(ctx, db, tool, by); err != nil {
+	if err := directory.CreateTool(ctx, cdb, tool, by); err != nil {
 		t.Fatal(err)
 	}
 	email := uniq("bvendoruser") + "@example.org"
-	if _, err := account.Create(ctx, db, account.NewUser{Email: email, Password: "vendor password!"}); err != nil {
+	if _, err := account.Create(ctx, cdb, account.NewUser{Email: email, Password: "vendor password!"}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "vendor password!")
@@ -289,13 +205,13 @@ func claimByMetaTag(t *testing.T, b *tab) {
 	if !strings.Contains(b.main(), "Fiche revendiquée") {
 		t.Fatalf("after checking: %s", b.main())
 	}
-	if ok, _ := account.IsVendorMember(ctx, db, mustUser(t, email), vd.ID); !ok {
+	if ok := pgtest.Must(account.IsVendorMember(ctx, cdb, mustUser(t, email), vd.ID))(t); !ok {
 		t.Fatal("the vendor role was not granted")
 	}
 }
 
 func mustUser(t *testing.T, email string) int64 {
-	u, err := account.ByEmail(context.Background(), db, email)
+	u, err := account.ByEmail(context.Background(), cdb, email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +220,7 @@ func mustUser(t *testing.T, email string) int64 {
 
 func csrfLessPostRefused(t *testing.T, b *tab) {
 	email := uniq("bcsrf") + "@example.org"
-	if _, err := account.Create(context.Background(), db, account.NewUser{Email: email, Password: "csrf password!"}); err != nil {
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: email, Password: "csrf password!"}); err != nil {
 		t.Fatal(err)
 	}
 	b.login(email, "csrf password!")
@@ -317,7 +233,7 @@ func csrfLessPostRefused(t *testing.T, b *tab) {
 		t.Fatalf("a form without its token: %s", b.main())
 	}
 	var n int
-	pgtest.QueryRow(t, db, `SELECT count(*) FROM proposal WHERE title = 'Tokenless'`).Scan(&n)
+	pgtest.QueryRow(t, cdb, `SELECT count(*) FROM proposal WHERE title = 'Tokenless'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("the token-less proposal was stored")
 	}

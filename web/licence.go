@@ -1,4 +1,4 @@
-package contrib
+package web
 
 import (
 	"github.com/civiscope/civiscope/directory"

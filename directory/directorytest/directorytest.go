@@ -1,4 +1,10 @@
-package api
+// Package directorytest provides the test template the api and web tests
+// share: the real INSEE register, the reviewed tool seed, real Decidim
+// adoptions taken from the shipped decidim.org list of installations
+// (data/sources/decidim_installations.json, commit 115e36b5, AGPL-3.0),
+// each with that source as its evidence, and the search index built from
+// all of it.
+package directorytest
 
 import (
 	"context"
@@ -16,32 +22,40 @@ import (
 	searchpg "github.com/civiscope/civiscope/search/pg"
 )
 
-// apiTemplate is the register, the shipped seed of real tools and vendors,
-// and a few real adoptions taken from the decidim.org list of
-// installations (data/sources/decidim_installations.json, commit
-// 115e36b5, AGPL-3.0), recorded with that source as their evidence; then
-// the search index, built from all of it.
-var apiTemplate = pgtest.Template{Name: "api", Version: "seed2", Seed: seedAPI}
+// Template is cloned for each package that needs the seeded directory.
+var Template = pgtest.Template{Name: "decidim", Version: "seed1", Seed: Seed}
 
-// decidimInstallation is one entry of the shipped decidim.org list.
-type decidimInstallation struct {
-	slug, url string
-	kind      territory.Kind
-	code      string
+// Installation is one entry of the shipped decidim.org list, matched by
+// hand to the register.
+type Installation struct {
+	Slug, URL string
+	Kind      territory.Kind
+	Code      string
 }
 
-func decidimFixtures() []decidimInstallation {
-	return []decidimInstallation{
+// Decidim lists the collectivités whose Decidim installation the template
+// holds.
+func Decidim() []Installation {
+	return []Installation{
 		{"arcueil", "https://participer.arcueil.fr/", territory.Commune, "94003"},
 		{"bagneux", "https://participez.bagneux92.fr/", territory.Commune, "92007"},
 		{"cachan", "https://parlonsensemble-cachan.fr/", territory.Commune, "94016"},
 		{"bordeaux", "https://participation.bordeaux.fr/", territory.Commune, "33063"},
 		{"bordeaux-métropole", "https://participation.bordeaux-metropole.fr/", territory.EPCI, "243300316"},
 		{"auch", "https://agirpourmaville.auch.fr/", territory.Commune, "32013"},
+		{"nanterre", "https://participez.nanterre.fr/", territory.Commune, "92050"},
+		{"villeurbanne", "https://participez.villeurbanne.fr/", territory.Commune, "69266"},
+		{"tours-1", "https://decidonsensemble.tours.fr/", territory.Commune, "37261"},
+		{"loire-atlantique", "https://participer.loire-atlantique.fr/", territory.Departement, "44"},
 	}
 }
 
-func seedAPI(ctx context.Context, pool *pgxpool.Pool) error {
+// DecidimAdoptions is how many Decidim adoptions the template holds: the
+// collectivités of Decidim and the Assemblée nationale's petitions.
+func DecidimAdoptions() int { return len(Decidim()) + 1 }
+
+// Seed fills pool as Template describes.
+func Seed(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := territorytest.Load(ctx, pool); err != nil {
 		return err
 	}
@@ -60,20 +74,20 @@ func seedAPI(ctx context.Context, pool *pgxpool.Pool) error {
 	observed := time.Date(2026, 7, 23, 0, 0, 0, 0, time.UTC)
 	evidence := func(slug string) []directory.Evidence {
 		return []directory.Evidence{{
-			SourceKind: "vendor-list", SourceName: "decidim.org installations",
+			SourceKind: directory.SourceVendorList, SourceName: "decidim.org installations",
 			SourceURL:     "https://github.com/decidim/decidim.org/blob/115e36b5c57a08854ab5d51bc02f363a0637557a/data/installations/" + slug + ".yml",
 			SourceLicence: "AGPL-3.0", ObservedAt: observed, Fingerprint: "decidim.org:" + slug,
 		}}
 	}
-	for _, d := range decidimFixtures() {
-		t, err := territory.Get(ctx, pool, d.kind, d.code)
+	for _, d := range Decidim() {
+		t, err := territory.Get(ctx, pool, d.Kind, d.Code)
 		if err != nil {
-			return fmt.Errorf("fixture %s: %w", d.slug, err)
+			return fmt.Errorf("installation %s: %w", d.Slug, err)
 		}
-		a := directory.Adoption{ToolID: decidim.ID, TerritoryID: t.ID, InstanceURL: d.url,
-			Status: directory.StatusUnknown, Confidence: 0.9, Evidence: evidence(d.slug)}
+		a := directory.Adoption{ToolID: decidim.ID, TerritoryID: t.ID, InstanceURL: d.URL,
+			Status: directory.StatusUnknown, Confidence: 0.9, Evidence: evidence(d.Slug)}
 		if _, err := directory.UpsertAdoption(ctx, pool, &a, by); err != nil {
-			return fmt.Errorf("fixture %s: %w", d.slug, err)
+			return fmt.Errorf("installation %s: %w", d.Slug, err)
 		}
 	}
 	an := directory.Organisation{Slug: "assemblee-nationale", Name: "Assemblée nationale", Kind: "parliament", Country: "FR"}
@@ -83,7 +97,7 @@ func seedAPI(ctx context.Context, pool *pgxpool.Pool) error {
 	a := directory.Adoption{ToolID: decidim.ID, OrganisationID: an.ID, InstanceURL: "https://petitions.assemblee-nationale.fr/",
 		Category: "petitions", Status: directory.StatusUnknown, Confidence: 0.9, Evidence: evidence("assemblée-nationale")}
 	if _, err := directory.UpsertAdoption(ctx, pool, &a, by); err != nil {
-		return fmt.Errorf("fixture assemblée nationale: %w", err)
+		return fmt.Errorf("installation assemblée nationale: %w", err)
 	}
 	if _, err := searchpg.New(pool).Rebuild(ctx, nil); err != nil {
 		return fmt.Errorf("build the search index: %w", err)
