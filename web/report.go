@@ -1,18 +1,13 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,7 +20,6 @@ import (
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/reports/svg"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/survey"
 )
 
 // Reports are the observatory's published figures: adoption trends,
@@ -38,22 +32,16 @@ type Reports struct {
 	rd   *Renderer
 	maps *chart.France
 	dir  string // open-data releases on disk
-	k    int
-	// results caches the protected tables of published editions, which
-	// never change once published (no response can be saved or submitted
-	// then); protecting a large edition takes seconds, a page must not.
-	resultsMu sync.Mutex
-	results   map[string]*barometer.Results
+	// editions reads published editions' protected results.
+	editions *barometer.Reports
 }
 
 // ReportsDeps is what the report pages need. OpenDataDir is where
-// releases are published (`civiscope export … --dir`); K is the disclosure
-// threshold (5 when 0).
+// releases are published (`civiscope export … --dir`).
 type ReportsDeps struct {
 	Log         *slog.Logger
 	Pool        *pgxpool.Pool
 	OpenDataDir string
-	K           int
 }
 
 // NewReports parses the report templates with the site layout.
@@ -76,10 +64,7 @@ func NewReports(d ReportsDeps) (*Reports, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.K == 0 {
-		d.K = 5
-	}
-	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, k: d.K}, nil
+	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, editions: barometer.NewReports(d.Pool)}, nil
 }
 
 // Mount attaches the report pages under /rapports.
@@ -117,13 +102,15 @@ func (s *Reports) index(w http.ResponseWriter, r *http.Request) {
 	s.rd.Render(w, r, http.StatusOK, "report_index", map[string]any{"Dimensions": dims, "Years": years})
 }
 
-// writeCSV sends a small table as a CSV download: UTF-8 without BOM.
-func writeCSV(w http.ResponseWriter, name string, head []string, rows [][]string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(head)
-	_ = cw.WriteAll(rows)
+// writeCSV sends the table behind a page as a CSV download, in the
+// open-data files' format.
+func (s *Reports) writeCSV(w http.ResponseWriter, r *http.Request, res export.Resource) {
+	w.Header().Set("Content-Type", export.MediaType(".csv"))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+res.Name+`.csv"`)
+	if _, err := export.WriteCSV(r.Context(), w, res); err != nil {
+		// The status is sent; the client sees a cut file.
+		s.log.Warn("report CSV", "file", res.Name, "err", err)
+	}
 }
 
 func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
@@ -146,11 +133,7 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, c := range b.Rows {
-			rows = append(rows, []string{c.Key, c.Label.In(l), strconv.Itoa(c.N)})
-		}
-		writeCSV(w, "adoptions-"+string(dim)+".csv", []string{string(dim), "label", "adoptions"}, rows)
+		s.writeCSV(w, r, reports.AdoptionsResource(b, l))
 		return
 	}
 	title := ""
@@ -246,14 +229,7 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, c := range sv.Cohorts {
-			for _, st := range c.Curve {
-				rows = append(rows, []string{c.Label, strconv.Itoa(st.Years), strconv.FormatFloat(st.Survival, 'f', 4, 64),
-					strconv.Itoa(st.AtRisk), strconv.Itoa(st.Events), strconv.Itoa(st.Censored)})
-			}
-		}
-		writeCSV(w, "survie-outils.csv", []string{"cohort", "years", "survival", "at_risk", "events", "censored"}, rows)
+		s.writeCSV(w, r, reports.SurvivalResource(sv))
 		return
 	}
 	var series []svg.Series
@@ -281,35 +257,14 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	res, err := s.barometerResults(r, year)
+	res, err := s.editions.Results(r.Context(), barometer.Query{Year: year, Dimension: dim, Lang: lang(r)})
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	var tables []barometer.Table
-	for _, t := range res.Tables {
-		if t.Dimension == dim {
-			tables = append(tables, t)
-		}
-	}
+	tables := res.Tables
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, t := range tables {
-			for i, g := range t.Groups {
-				for j, c := range t.Columns {
-					cell := t.Cells[i][j]
-					n, base, pct := "", "", ""
-					if cell.Shown {
-						n = strconv.Itoa(cell.N)
-						if cell.Base > 0 {
-							base, pct = strconv.Itoa(cell.Base), strconv.FormatFloat(cell.Percent, 'f', 1, 64)
-						}
-					}
-					rows = append(rows, []string{t.Question, g.Key, g.Label, c.Key, c.Label, n, base, pct, cell.Status})
-				}
-			}
-		}
-		writeCSV(w, fmt.Sprintf("barometre-%d-%s.csv", year, dim), []string{"question", "group", "group_label", "answer", "answer_label", "n", "base", "percent", "status"}, rows)
+		s.writeCSV(w, r, barometer.TablesResource(res, dim))
 		return
 	}
 	// Overall tables get a bar chart of their shown percentages; hidden
@@ -328,14 +283,14 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	rates, err := barometer.ResponseRates(r.Context(), s.db, year, res.Policy.K)
+	rates, err := s.editions.Rates(r.Context(), year)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
 	var shownRates []barometer.Rate
 	for _, rt := range rates {
-		if rt.Dimension == map[string]string{barometer.All: "kind", barometer.Kind: "kind", barometer.Bracket: "population", barometer.Region: "region"}[dim] {
+		if rt.Dimension == barometer.RateDimension(dim) {
 			shownRates = append(shownRates, rt)
 		}
 	}
@@ -345,45 +300,6 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
 		"Charts": charts, "Rates": shownRates,
 	})
-}
-
-// barometerResults returns the protected tables of a published edition,
-// computed once per edition and language.
-func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Results, error) {
-	e, err := survey.GetEdition(r.Context(), s.db, year)
-	if err == nil && e.Status == survey.Published {
-		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang(r))
-		s.resultsMu.Lock()
-		res := s.results[key]
-		s.resultsMu.Unlock()
-		if res != nil {
-			return res, nil
-		}
-		res, err := s.tabulate(r, year)
-		if err != nil {
-			return nil, err
-		}
-		s.resultsMu.Lock()
-		if s.results == nil {
-			s.results = map[string]*barometer.Results{}
-		}
-		s.results[key] = res
-		s.resultsMu.Unlock()
-		return res, nil
-	}
-	return s.tabulate(r, year)
-}
-
-func (s *Reports) tabulate(r *http.Request, year int) (*barometer.Results, error) {
-	set, err := barometer.Load(r.Context(), s.db, year)
-	if err != nil {
-		return nil, err
-	}
-	names, err := barometer.RegionNames(r.Context(), s.db)
-	if err != nil {
-		return nil, err
-	}
-	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
 }
 
 func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
@@ -415,46 +331,24 @@ func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
 // download serves one file of a release, only if the database lists it, so
 // no other path on disk can be reached.
 func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
-	dataset, version, file := chi.URLParam(r, "dataset"), chi.URLParam(r, "version"), chi.URLParam(r, "file")
-	rel, err := export.FindRelease(r.Context(), s.db, dataset, version)
+	rel, err := export.FindRelease(r.Context(), s.db, chi.URLParam(r, "dataset"), chi.URLParam(r, "version"))
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	if file == "SHA256SUMS" {
-		// The checksum list is the one file not listed in the release (it
-		// cannot hold its own hash); it is served as text.
-		fh, err := os.Open(filepath.Join(s.dir, dataset, rel.Version, file))
-		if err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
-			return
-		}
-		defer fh.Close()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="SHA256SUMS"`)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		http.ServeContent(w, r, file, rel.CreatedAt, fh)
+	fh, f, err := rel.Open(s.dir, chi.URLParam(r, "file"))
+	if err != nil {
+		s.rd.Error(w, r, err)
 		return
 	}
-	for _, f := range rel.Files {
-		if f.Name != file || strings.ContainsAny(file, `/\`) {
-			continue
-		}
-		path := filepath.Join(s.dir, dataset, rel.Version, f.Name)
-		fh, err := os.Open(path)
-		if err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
-			return
-		}
-		defer fh.Close()
-		w.Header().Set("Content-Type", f.MediaType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	defer fh.Close()
+	w.Header().Set("Content-Type", f.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	if f.SHA256 != "" {
 		w.Header().Set("Digest", "sha-256="+f.SHA256)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		http.ServeContent(w, r, f.Name, rel.CreatedAt, fh)
-		return
 	}
-	s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s has no file %q", dataset, rel.Version, file))
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, f.Name, rel.CreatedAt, fh)
 }
 
 // shares shows the ten most adopted tools of each category with their
@@ -476,11 +370,7 @@ func (s *Reports) shares(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, sh := range shares {
-			rows = append(rows, []string{sh.Category, sh.Tool, sh.ToolName, strconv.Itoa(sh.N), strconv.Itoa(sh.Total), strconv.FormatFloat(sh.Percent, 'f', 1, 64)})
-		}
-		writeCSV(w, "parts-outils.csv", []string{"category", "tool", "tool_name", "adoptions", "category_total", "percent"}, rows)
+		s.writeCSV(w, r, reports.SharesResource(shares))
 		return
 	}
 	type group struct {
@@ -524,11 +414,7 @@ func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, fl := range flows {
-			rows = append(rows, []string{strconv.Itoa(fl.Year), strconv.Itoa(fl.ToolsEntered), strconv.Itoa(fl.ToolsExited), strconv.Itoa(fl.AdoptionsStarted), strconv.Itoa(fl.AdoptionsEnded)})
-		}
-		writeCSV(w, "entrees-sorties.csv", []string{"year", "tools_entered", "tools_exited", "adoptions_started", "adoptions_ended"}, rows)
+		s.writeCSV(w, r, reports.FlowsResource(flows))
 		return
 	}
 	var in, out []svg.Point

@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope"
-	"github.com/civiscope/civiscope/reports/disclosure"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/xlsform"
@@ -35,18 +34,15 @@ type SurveyFlow struct {
 	rd       *Renderer
 	now      func() time.Time
 	evidence survey.EvidenceRecorder
-	k        int
 }
 
 // SurveyDeps is what the flow needs. Evidence may be nil (no adoption
-// evidence is recorded); Now defaults to time.Now; K is the disclosure
-// threshold of the participation page (5 when 0, as in the reports).
+// evidence is recorded); Now defaults to time.Now.
 type SurveyDeps struct {
 	Log      *slog.Logger
 	Pool     *pgxpool.Pool
 	Evidence survey.EvidenceRecorder
 	Now      func() time.Time
-	K        int
 }
 
 // NewSurveyFlow parses the flow's templates with the site layout.
@@ -63,11 +59,7 @@ func NewSurveyFlow(d SurveyDeps) (*SurveyFlow, error) {
 	if now == nil {
 		now = time.Now
 	}
-	k := d.K
-	if k == 0 {
-		k = disclosure.DefaultK
-	}
-	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, evidence: d.Evidence, k: k}, nil
+	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, evidence: d.Evidence}, nil
 }
 
 // Mount attaches the flow under /barometre/repondre/{token}.
