@@ -163,7 +163,7 @@ func SavePage(ctx context.Context, pool *pgxpool.Pool, token string, page int, i
 		}
 		r := s.Response
 		if r.Submitted() {
-			return civiscope.Errorf(civiscope.ECONFLICT, "ces réponses ont été transmises le %s et sont verrouillées ; rien n'a été modifié (already submitted, locked)", r.SubmittedAt.Format("02/01/2006 à 15:04"))
+			return civiscope.Ruled(civiscope.ECONFLICT, "survey_locked", civiscope.Params{"date": r.SubmittedAt.Format("2006-01-02 15:04")}, "these answers were submitted on %s and are locked; nothing was changed", r.SubmittedAt.Format("2006-01-02 15:04"))
 		}
 		pages := s.Form.Pages()
 		if page < 0 || page >= len(pages) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/civiscope/civiscope"
@@ -102,12 +103,12 @@ func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 		var text string
 		switch x := v.(type) {
 		case int:
-			text = FormatInt(lang, x)
+			text = c.number(lang, x)
 		case int64:
-			text = FormatInt(lang, int(x))
+			text = c.number(lang, int(x))
 		case float64:
 			if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-				text = FormatInt(lang, int(x))
+				text = c.number(lang, int(x))
 			} else {
 				text = fmt.Sprint(x)
 			}
@@ -122,4 +123,14 @@ func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 		pairs = append(pairs, "{"+k+"}", text)
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// number writes n the language's way, except that four digits stay
+// together: most are years (2016, not 2 016), and neither language needs a
+// separator there.
+func (c *Catalogue) number(lang Lang, n int) string {
+	if n >= 1000 && n <= 9999 {
+		return strconv.Itoa(n)
+	}
+	return FormatInt(lang, n)
 }

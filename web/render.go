@@ -17,7 +17,6 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/server"
 )
 
@@ -42,11 +41,6 @@ type RendererOptions struct {
 	Messages []Message
 	// Funcs are extra template functions.
 	Funcs template.FuncMap
-	// ExplainAll makes the error page say every error in the page's
-	// language (Catalogue.Explain), even one whose rule the catalogue does
-	// not know. Without it, only errors that name a rule are translated and
-	// the others show their message as the domain wrote it.
-	ExplainAll bool
 }
 
 // Renderer renders pages inside the site layout. It is built once at start
@@ -57,8 +51,6 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	cssURL string
 	bufs   sync.Pool
-	// explainAll: see RendererOptions.ExplainAll.
-	explainAll bool
 }
 
 // NewRenderer parses the layout, the partials and every page, and builds the
@@ -83,8 +75,6 @@ func NewRenderer(opt RendererOptions) (*Renderer, error) {
 		pages:  map[string]*template.Template{},
 		cssURL: "/static/site.css?v=" + hex.EncodeToString(sum[:6]),
 		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
-
-		explainAll: opt.ExplainAll,
 	}
 	funcs := templateFuncs()
 	for k, v := range opt.Funcs {
@@ -243,9 +233,6 @@ type errorView struct {
 	Status  int
 	Message string // the user-facing detail, empty for internal errors
 	Fields  []FieldProblem
-	// Explained says that Message and Fields are in the page's language;
-	// otherwise they are the domain's own words, marked as English.
-	Explained bool
 }
 
 // Error renders the error page for err with the status server.HTTPStatus
@@ -256,15 +243,10 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	if status >= 500 {
 		r.log.Error("request failed", "route", server.RouteOf(req), "err", err, "request_id", middleware.GetReqID(req.Context()))
 	} else {
-		if r.explainAll || civiscope.HasRule(err) {
-			p := r.cat.Explain(RequestLang(req), err)
-			v.Message, v.Fields, v.Explained = p.Message, p.Fields, true
-		} else {
-			v.Message = civiscope.ErrorMessage(err)
-			for _, f := range civiscope.ErrorFields(err) {
-				v.Fields = append(v.Fields, FieldProblem{Field: f.Field, Label: f.Field, Message: f.Message})
-			}
-		}
+		// Every error is said in the page's language (Catalogue.Explain):
+		// one without a rule the catalogue knows gets its code's message.
+		p := r.cat.Explain(RequestLang(req), err)
+		v.Message, v.Fields = p.Message, p.Fields
 	}
 	r.Render(w, req, status, "error", v)
 }

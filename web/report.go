@@ -97,8 +97,8 @@ func (s *Reports) index(w http.ResponseWriter, r *http.Request) {
 	for _, d := range reports.Dimensions() {
 		dims = append(dims, link{"/rapports/adoptions/" + d.Value, d.Label.In(lang(r))})
 	}
-	dims = append(dims, link{"/rapports/parts", pickText(lang(r), "Part de chaque outil dans sa catégorie", "Each tool's share of its category")},
-		link{"/rapports/flux", pickText(lang(r), "Entrées et sorties d'outils", "Tools entering and leaving")})
+	dims = append(dims, link{"/rapports/parts", s.t(r, "report.link.shares")},
+		link{"/rapports/flux", s.t(r, "report.link.flows")})
 	s.rd.Render(w, r, http.StatusOK, "report_index", map[string]any{"Dimensions": dims, "Years": years})
 }
 
@@ -142,7 +142,7 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 			title = d.Label.In(l)
 		}
 	}
-	desc := pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below.")
+	desc := s.t(r, "report.chart.same")
 	var pic template.HTML
 	switch dim {
 	case reports.ByYear:
@@ -157,9 +157,8 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 				pts = append(pts, svg.Point{X: float64(y), Y: float64(c.N)})
 			}
 		}
-		desc = pickText(l, "Une année sans donnée laisse un vide dans la courbe. Les mêmes chiffres sont dans le tableau qui suit.",
-			"A year without data leaves a gap in the line. The same figures are in the table below.")
-		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
+		desc = s.t(r, "report.chart.gaps")
+		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: s.t(r, "report.axis.year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
 	case reports.ByDepartement:
 		vals := map[string]int{}
 		for _, c := range b.Rows {
@@ -205,11 +204,9 @@ func categoryOptions(l string) []option {
 	return out
 }
 
-func pickText(l, fr, en string) string {
-	if l == "en" {
-		return en
-	}
-	return fr
+// t says a report message in the request's language.
+func (s *Reports) t(r *http.Request, key string, args ...any) string {
+	return s.rd.cat.T(RequestLang(r), key, args...)
 }
 
 func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
@@ -217,7 +214,7 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("cohorte"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "cohorte", Message: fmt.Sprintf("%q is not a number of years", v)}}))
+			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("cohorte", "whole_number", civiscope.Params{"value": v}, "%q is not a number of years", v)}))
 			return
 		}
 		width = n
@@ -227,7 +224,6 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	l := lang(r)
 	if wantsCSV(r) {
 		s.writeCSV(w, r, reports.SurvivalResource(sv))
 		return
@@ -240,9 +236,9 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 		}
 		series = append(series, s)
 	}
-	title := pickText(l, "Survie des outils par cohorte de lancement (Kaplan–Meier)", "Survival of tools by launch cohort (Kaplan–Meier)")
-	pic := svg.Steps(svg.Chart{ID: "km", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
-		XLabel: pickText(l, "années depuis le lancement", "years since launch"), Percent: true, YMax: 1, Series: series})
+	title := s.t(r, "report.survival.title")
+	pic := svg.Steps(svg.Chart{ID: "km", Title: title, Desc: s.t(r, "report.chart.same"),
+		XLabel: s.t(r, "report.axis.since_launch"), Percent: true, YMax: 1, Series: series})
 	s.rd.Render(w, r, http.StatusOK, "report_survival", map[string]any{"Title": title, "Chart": pic, "Survival": sv, "Width": width})
 }
 
@@ -412,7 +408,6 @@ func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	l := lang(r)
 	if wantsCSV(r) {
 		s.writeCSV(w, r, reports.FlowsResource(flows))
 		return
@@ -422,9 +417,9 @@ func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
 		in = append(in, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsEntered)})
 		out = append(out, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsExited)})
 	}
-	title := pickText(l, "Entrées et sorties d'outils par année", "Tools entering and leaving, per year")
-	pic := svg.Lines(svg.Chart{ID: "flows", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
-		XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: pickText(l, "entrées", "entered"), Points: in}, {Name: pickText(l, "sorties", "left"), Points: out}}})
+	title := s.t(r, "report.flows.title")
+	pic := svg.Lines(svg.Chart{ID: "flows", Title: title, Desc: s.t(r, "report.chart.same"),
+		XLabel: s.t(r, "report.axis.year"), Series: []svg.Series{{Name: s.t(r, "report.flows.entered"), Points: in}, {Name: s.t(r, "report.flows.left"), Points: out}}})
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_flows", map[string]any{"Title": title, "Chart": pic, "Flows": flows, "CSV": r.URL.Path + "?" + q.Encode()})

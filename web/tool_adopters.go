@@ -148,7 +148,7 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 	if a := q.Get("apres"); a != "" {
 		f.After, err = strconv.ParseInt(a, 10, 64)
 		if err != nil || f.After < 0 {
-			return v, civiscope.Invalid([]civiscope.FieldError{{Field: "apres", Message: "must be an adoption id"}})
+			return v, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("apres", "whole_number", civiscope.Params{"value": a}, "must be an adoption id")})
 		}
 	}
 	v.OrgsFirst = f.After == 0

@@ -278,11 +278,11 @@ func (r *Release) Open(root, name string) (*os.File, File, error) {
 		}
 	}
 	if !found || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return nil, File{}, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s has no file %q", r.Dataset, r.Version, name)
+		return nil, File{}, civiscope.Ruled(civiscope.ENOTFOUND, "release_file", civiscope.Params{"file": name}, "%s %s has no file %q", r.Dataset, r.Version, name)
 	}
 	fh, err := os.Open(filepath.Join(releaseDir(root, r.Dataset, r.Version), name))
 	if err != nil {
-		return nil, File{}, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", r.Dataset, r.Version)
+		return nil, File{}, civiscope.Ruled(civiscope.ENOTFOUND, "release_missing", nil, "%s %s is recorded but its files are not on this server", r.Dataset, r.Version)
 	}
 	return fh, f, nil
 }
@@ -299,7 +299,7 @@ func FindRelease(ctx context.Context, db postgres.Querier, dataset, version stri
 		}
 	}
 	if len(rels) == 0 {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "%s has no published release yet", dataset)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "release_none", civiscope.Params{"dataset": dataset}, "%s has no published release yet", dataset)
 	}
-	return nil, civiscope.Errorf(civiscope.ENOTFOUND, "%s has no release %q (the latest is %s)", dataset, version, rels[0].Version)
+	return nil, civiscope.Ruled(civiscope.ENOTFOUND, "release_version", civiscope.Params{"dataset": dataset, "version": version, "latest": rels[0].Version}, "%s has no release %q (the latest is %s)", dataset, version, rels[0].Version)
 }

@@ -82,7 +82,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, fmt.Errorf("contrib templates: %w", err)
 	}
 	// Every error these pages show is said in the reader's language.
-	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs(), ExplainAll: true})
+	rd, err := web.NewRenderer(web.RendererOptions{Log: d.Log, Pages: pages, Messages: messages(), Funcs: funcs()})
 	if err != nil {
 		return nil, err
 	}
