@@ -82,11 +82,11 @@ func (f Filter) Validate() error {
 		v    int
 	}{{"from", f.YearFrom}, {"to", f.YearTo}} {
 		if y.v != 0 && (y.v < 1980 || y.v > 2100) {
-			add(y.name, "year_range", civiscope.Params{"min": 1980, "max": 2100}, "must be a year between 1980 and 2100, not %d", y.v)
+			add(y.name, "year_range", civiscope.Params{"min": "1980", "max": "2100"}, "must be a year between 1980 and 2100, not %d", y.v)
 		}
 	}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
-		add("to", "year_order", civiscope.Params{"from": f.YearFrom, "to": f.YearTo}, "must not be before from (%d > %d)", f.YearFrom, f.YearTo)
+		add("to", "year_order", civiscope.Params{"from": strconv.Itoa(f.YearFrom), "to": strconv.Itoa(f.YearTo)}, "must not be before from (%d > %d)", f.YearFrom, f.YearTo)
 	}
 	if f.Category != "" {
 		if _, ok := directory.CategoryBySlug(f.Category); !ok {

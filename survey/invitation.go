@@ -159,7 +159,7 @@ type Invitation struct {
 // errBadToken is the one answer to any unknown token, so a guesser learns
 // nothing about which tokens exist.
 func errBadToken() error {
-	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "ce lien d'invitation n'est pas valide : vérifiez qu'il est complet, ou demandez-en un nouveau à l'observatoire (this invitation link is not valid)")
+	return civiscope.Ruled(civiscope.EUNAUTHORIZED, "survey_link", nil, "this invitation link is not valid: check that it is complete, or ask the observatory for a new one")
 }
 
 // OpenInvitation checks a token and returns its invitation: unknown or

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/civiscope/civiscope"
@@ -93,7 +92,8 @@ func (c *Catalogue) say(lang Lang, rule string, params civiscope.Params, english
 }
 
 // fill replaces each {name} in s with the parameter's value, numbers
-// written the language's way and a "field" parameter by the field's label.
+// written the language's way (a year is passed as a string, so that it
+// stays 2016 and not 2 016) and a "field" parameter by the field's label.
 func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 	if len(params) == 0 || !strings.Contains(s, "{") {
 		return s
@@ -103,12 +103,12 @@ func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 		var text string
 		switch x := v.(type) {
 		case int:
-			text = c.number(lang, x)
+			text = FormatInt(lang, x)
 		case int64:
-			text = c.number(lang, int(x))
+			text = FormatInt(lang, int(x))
 		case float64:
 			if x == math.Trunc(x) && math.Abs(x) < 1e15 {
-				text = c.number(lang, int(x))
+				text = FormatInt(lang, int(x))
 			} else {
 				text = fmt.Sprint(x)
 			}
@@ -123,14 +123,4 @@ func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 		pairs = append(pairs, "{"+k+"}", text)
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
-}
-
-// number writes n the language's way, except that four digits stay
-// together: most are years (2016, not 2 016), and neither language needs a
-// separator there.
-func (c *Catalogue) number(lang Lang, n int) string {
-	if n >= 1000 && n <= 9999 {
-		return strconv.Itoa(n)
-	}
-	return FormatInt(lang, n)
 }

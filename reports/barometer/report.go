@@ -3,6 +3,7 @@ package barometer
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/civiscope/civiscope"
@@ -122,7 +123,7 @@ func (r *Results) selected(dim, question string) (*Results, error) {
 		}
 	}
 	if question != "" && len(out.Tables) == 0 && len(out.Numerics) == 0 {
-		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_question", civiscope.Params{"year": r.Year, "question": question}, "the barometer %d has no question %q with figures", r.Year, question)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_question", civiscope.Params{"year": strconv.Itoa(r.Year), "question": question}, "the barometer %d has no question %q with figures", r.Year, question)
 	}
 	return &out, nil
 }
@@ -132,17 +133,17 @@ func (r *Results) selected(dim, question string) (*Results, error) {
 // ENOTFOUND: unpublished results do not exist for the public.
 func publishedEdition(ctx context.Context, db postgres.Querier, year int) (*survey.Edition, error) {
 	if year < 2000 || year > 2100 {
-		return nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("year", "year_range", civiscope.Params{"min": 2000, "max": 2100}, "%d is not a barometer year (2000-2100)", year)})
+		return nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("year", "year_range", civiscope.Params{"min": "2000", "max": "2100"}, "%d is not a barometer year (2000-2100)", year)})
 	}
 	e, err := survey.GetEdition(ctx, db, year)
 	if err != nil {
 		if civiscope.ErrorCode(err) == civiscope.ENOTFOUND {
-			return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_none", civiscope.Params{"year": year}, "there is no barometer edition %d", year)
+			return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_none", civiscope.Params{"year": strconv.Itoa(year)}, "there is no barometer edition %d", year)
 		}
 		return nil, err
 	}
 	if e.Status != survey.Published {
-		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_unpublished", civiscope.Params{"year": year}, "the results of the barometer %d are not published yet", year)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_unpublished", civiscope.Params{"year": strconv.Itoa(year)}, "the results of the barometer %d are not published yet", year)
 	}
 	return e, nil
 }
