@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,13 +185,13 @@ func OpenInvitation(ctx context.Context, db postgres.Querier, token string, now 
 		return nil, fmt.Errorf("edition of invitation %d: %w", inv.ID, err)
 	}
 	if now.After(inv.ExpiresAt) {
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "ce lien a expiré le %s ; demandez un nouveau lien à l'observatoire, vos réponses déjà enregistrées sont conservées (this link expired)", inv.ExpiresAt.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_expired", civiscope.Params{"date": inv.ExpiresAt.Format("2006-01-02")}, "this link expired on %s; ask the observatory for a new one, the answers already saved are kept", inv.ExpiresAt.Format("2006-01-02"))
 	}
 	switch inv.Edition.Status {
 	case Draft:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d n'est pas encore ouvert ; il ouvrira le %s (not open yet)", inv.Edition.Year, inv.Edition.OpensOn.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_not_open", civiscope.Params{"year": strconv.Itoa(inv.Edition.Year), "date": inv.Edition.OpensOn.Format("2006-01-02")}, "the %d barometer is not open yet; it opens on %s", inv.Edition.Year, inv.Edition.OpensOn.Format("2006-01-02"))
 	case Closed, Published:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d est clos depuis le %s ; les réponses ne peuvent plus être modifiées (closed)", inv.Edition.Year, inv.Edition.ClosesOn.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_closed", civiscope.Params{"year": strconv.Itoa(inv.Edition.Year), "date": inv.Edition.ClosesOn.Format("2006-01-02")}, "the %d barometer closed on %s; answers can no longer change", inv.Edition.Year, inv.Edition.ClosesOn.Format("2006-01-02"))
 	}
 	inv.Territory, err = territory.GetByID(ctx, db, territoryID)
 	if err != nil {

@@ -127,7 +127,7 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 		}
 	}
 	for _, o := range search.FacetOptions(search.FacetAdopterRegion) {
-		v.Regions = append(v.Regions, adopterChoice{Value: o.Value, Label: o.Label.FR, Selected: cq.Region == o.Value})
+		v.Regions = append(v.Regions, adopterChoice{Value: o.Value, Label: o.Label.In(string(lang)), Selected: cq.Region == o.Value})
 	}
 	codes := make([]string, 0, len(s.deptNames))
 	for c := range s.deptNames {
