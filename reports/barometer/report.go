@@ -53,6 +53,9 @@ func (r *Reports) Results(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q.Lang != "en" {
+		q.Lang = "fr" // Tabulate's default: one entry for both spellings
+	}
 	key := fmt.Sprintf("%d/%d/%s", e.ID, e.Year, q.Lang)
 	r.mu.Lock()
 	res := r.done[key]
