@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/api/token"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/search"
 	searchpg "github.com/civiscope/civiscope/search/pg"
 )
@@ -151,6 +152,8 @@ type API struct {
 	spec    *specDoc
 	cache   *responseCache
 	engine  search.Engine
+	// barometer reads published editions' protected results.
+	barometer *barometer.Reports
 	// now is the clock of the rate limits and the response cache; tests
 	// move it instead of sleeping.
 	now func() time.Time
@@ -182,15 +185,16 @@ func New(d Deps, cfg Config) (*API, error) {
 		return nil, err
 	}
 	return &API{
-		cfg:     cfg,
-		db:      db,
-		log:     log,
-		limits:  newLimits(cfg),
-		cursors: cursorCodec{key: key},
-		spec:    spec,
-		cache:   newResponseCache(cfg.CacheTTL),
-		engine:  d.Search,
-		now:     d.Now,
+		cfg:       cfg,
+		db:        db,
+		log:       log,
+		limits:    newLimits(cfg),
+		cursors:   cursorCodec{key: key},
+		spec:      spec,
+		cache:     newResponseCache(cfg.CacheTTL),
+		barometer: barometer.NewReports(db),
+		engine:    d.Search,
+		now:       d.Now,
 	}, nil
 }
 

@@ -162,45 +162,12 @@ func (a *API) reportBarometer(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, err)
 		return
 	}
-	dim, err := barometer.ParseDimension(r.URL.Query().Get("by"))
+	q := r.URL.Query()
+	res, err := a.barometer.Results(r.Context(), barometer.Query{Year: year, Dimension: q.Get("by"), Question: q.Get("question")})
 	if err != nil {
 		a.problem(w, r, err)
 		return
 	}
-	set, err := barometer.Load(r.Context(), a.db, year)
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
-	names, err := barometer.RegionNames(r.Context(), a.db)
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
-	res, err := barometer.Tabulate(set, barometer.Options{RegionNames: names})
-	if err != nil {
-		a.problem(w, r, err)
-		return
-	}
-	q := r.URL.Query().Get("question")
-	tables := []barometer.Table{}
-	for _, t := range res.Tables {
-		if t.Dimension == dim && (q == "" || t.Question == q) {
-			tables = append(tables, t)
-		}
-	}
-	if q != "" && len(tables) == 0 {
-		a.problem(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "the barometer %d has no question %q with counts", year, q))
-		return
-	}
-	res.Tables = tables
-	numerics := []barometer.Numeric{}
-	for _, n := range res.Numerics {
-		if n.Dimension == dim && (q == "" || n.Question == q) {
-			numerics = append(numerics, n)
-		}
-	}
-	res.Numerics = numerics
 	a.writeJSON(w, r, http.StatusOK, cachePublic, res)
 }
 
@@ -214,7 +181,7 @@ func (a *API) reportRates(w http.ResponseWriter, r *http.Request) {
 		a.problem(w, r, err)
 		return
 	}
-	rates, err := barometer.ResponseRates(r.Context(), a.db, year, 0)
+	rates, err := a.barometer.Rates(r.Context(), year)
 	if err != nil {
 		a.problem(w, r, err)
 		return

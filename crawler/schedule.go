@@ -114,10 +114,7 @@ func NewDefaultScheduler(db *pgxpool.Pool, f *fetch.Fetcher, rules *detect.Rules
 	lc := NewLivenessChecker(db, f, dir, cfg.Liveness, log)
 	return NewScheduler(log,
 		Job{Name: "liveness", Every: cfg.LivenessEvery, First: cfg.First, Run: func(ctx context.Context) error {
-			if _, err := SyncTargets(ctx, db, dir); err != nil {
-				return err
-			}
-			sum, err := lc.CheckDue(ctx, nil)
+			_, sum, err := CheckLiveness(ctx, db, lc, dir, nil)
 			log.Info("liveness pass", "checked", sum.Checked, "changes", len(sum.Changes))
 			return err
 		}},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,10 +99,10 @@ func ValidateTool(t *Tool) error {
 		}
 	}
 	if t.FoundedYear != 0 && (t.FoundedYear < 1980 || t.FoundedYear > time.Now().Year()) {
-		v.fail("founded_year", "year_range", civiscope.Params{"min": 1980, "max": time.Now().Year()}, "must be between 1980 and this year")
+		v.fail("founded_year", "year_range", civiscope.Params{"min": "1980", "max": strconv.Itoa(time.Now().Year())}, "must be between 1980 and this year")
 	}
 	if t.LifecycleSince != nil && t.FoundedYear != 0 && t.LifecycleSince.Year() < t.FoundedYear {
-		v.fail("lifecycle_since", "before_founding", civiscope.Params{"year": t.FoundedYear}, "is before the founding year %d", t.FoundedYear)
+		v.fail("lifecycle_since", "before_founding", civiscope.Params{"year": strconv.Itoa(t.FoundedYear)}, "is before the founding year %d", t.FoundedYear)
 	}
 	if t.LifecycleSince != nil && t.LifecycleSince.After(time.Now()) {
 		v.fail("lifecycle_since", "future", nil, "is in the future")

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,33 +74,33 @@ var (
 // Validate checks every field and names each one that is wrong.
 func (f Filter) Validate() error {
 	var errs []civiscope.FieldError
-	add := func(field, format string, args ...any) {
-		errs = append(errs, civiscope.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field, rule string, params civiscope.Params, format string, args ...any) {
+		errs = append(errs, civiscope.Field(field, rule, params, format, args...))
 	}
 	for _, y := range []struct {
 		name string
 		v    int
 	}{{"from", f.YearFrom}, {"to", f.YearTo}} {
 		if y.v != 0 && (y.v < 1980 || y.v > 2100) {
-			add(y.name, "must be a year between 1980 and 2100, not %d", y.v)
+			add(y.name, "year_range", civiscope.Params{"min": "1980", "max": "2100"}, "must be a year between 1980 and 2100, not %d", y.v)
 		}
 	}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
-		add("to", "must not be before from (%d > %d)", f.YearFrom, f.YearTo)
+		add("to", "year_order", civiscope.Params{"from": strconv.Itoa(f.YearFrom), "to": strconv.Itoa(f.YearTo)}, "must not be before from (%d > %d)", f.YearFrom, f.YearTo)
 	}
 	if f.Category != "" {
 		if _, ok := directory.CategoryBySlug(f.Category); !ok {
-			add("category", "unknown category %q", f.Category)
+			add("category", "unknown_value", civiscope.Params{"value": f.Category}, "unknown category %q", f.Category)
 		}
 	}
 	if f.Tool != "" && !slugRe.MatchString(f.Tool) {
-		add("tool", "%q is not a tool slug (lower case letters, digits and hyphens)", f.Tool)
+		add("tool", "slug", nil, "%q is not a tool slug (lower case letters, digits and hyphens)", f.Tool)
 	}
 	if f.Region != "" && !inseeRegion.MatchString(f.Region) {
-		add("region", "%q is not a région INSEE code (two digits, e.g. 84)", f.Region)
+		add("region", "insee_region", civiscope.Params{"value": f.Region}, "%q is not a région INSEE code (two digits, e.g. 84)", f.Region)
 	}
 	if f.Departement != "" && !inseeDept.MatchString(f.Departement) {
-		add("departement", "%q is not a département INSEE code (e.g. 01, 2A, 974)", f.Departement)
+		add("departement", "insee_departement", civiscope.Params{"value": f.Departement}, "%q is not a département INSEE code (e.g. 01, 2A, 974)", f.Departement)
 	}
 	if f.Kind != "" {
 		ok := false
@@ -109,11 +108,11 @@ func (f Filter) Validate() error {
 			ok = ok || k.Value == f.Kind
 		}
 		if !ok {
-			add("kind", "unknown adopter kind %q (commune, epci, ept, departement, region or organisation)", f.Kind)
+			add("kind", "unknown_value", civiscope.Params{"value": f.Kind}, "unknown adopter kind %q (commune, epci, ept, departement, region or organisation)", f.Kind)
 		}
 	}
 	if f.Bracket < 0 || f.Bracket >= len(Brackets()) {
-		add("bracket", "must be between 1 and %d", len(Brackets())-1)
+		add("bracket", "between", civiscope.Params{"min": 1, "max": len(Brackets()) - 1}, "must be between 1 and %d", len(Brackets())-1)
 	}
 	return civiscope.Invalid(errs)
 }
@@ -131,7 +130,7 @@ func ParseFilter(get func(string) string) (Filter, error) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			errs = append(errs, civiscope.FieldError{Field: name, Message: fmt.Sprintf("%q is not a whole number", s)})
+			errs = append(errs, civiscope.Field(name, "whole_number", civiscope.Params{"value": s}, "%q is not a whole number", s))
 		}
 		return n
 	}

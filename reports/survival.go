@@ -95,7 +95,7 @@ type Survival struct {
 // lands; today only lifecycle_since is used.)
 func ToolSurvival(ctx context.Context, db postgres.Querier, width int, now time.Time) (*Survival, error) {
 	if width < 1 || width > 50 {
-		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "cohort", Message: "must be a number of years between 1 and 50"}})
+		return nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("cohort", "between", civiscope.Params{"min": 1, "max": 50}, "must be a number of years between 1 and 50")})
 	}
 	rows, err := db.Query(ctx, `SELECT founded_year, lifecycle, extract(year FROM lifecycle_since)::int FROM tool`)
 	if err != nil {

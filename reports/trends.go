@@ -53,7 +53,7 @@ func ParseDimension(s string) (Dimension, error) {
 	for _, d := range Dimensions() {
 		names = append(names, d.Value)
 	}
-	return "", civiscope.Errorf(civiscope.ENOTFOUND, "no adoption breakdown %q; there are: %s", s, strings.Join(names, ", "))
+	return "", civiscope.Ruled(civiscope.ENOTFOUND, "no_breakdown", civiscope.Params{"value": s}, "no adoption breakdown %q; there are: %s", s, strings.Join(names, ", "))
 }
 
 // Count is one row of a breakdown.
@@ -145,7 +145,7 @@ func where(ctx context.Context, db postgres.Querier, f Filter) (conds []string, 
 		var id int64
 		err := db.QueryRow(ctx, `SELECT id FROM tool WHERE slug = $1`, f.Tool).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil, nil, civiscope.Errorf(civiscope.ENOTFOUND, "no tool %q in the directory", f.Tool)
+			return nil, nil, nil, civiscope.Ruled(civiscope.ENOTFOUND, "no_tool", civiscope.Params{"value": f.Tool}, "no tool %q in the directory", f.Tool)
 		}
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("look up tool: %w", err)

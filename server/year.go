@@ -13,7 +13,7 @@ import (
 func Year(s string) (int, error) {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return 0, civiscope.Errorf(civiscope.ENOTFOUND, "%q is not a year", s)
+			return 0, civiscope.Ruled(civiscope.ENOTFOUND, "not_a_year", civiscope.Params{"value": s}, "%q is not a year", s)
 		}
 	}
 	if s == "" {

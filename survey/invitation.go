@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,7 +163,7 @@ type Invitation struct {
 // errBadToken is the one answer to any unknown token, so a guesser learns
 // nothing about which tokens exist.
 func errBadToken() error {
-	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "ce lien d'invitation n'est pas valide : vérifiez qu'il est complet, ou demandez-en un nouveau à l'observatoire (this invitation link is not valid)")
+	return civiscope.Ruled(civiscope.EUNAUTHORIZED, "survey_link", nil, "this invitation link is not valid: check that it is complete, or ask the observatory for a new one")
 }
 
 // OpenInvitation checks a token and returns its invitation: unknown or
@@ -174,13 +175,13 @@ func OpenInvitation(ctx context.Context, db postgres.Querier, token string, now 
 		return nil, err
 	}
 	if now.After(inv.ExpiresAt) {
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "ce lien a expiré le %s ; demandez un nouveau lien à l'observatoire, vos réponses déjà enregistrées sont conservées (this link expired)", inv.ExpiresAt.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_expired", civiscope.Params{"date": inv.ExpiresAt.Format("2006-01-02")}, "this link expired on %s; ask the observatory for a new one, the answers already saved are kept", inv.ExpiresAt.Format("2006-01-02"))
 	}
 	switch inv.Edition.Status {
 	case Draft:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d n'est pas encore ouvert ; il ouvrira le %s (not open yet)", inv.Edition.Year, inv.Edition.OpensOn.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_not_open", civiscope.Params{"year": strconv.Itoa(inv.Edition.Year), "date": inv.Edition.OpensOn.Format("2006-01-02")}, "the %d barometer is not open yet; it opens on %s", inv.Edition.Year, inv.Edition.OpensOn.Format("2006-01-02"))
 	case Closed, Published:
-		return nil, civiscope.Errorf(civiscope.EFORBIDDEN, "le baromètre %d est clos depuis le %s ; les réponses ne peuvent plus être modifiées (closed)", inv.Edition.Year, inv.Edition.ClosesOn.Format("02/01/2006"))
+		return nil, civiscope.Ruled(civiscope.EFORBIDDEN, "survey_closed", civiscope.Params{"year": strconv.Itoa(inv.Edition.Year), "date": inv.Edition.ClosesOn.Format("2006-01-02")}, "the %d barometer closed on %s; answers can no longer change", inv.Edition.Year, inv.Edition.ClosesOn.Format("2006-01-02"))
 	}
 	return inv, nil
 }

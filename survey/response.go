@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -186,11 +187,11 @@ func SavePage(ctx context.Context, pool *pgxpool.Pool, token string, page int, i
 		}
 		r := s.Response
 		if r.Submitted() {
-			return civiscope.Errorf(civiscope.ECONFLICT, "ces réponses ont été transmises le %s et sont verrouillées ; rien n'a été modifié (already submitted, locked)", r.SubmittedAt.Format("02/01/2006 à 15:04"))
+			return civiscope.Ruled(civiscope.ECONFLICT, "survey_locked", civiscope.Params{"date": r.SubmittedAt.Format("2006-01-02 15:04")}, "these answers were submitted on %s and are locked; nothing was changed", r.SubmittedAt.Format("2006-01-02 15:04"))
 		}
 		pages := s.Form.Pages()
 		if page < 0 || page >= len(pages) {
-			return civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %d", page+1)
+			return civiscope.Ruled(civiscope.ENOTFOUND, "survey_no_step", civiscope.Params{"value": strconv.Itoa(page + 1)}, "the questionnaire has no step %d", page+1)
 		}
 		p := pages[page]
 		if in.Version != r.PageVersion(p) {
@@ -390,7 +391,7 @@ func Submit(ctx context.Context, pool *pgxpool.Pool, token string, version int, 
 			return nil
 		}
 		if version != r.Version {
-			return civiscope.Errorf(civiscope.ECONFLICT, "les réponses ont été modifiées le %s depuis que vous avez ouvert la page de relecture ; relisez-les avant de transmettre (answers changed since your review)", r.UpdatedAt.Format("02/01/2006 à 15:04:05"))
+			return civiscope.Ruled(civiscope.ECONFLICT, "survey_changed", civiscope.Params{"date": r.UpdatedAt.Format("2006-01-02 15:04:05")}, "the answers changed on %s, after you opened the review page; read them again before submitting", r.UpdatedAt.Format("2006-01-02 15:04:05"))
 		}
 		a := r.Answers.Clone()
 		prune(s.Form, &a)

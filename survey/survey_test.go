@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +96,9 @@ func TestFrameAndInvitations(t *testing.T) {
 	// Expired.
 	_, err = survey.OpenInvitation(ctx, db, toks["69123"], date("2026-07-01"))
 	code(t, err, civiscope.EFORBIDDEN)
-	if !strings.Contains(err.Error(), "expiré") {
-		t.Errorf("expiry message: %v", err)
+	var ce *civiscope.Error
+	if !errors.As(err, &ce) || ce.Rule != "survey_expired" || ce.Params["date"] != "2026-06-30" || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("expiry: %v, want the survey_expired rule with its date", err)
 	}
 	// Issuing again creates nothing new; reissuing rotates the token.
 	again, err := survey.IssueInvitations(ctx, db, 2030, survey.IssueOptions{})

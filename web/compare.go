@@ -47,7 +47,7 @@ func (s *Site) compare(w http.ResponseWriter, r *http.Request) {
 		slugs = append(slugs, v)
 	}
 	if len(slugs) > MaxCompared {
-		s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "outil", Message: "compare at most 4 tools"}}))
+		s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("outil", "compare_max", civiscope.Params{"max": MaxCompared}, "compare at most %d tools", MaxCompared)}))
 		return
 	}
 	all, err := directory.ListTools(ctx, s.db, directory.ToolFilter{Limit: directory.MaxPageSize})

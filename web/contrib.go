@@ -46,7 +46,7 @@ type Handler struct {
 }
 
 // newContributions builds the contributors' pages. Every error they show
-// is said in the reader's language (Renderer.explaining).
+// is said in the reader's language (Catalogue.Explain).
 func newContributions(d Deps, rd *Renderer) *Handler {
 	if d.Mailer == nil {
 		d.Mailer = &account.Mailer{Log: d.Log}
@@ -57,7 +57,7 @@ func newContributions(d Deps, rd *Renderer) *Handler {
 	if d.IPBurst <= 0 {
 		d.IPBurst = 20 // …after a burst of 20: enough for a person, not for a bot
 	}
-	return &Handler{log: d.Log, db: d.Pool, rd: rd.explaining(), mail: d.Mailer, claims: d.Claims, territories: d.Territories,
+	return &Handler{log: d.Log, db: d.Pool, rd: rd, mail: d.Mailer, claims: d.Claims, territories: d.Territories,
 		public: strings.TrimRight(d.PublicURL, "/"), secure: strings.HasPrefix(d.PublicURL, "https://"),
 		limiter: server.NewLimiter(d.IPLimit, d.IPBurst, 0), moderators: server.NewLimiter(2, 120, 0),
 		trustProxy: d.TrustProxy}

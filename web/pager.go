@@ -28,7 +28,7 @@ func ParsePager(path string, q url.Values, perPage int) (Pager, error) {
 	if s := q.Get("page"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxPage {
-			return p, civiscope.Invalid([]civiscope.FieldError{{Field: "page", Message: "must be a whole number between 1 and 10000"}})
+			return p, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("page", "between", civiscope.Params{"min": 1, "max": MaxPage}, "must be a whole number between 1 and %d", MaxPage)})
 		}
 		p.Page = n
 	}

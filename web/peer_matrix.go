@@ -57,7 +57,7 @@ func (s *Site) peerMatrix(ctx context.Context, path string, q url.Values, self *
 		valid = valid || m.Sort == t.Tool.Slug
 	}
 	if !valid {
-		return m, civiscope.Invalid([]civiscope.FieldError{{Field: "tri", Message: "sort by population, nom, or the slug of a tool of the table"}})
+		return m, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("tri", "peer_sort", nil, "sort by population, nom, or the slug of a tool of the table")})
 	}
 	all := append([]territory.Territory{*self}, peers...)
 	ids := make([]int64, len(all))

@@ -50,7 +50,7 @@ func (s *Site) peers(w http.ResponseWriter, r *http.Request) {
 		kind := territory.Commune
 		if k := territory.Kind(query.Get("type")); k != "" {
 			if !k.Valid() {
-				s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown territory type"}}))
+				s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": string(k)}, "unknown territory type")}))
 				return
 			}
 			kind = k

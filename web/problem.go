@@ -92,7 +92,8 @@ func (c *Catalogue) say(lang Lang, rule string, params civiscope.Params, english
 }
 
 // fill replaces each {name} in s with the parameter's value, numbers
-// written the language's way and a "field" parameter by the field's label.
+// written the language's way (a year is passed as a string, so that it
+// stays 2016 and not 2 016) and a "field" parameter by the field's label.
 func (c *Catalogue) fill(lang Lang, s string, params civiscope.Params) string {
 	if len(params) == 0 || !strings.Contains(s, "{") {
 		return s

@@ -17,7 +17,6 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/server"
 )
 
@@ -35,8 +34,6 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	cssURL string
 	bufs   *sync.Pool
-	// explainAll: see explaining.
-	explainAll bool
 }
 
 // pageDirs hold the page templates of each part of the site: every *.html
@@ -77,16 +74,6 @@ func NewRenderer(log *slog.Logger) (*Renderer, error) {
 		}
 	}
 	return r, nil
-}
-
-// explaining is the same renderer for pages whose every error is said in
-// the reader's language (Catalogue.Explain), even one whose rule the
-// catalogue does not know: the contributors' forms. Elsewhere only errors
-// that name a rule are translated, and the others show the domain's words.
-func (r *Renderer) explaining() *Renderer {
-	x := *r
-	x.explainAll = true
-	return &x
 }
 
 func (r *Renderer) addPages(base *template.Template, fsys fs.FS, dir string) error {
@@ -227,9 +214,6 @@ type errorView struct {
 	Status  int
 	Message string // the user-facing detail, empty for internal errors
 	Fields  []FieldProblem
-	// Explained says that Message and Fields are in the page's language;
-	// otherwise they are the domain's own words, marked as English.
-	Explained bool
 }
 
 // Error renders the error page for err with the status server.HTTPStatus
@@ -240,15 +224,10 @@ func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	if status >= 500 {
 		r.log.Error("request failed", "route", server.RouteOf(req), "err", err, "request_id", middleware.GetReqID(req.Context()))
 	} else {
-		if r.explainAll || civiscope.HasRule(err) {
-			p := r.cat.Explain(RequestLang(req), err)
-			v.Message, v.Fields, v.Explained = p.Message, p.Fields, true
-		} else {
-			v.Message = civiscope.ErrorMessage(err)
-			for _, f := range civiscope.ErrorFields(err) {
-				v.Fields = append(v.Fields, FieldProblem{Field: f.Field, Label: f.Field, Message: f.Message})
-			}
-		}
+		// Every error is said in the page's language (Catalogue.Explain):
+		// one without a rule the catalogue knows gets its code's message.
+		p := r.cat.Explain(RequestLang(req), err)
+		v.Message, v.Fields = p.Message, p.Fields
 	}
 	r.Render(w, req, status, "error", v)
 }

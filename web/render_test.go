@@ -22,7 +22,7 @@ func TestErrorPagesMapCodesAndHideInternals(t *testing.T) {
 		hidden string
 	}{
 		{errors.New("pq: relation \"secret_table\" does not exist"), 500, "Erreur interne", "secret_table"},
-		{civiscope.Errorf(civiscope.EINVALID, "the name is too long"), 400, "the name is too long", ""},
+		{civiscope.Errorf(civiscope.EINVALID, "the name is too long"), 400, "La demande contient une erreur.", "the name is too long"}, // no English on a French page
 		{civiscope.Errorf(civiscope.ENOTFOUND, "no tool with slug x"), 404, "Page introuvable", ""},
 		{civiscope.Errorf(civiscope.EUNAVAILABLE, "search is down"), 503, "Erreur interne", ""},
 	}

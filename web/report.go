@@ -1,17 +1,12 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -24,7 +19,6 @@ import (
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/reports/svg"
 	"github.com/civiscope/civiscope/server"
-	"github.com/civiscope/civiscope/survey"
 )
 
 // Reports are the observatory's published figures: adoption trends,
@@ -37,16 +31,12 @@ type Reports struct {
 	rd   *Renderer
 	maps *chart.France
 	dir  string // open-data releases on disk
-	k    int
-	// results caches the protected tables of published editions, which
-	// never change once published (no response can be saved or submitted
-	// then); protecting a large edition takes seconds, a page must not.
-	resultsMu sync.Mutex
-	results   map[string]*barometer.Results
+	// editions reads published editions' protected results.
+	editions *barometer.Reports
 }
 
 func newReports(d Deps, rd *Renderer, fr *chart.France) *Reports {
-	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, k: d.K}
+	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, editions: barometer.NewReports(d.Pool)}
 }
 
 func lang(r *http.Request) string { return string(RequestLang(r)) }
@@ -62,18 +52,20 @@ func (s *Reports) index(w http.ResponseWriter, r *http.Request) {
 	for _, d := range reports.Dimensions() {
 		dims = append(dims, link{"/rapports/adoptions/" + d.Value, d.Label.In(lang(r))})
 	}
-	dims = append(dims, link{"/rapports/parts", pickText(lang(r), "Part de chaque outil dans sa catégorie", "Each tool's share of its category")},
-		link{"/rapports/flux", pickText(lang(r), "Entrées et sorties d'outils", "Tools entering and leaving")})
+	dims = append(dims, link{"/rapports/parts", s.t(r, "report.link.shares")},
+		link{"/rapports/flux", s.t(r, "report.link.flows")})
 	s.rd.Render(w, r, http.StatusOK, "report_index", map[string]any{"Dimensions": dims, "Years": years})
 }
 
-// writeCSV sends a small table as a CSV download: UTF-8 without BOM.
-func writeCSV(w http.ResponseWriter, name string, head []string, rows [][]string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(head)
-	_ = cw.WriteAll(rows)
+// writeCSV sends the table behind a page as a CSV download, in the
+// open-data files' format.
+func (s *Reports) writeCSV(w http.ResponseWriter, r *http.Request, res export.Resource) {
+	w.Header().Set("Content-Type", export.MediaType(".csv"))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+res.Name+`.csv"`)
+	if _, err := export.WriteCSV(r.Context(), w, res); err != nil {
+		// The status is sent; the client sees a cut file.
+		s.log.Warn("report CSV", "file", res.Name, "err", err)
+	}
 }
 
 func wantsCSV(r *http.Request) bool { return r.URL.Query().Get("format") == "csv" }
@@ -96,11 +88,7 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, c := range b.Rows {
-			rows = append(rows, []string{c.Key, c.Label.In(l), strconv.Itoa(c.N)})
-		}
-		writeCSV(w, "adoptions-"+string(dim)+".csv", []string{string(dim), "label", "adoptions"}, rows)
+		s.writeCSV(w, r, reports.AdoptionsResource(b, l))
 		return
 	}
 	title := ""
@@ -109,7 +97,7 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 			title = d.Label.In(l)
 		}
 	}
-	desc := pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below.")
+	desc := s.t(r, "report.chart.same")
 	var pic template.HTML
 	switch dim {
 	case reports.ByYear:
@@ -124,9 +112,8 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 				pts = append(pts, svg.Point{X: float64(y), Y: float64(c.N)})
 			}
 		}
-		desc = pickText(l, "Une année sans donnée laisse un vide dans la courbe. Les mêmes chiffres sont dans le tableau qui suit.",
-			"A year without data leaves a gap in the line. The same figures are in the table below.")
-		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
+		desc = s.t(r, "report.chart.gaps")
+		pic = svg.Lines(svg.Chart{ID: "trend", Title: title, Desc: desc, XLabel: s.t(r, "report.axis.year"), Series: []svg.Series{{Name: "adoptions", Points: pts}}})
 	case reports.ByDepartement:
 		vals := map[string]int{}
 		for _, c := range b.Rows {
@@ -172,11 +159,9 @@ func categoryOptions(l string) []option {
 	return out
 }
 
-func pickText(l, fr, en string) string {
-	if l == "en" {
-		return en
-	}
-	return fr
+// t says a report message in the request's language.
+func (s *Reports) t(r *http.Request, key string, args ...any) string {
+	return s.rd.cat.T(RequestLang(r), key, args...)
 }
 
 func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
@@ -184,7 +169,7 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("cohorte"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "cohorte", Message: fmt.Sprintf("%q is not a number of years", v)}}))
+			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("cohorte", "whole_number", civiscope.Params{"value": v}, "%q is not a number of years", v)}))
 			return
 		}
 		width = n
@@ -194,16 +179,8 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, c := range sv.Cohorts {
-			for _, st := range c.Curve {
-				rows = append(rows, []string{c.Label, strconv.Itoa(st.Years), strconv.FormatFloat(st.Survival, 'f', 4, 64),
-					strconv.Itoa(st.AtRisk), strconv.Itoa(st.Events), strconv.Itoa(st.Censored)})
-			}
-		}
-		writeCSV(w, "survie-outils.csv", []string{"cohort", "years", "survival", "at_risk", "events", "censored"}, rows)
+		s.writeCSV(w, r, reports.SurvivalResource(sv))
 		return
 	}
 	var series []svg.Series
@@ -214,9 +191,9 @@ func (s *Reports) survival(w http.ResponseWriter, r *http.Request) {
 		}
 		series = append(series, s)
 	}
-	title := pickText(l, "Survie des outils par cohorte de lancement (Kaplan–Meier)", "Survival of tools by launch cohort (Kaplan–Meier)")
-	pic := svg.Steps(svg.Chart{ID: "km", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
-		XLabel: pickText(l, "années depuis le lancement", "years since launch"), Percent: true, YMax: 1, Series: series})
+	title := s.t(r, "report.survival.title")
+	pic := svg.Steps(svg.Chart{ID: "km", Title: title, Desc: s.t(r, "report.chart.same"),
+		XLabel: s.t(r, "report.axis.since_launch"), Percent: true, YMax: 1, Series: series})
 	s.rd.Render(w, r, http.StatusOK, "report_survival", map[string]any{"Title": title, "Chart": pic, "Survival": sv, "Width": width})
 }
 
@@ -231,35 +208,14 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	res, err := s.barometerResults(r, year)
+	res, err := s.editions.Results(r.Context(), barometer.Query{Year: year, Dimension: dim, Lang: lang(r)})
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	var tables []barometer.Table
-	for _, t := range res.Tables {
-		if t.Dimension == dim {
-			tables = append(tables, t)
-		}
-	}
+	tables := res.Tables
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, t := range tables {
-			for i, g := range t.Groups {
-				for j, c := range t.Columns {
-					cell := t.Cells[i][j]
-					n, base, pct := "", "", ""
-					if cell.Shown {
-						n = strconv.Itoa(cell.N)
-						if cell.Base > 0 {
-							base, pct = strconv.Itoa(cell.Base), strconv.FormatFloat(cell.Percent, 'f', 1, 64)
-						}
-					}
-					rows = append(rows, []string{t.Question, g.Key, g.Label, c.Key, c.Label, n, base, pct, cell.Status})
-				}
-			}
-		}
-		writeCSV(w, fmt.Sprintf("barometre-%d-%s.csv", year, dim), []string{"question", "group", "group_label", "answer", "answer_label", "n", "base", "percent", "status"}, rows)
+		s.writeCSV(w, r, barometer.TablesResource(res, dim))
 		return
 	}
 	// Overall tables get a bar chart of their shown percentages; hidden
@@ -278,14 +234,14 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	rates, err := barometer.ResponseRates(r.Context(), s.db, year, res.Policy.K)
+	rates, err := s.editions.Rates(r.Context(), year)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
 	var shownRates []barometer.Rate
 	for _, rt := range rates {
-		if rt.Dimension == map[string]string{barometer.All: "kind", barometer.Kind: "kind", barometer.Bracket: "population", barometer.Region: "region"}[dim] {
+		if rt.Dimension == barometer.RateDimension(dim) {
 			shownRates = append(shownRates, rt)
 		}
 	}
@@ -295,45 +251,6 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
 		"Charts": charts, "Rates": shownRates,
 	})
-}
-
-// barometerResults returns the protected tables of a published edition,
-// computed once per edition and language.
-func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Results, error) {
-	e, err := survey.GetEdition(r.Context(), s.db, year)
-	if err == nil && e.Status == survey.Published {
-		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang(r))
-		s.resultsMu.Lock()
-		res := s.results[key]
-		s.resultsMu.Unlock()
-		if res != nil {
-			return res, nil
-		}
-		res, err := s.tabulate(r, year)
-		if err != nil {
-			return nil, err
-		}
-		s.resultsMu.Lock()
-		if s.results == nil {
-			s.results = map[string]*barometer.Results{}
-		}
-		s.results[key] = res
-		s.resultsMu.Unlock()
-		return res, nil
-	}
-	return s.tabulate(r, year)
-}
-
-func (s *Reports) tabulate(r *http.Request, year int) (*barometer.Results, error) {
-	set, err := barometer.Load(r.Context(), s.db, year)
-	if err != nil {
-		return nil, err
-	}
-	names, err := barometer.RegionNames(r.Context(), s.db)
-	if err != nil {
-		return nil, err
-	}
-	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
 }
 
 func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
@@ -365,46 +282,24 @@ func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {
 // download serves one file of a release, only if the database lists it, so
 // no other path on disk can be reached.
 func (s *Reports) download(w http.ResponseWriter, r *http.Request) {
-	dataset, version, file := chi.URLParam(r, "dataset"), chi.URLParam(r, "version"), chi.URLParam(r, "file")
-	rel, err := export.FindRelease(r.Context(), s.db, dataset, version)
+	rel, err := export.FindRelease(r.Context(), s.db, chi.URLParam(r, "dataset"), chi.URLParam(r, "version"))
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
 	}
-	if file == "SHA256SUMS" {
-		// The checksum list is the one file not listed in the release (it
-		// cannot hold its own hash); it is served as text.
-		fh, err := os.Open(filepath.Join(s.dir, dataset, rel.Version, file))
-		if err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
-			return
-		}
-		defer fh.Close()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="SHA256SUMS"`)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		http.ServeContent(w, r, file, rel.CreatedAt, fh)
+	fh, f, err := rel.Open(s.dir, chi.URLParam(r, "file"))
+	if err != nil {
+		s.rd.Error(w, r, err)
 		return
 	}
-	for _, f := range rel.Files {
-		if f.Name != file || strings.ContainsAny(file, `/\`) {
-			continue
-		}
-		path := filepath.Join(s.dir, dataset, rel.Version, f.Name)
-		fh, err := os.Open(path)
-		if err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s is recorded but its files are not on this server", dataset, rel.Version))
-			return
-		}
-		defer fh.Close()
-		w.Header().Set("Content-Type", f.MediaType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	defer fh.Close()
+	w.Header().Set("Content-Type", f.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	if f.SHA256 != "" {
 		w.Header().Set("Digest", "sha-256="+f.SHA256)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		http.ServeContent(w, r, f.Name, rel.CreatedAt, fh)
-		return
 	}
-	s.rd.Error(w, r, civiscope.Errorf(civiscope.ENOTFOUND, "%s %s has no file %q", dataset, rel.Version, file))
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, f.Name, rel.CreatedAt, fh)
 }
 
 // shares shows the ten most adopted tools of each category with their
@@ -426,11 +321,7 @@ func (s *Reports) shares(w http.ResponseWriter, r *http.Request) {
 	}
 	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, sh := range shares {
-			rows = append(rows, []string{sh.Category, sh.Tool, sh.ToolName, strconv.Itoa(sh.N), strconv.Itoa(sh.Total), strconv.FormatFloat(sh.Percent, 'f', 1, 64)})
-		}
-		writeCSV(w, "parts-outils.csv", []string{"category", "tool", "tool_name", "adoptions", "category_total", "percent"}, rows)
+		s.writeCSV(w, r, reports.SharesResource(shares))
 		return
 	}
 	type group struct {
@@ -472,13 +363,8 @@ func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	l := lang(r)
 	if wantsCSV(r) {
-		var rows [][]string
-		for _, fl := range flows {
-			rows = append(rows, []string{strconv.Itoa(fl.Year), strconv.Itoa(fl.ToolsEntered), strconv.Itoa(fl.ToolsExited), strconv.Itoa(fl.AdoptionsStarted), strconv.Itoa(fl.AdoptionsEnded)})
-		}
-		writeCSV(w, "entrees-sorties.csv", []string{"year", "tools_entered", "tools_exited", "adoptions_started", "adoptions_ended"}, rows)
+		s.writeCSV(w, r, reports.FlowsResource(flows))
 		return
 	}
 	var in, out []svg.Point
@@ -486,9 +372,9 @@ func (s *Reports) flows(w http.ResponseWriter, r *http.Request) {
 		in = append(in, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsEntered)})
 		out = append(out, svg.Point{X: float64(fl.Year), Y: float64(fl.ToolsExited)})
 	}
-	title := pickText(l, "Entrées et sorties d'outils par année", "Tools entering and leaving, per year")
-	pic := svg.Lines(svg.Chart{ID: "flows", Title: title, Desc: pickText(l, "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."),
-		XLabel: pickText(l, "année", "year"), Series: []svg.Series{{Name: pickText(l, "entrées", "entered"), Points: in}, {Name: pickText(l, "sorties", "left"), Points: out}}})
+	title := s.t(r, "report.flows.title")
+	pic := svg.Lines(svg.Chart{ID: "flows", Title: title, Desc: s.t(r, "report.chart.same"),
+		XLabel: s.t(r, "report.axis.year"), Series: []svg.Series{{Name: s.t(r, "report.flows.entered"), Points: in}, {Name: s.t(r, "report.flows.left"), Points: out}}})
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_flows", map[string]any{"Title": title, "Chart": pic, "Flows": flows, "CSV": r.URL.Path + "?" + q.Encode()})

@@ -7,6 +7,16 @@ func reportsCategories() []directory.Category { return directory.Categories() }
 func reportMessages() []Message {
 	return []Message{
 		{"report.title", "Rapports et données ouvertes", "Reports and open data"},
+		{"report.link.shares", "Part de chaque outil dans sa catégorie", "Each tool's share of its category"},
+		{"report.link.flows", "Entrées et sorties d'outils", "Tools entering and leaving"},
+		{"report.chart.same", "Les mêmes chiffres sont dans le tableau qui suit.", "The same figures are in the table below."},
+		{"report.chart.gaps", "Une année sans donnée laisse un vide dans la courbe. Les mêmes chiffres sont dans le tableau qui suit.", "A year without data leaves a gap in the line. The same figures are in the table below."},
+		{"report.axis.year", "année", "year"},
+		{"report.axis.since_launch", "années depuis le lancement", "years since launch"},
+		{"report.survival.title", "Survie des outils par cohorte de lancement (Kaplan–Meier)", "Survival of tools by launch cohort (Kaplan–Meier)"},
+		{"report.flows.title", "Entrées et sorties d'outils par année", "Tools entering and leaving, per year"},
+		{"report.flows.entered", "entrées", "entered"},
+		{"report.flows.left", "sorties", "left"},
 		{"report.intro", "Les tendances d'adoption des outils de participation, leur survie, les résultats du baromètre et les fichiers à citer.", "Adoption trends of participation tools, their survival, barometer results and citable files."},
 		{"report.trends", "Tendances d'adoption", "Adoption trends"},
 		{"report.survival", "Survie des outils", "Survival of tools"},

@@ -82,7 +82,7 @@ func TestReportPages(t *testing.T) {
 		{"/rapports/survie", 200, []string{"Kaplan", "2010–2014", "<table>"}},
 		{"/rapports/survie?format=csv", 200, []string{"cohort,years,survival"}},
 		{"/rapports/parts", 200, []string{"Alpha", "50.0 %", "(3/6)", "<svg"}},
-		{"/rapports/parts?format=csv", 200, []string{"consultation,alpha,Alpha,3,6,50.0\n"}},
+		{"/rapports/parts?format=csv", 200, []string{"category,tool,tool_name,adoptions,category_total,percent\n", "consultation,alpha,Alpha,3,6,50\n"}},
 		{"/rapports/parts?bracket=99", 400, nil},
 		{"/rapports/flux", 200, []string{"<svg", "2016"}},
 		{"/rapports/flux?format=csv", 200, []string{"year,tools_entered", "2016,2,0,6,0\n", "2019,0,1,0,0\n"}},
@@ -94,7 +94,7 @@ func TestReportPages(t *testing.T) {
 		// reports/barometer.)
 		{"/rapports/barometre/2025", 200, []string{"<svg", "100 %", "(7/7)", "Taux de réponse"}},
 		{"/rapports/barometre/2025?par=region", 200, []string{"Auvergne-Rhône-Alpes"}},
-		{"/rapports/barometre/2025?format=csv", 200, []string{"question,group,group_label,answer", "uses,all,Ensemble,oui,Oui,7,7,100.0,shown\n"}},
+		{"/rapports/barometre/2025?format=csv", 200, []string{"question,concept,dimension,group,group_label,answer", "uses,,all,all,Ensemble,oui,Oui,false,false,7,7,100,shown\n"}},
 		{"/rapports/donnees/civiscope-directory/latest/..%2F..%2Fetc%2Fpasswd", 404, nil},
 	}
 	for _, c := range cases {

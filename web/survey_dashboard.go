@@ -33,13 +33,15 @@ func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	rates, total := barometer.ProtectRates(raw, s.k)
+	// The edition's stored k, the one its published results will use.
+	k := barometer.EditionPolicy(e).K
+	rates, total := barometer.ProtectRates(raw, k)
 	by := map[string][]barometer.Rate{}
 	for _, rt := range rates {
 		by[rt.Dimension] = append(by[rt.Dimension], rt)
 	}
 	s.rd.Render(w, r, http.StatusOK, "survey_rates", map[string]any{
-		"Edition": e, "K": s.k, "Total": total,
+		"Edition": e, "K": k, "Total": total,
 		"Kinds": by["kind"], "Brackets": by["population"], "Regions": by["region"],
 	})
 }

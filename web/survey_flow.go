@@ -32,7 +32,6 @@ type SurveyFlow struct {
 	db  *pgxpool.Pool
 	rd  *Renderer
 	now func() time.Time
-	k   int
 }
 
 func newSurveyFlow(d Deps, rd *Renderer) *SurveyFlow {
@@ -40,7 +39,7 @@ func newSurveyFlow(d Deps, rd *Renderer) *SurveyFlow {
 	if now == nil {
 		now = time.Now
 	}
-	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now, k: d.K}
+	return &SurveyFlow{log: d.Log, db: d.Pool, rd: rd, now: now}
 }
 
 func token(r *http.Request) string { return chi.URLParam(r, "token") }
@@ -122,7 +121,7 @@ func (s *SurveyFlow) start(w http.ResponseWriter, r *http.Request) {
 func pageIndex(r *http.Request, f *xlsform.Form) (int, error) {
 	n, err := strconv.Atoi(chi.URLParam(r, "n"))
 	if err != nil || n < 1 || n > len(f.Pages()) {
-		return 0, civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %q", chi.URLParam(r, "n"))
+		return 0, civiscope.Ruled(civiscope.ENOTFOUND, "survey_no_step", civiscope.Params{"value": chi.URLParam(r, "n")}, "the questionnaire has no step %q", chi.URLParam(r, "n"))
 	}
 	return n - 1, nil
 }
@@ -226,17 +225,17 @@ func readPage(r *http.Request) (survey.PageInput, string, error) {
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return in, "", civiscope.Errorf(civiscope.ETOOLARGE, "la page envoyée dépasse %d Mo ; rien n'a été enregistré (the page sent is too large; nothing was saved)", maxSurveyBody>>20)
+			return in, "", civiscope.Ruled(civiscope.ETOOLARGE, "survey_too_large", civiscope.Params{"max": maxSurveyBody >> 20}, "the page sent is over %d MB; nothing was saved", maxSurveyBody>>20)
 		}
-		return in, "", civiscope.Errorf(civiscope.EINVALID, "la page envoyée est illisible ; rien n'a été enregistré (%v)", err)
+		return in, "", civiscope.Ruled(civiscope.EINVALID, "survey_unreadable", nil, "the page sent cannot be read; nothing was saved (%v)", err)
 	}
 	var err error
 	if in.Version, err = strconv.Atoi(r.PostForm.Get("version")); err != nil {
-		return in, "", civiscope.Errorf(civiscope.EINVALID, "la page envoyée n'indique pas sa version ; rechargez-la (reload the page)")
+		return in, "", civiscope.Ruled(civiscope.EINVALID, "survey_no_version", nil, "the page sent does not give its version; reload it")
 	}
 	if rows := r.PostForm.Get("rows"); rows != "" {
 		if in.Rows, err = strconv.Atoi(rows); err != nil {
-			return in, "", civiscope.Errorf(civiscope.EINVALID, "nombre de lignes illisible : %q", rows)
+			return in, "", civiscope.Ruled(civiscope.EINVALID, "survey_unreadable", nil, "unreadable number of rows %q", rows)
 		}
 	}
 	for k, vs := range r.PostForm {
@@ -409,12 +408,12 @@ func (s *SurveyFlow) review(w http.ResponseWriter, r *http.Request) {
 func (s *SurveyFlow) submit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "formulaire illisible"))
+		s.rd.Error(w, r, civiscope.Ruled(civiscope.EINVALID, "survey_unreadable", nil, "the form cannot be read"))
 		return
 	}
 	version, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil {
-		s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "la page envoyée n'indique pas sa version ; rechargez la relecture"))
+		s.rd.Error(w, r, civiscope.Ruled(civiscope.EINVALID, "survey_no_version", nil, "the page sent does not give its version; reload the review"))
 		return
 	}
 	_, err = survey.Submit(r.Context(), s.db, token(r), version, string(RequestLang(r)), s.now())

@@ -49,7 +49,7 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 	ctx := r.Context()
 	kind := territory.Kind(chi.URLParam(r, "kind"))
 	if !kind.Valid() {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "unknown territory type %q", kind)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "no_territory_kind", civiscope.Params{"value": string(kind)}, "unknown territory type %q", kind)
 	}
 	t, err := territory.Get(ctx, s.db, kind, strings.ToUpper(chi.URLParam(r, "code")))
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 	}
 	pager.Total = v.Members.Total
 	if pager.Beyond() {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "page %d is past the last page (%d)", pager.Page, pager.Pages())
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "page_past", civiscope.Params{"page": pager.Page, "last": pager.Pages()}, "page %d is past the last page (%d)", pager.Page, pager.Pages())
 	}
 	v.MembersPager = pager
 	if t.Kind == territory.Departement && pager.Page == 1 {
@@ -199,7 +199,7 @@ func (s *Site) territories(w http.ResponseWriter, r *http.Request) {
 	if kind != "" {
 		k := territory.Kind(kind)
 		if !k.Valid() {
-			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{{Field: "type", Message: "unknown territory type " + kind}}))
+			s.rd.Error(w, r, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("type", "unknown_value", civiscope.Params{"value": kind}, "unknown territory type %s", kind)}))
 			return
 		}
 		opt.Kinds = []territory.Kind{k}

@@ -127,7 +127,7 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 		}
 	}
 	for _, o := range search.FacetOptions(search.FacetAdopterRegion) {
-		v.Regions = append(v.Regions, adopterChoice{Value: o.Value, Label: o.Label.FR, Selected: cq.Region == o.Value})
+		v.Regions = append(v.Regions, adopterChoice{Value: o.Value, Label: o.Label.In(string(lang)), Selected: cq.Region == o.Value})
 	}
 	codes := make([]string, 0, len(s.deptNames))
 	for c := range s.deptNames {
@@ -148,7 +148,7 @@ func (s *Site) toolAdopters(ctx context.Context, r *http.Request, t *directory.T
 	if a := q.Get("apres"); a != "" {
 		f.After, err = strconv.ParseInt(a, 10, 64)
 		if err != nil || f.After < 0 {
-			return v, civiscope.Invalid([]civiscope.FieldError{{Field: "apres", Message: "must be an adoption id"}})
+			return v, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("apres", "whole_number", civiscope.Params{"value": a}, "must be an adoption id")})
 		}
 	}
 	v.OrgsFirst = f.After == 0

@@ -24,7 +24,6 @@ import (
 	"github.com/civiscope/civiscope/chart"
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/directory/territory"
-	"github.com/civiscope/civiscope/reports/disclosure"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
 	"github.com/civiscope/civiscope/server"
@@ -46,9 +45,6 @@ type Deps struct {
 	// OpenDataDir is where releases are published (`civiscope export …
 	// --dir`); the report pages list and serve them.
 	OpenDataDir string
-	// K is the disclosure threshold of the barometer's pages; 0 means
-	// disclosure.DefaultK.
-	K int
 
 	// Now is the respondent flow's clock; nil means time.Now.
 	Now func() time.Time
@@ -86,9 +82,6 @@ type App struct {
 func New(ctx context.Context, d Deps) (*App, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
-	}
-	if d.K == 0 {
-		d.K = disclosure.DefaultK
 	}
 	rd, err := NewRenderer(d.Log)
 	if err != nil {

@@ -211,8 +211,8 @@ func TestErrorPages(t *testing.T) {
 		{"/territoires/planete/1", 404, "Page introuvable"},
 		{"/territoires/departement/33?page=0", 400, "Requête invalide"},
 		{"/territoires/departement/33?page=999", 404, "Page introuvable"},
-		{"/territoires?type=planete", 400, "unknown territory type"},
-		{"/territoires?q=" + strings.Repeat("a", 300), 400, "too long"},
+		{"/territoires?type=planete", 400, "valeur inconnue : « planete »"},
+		{"/territoires?q=" + strings.Repeat("a", 300), 400, "trop long"},
 		{"/comme-ma-collectivite?code=00000", 404, "Page introuvable"},
 	}
 	for _, c := range cases {

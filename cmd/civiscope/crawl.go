@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -126,92 +125,24 @@ func crawlDetect(ctx context.Context, a *App, args []string) error {
 	return discover(ctx, a, rules, o)
 }
 
-// urlResult is one start URL of `crawl detect URL…`: its own page, and
-// the platforms found on the pages its participation links led to.
-type urlResult struct {
-	URL        string             `json:"url"`
-	FinalURL   string             `json:"final_url,omitempty"`
-	Status     int                `json:"status,omitempty"`
-	Error      string             `json:"error,omitempty"`
-	Detections []detect.Detection `json:"detections"`
-	// Pages is how many pages were read, the start page included.
-	Pages int          `json:"pages"`
-	Found []foundPlace `json:"found"`
-}
-
-// foundPlace is a platform and the page it was found on.
-type foundPlace struct {
-	Platform   string `json:"platform"`
-	Confidence int    `json:"confidence"`
-	Instance   string `json:"instance"`
-	Page       string `json:"page"`
-	Depth      int    `json:"depth"`
-	Reason     string `json:"reason"`
-	From       string `json:"from,omitempty"`
-}
-
 func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, o detectFlags) error {
-	var errs []civiscope.FieldError
-	urls := make([]string, len(raw))
-	for i, r := range raw {
-		u := r
-		if !strings.Contains(u, "://") {
-			u = "https://" + u
-		}
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			errs = append(errs, civiscope.FieldError{Field: r, Message: "is not a web address (http or https)"})
-		}
-		urls[i] = u
-	}
-	if err := civiscope.Invalid(errs); err != nil {
+	urls, err := crawler.ParseStartURLs(raw)
+	if err != nil {
 		return err
 	}
-	f := a.crawlFetcher(o.delay)
 	cfg := crawler.DefaultConfig()
 	cfg.Workers = o.workers
-	c := crawler.New(nil, f, rules, nil, cfg, a.Log)
-	results := make([]urlResult, 0, len(urls))
-	failed := 0
-	progress := a.progress("crawl detect")
-	for i, u := range urls {
-		if len(urls) > 1 && !o.json {
-			progress("explore", i, len(urls))
-		}
-		pages, err := c.Explore(ctx, u, o.depth)
-		if err != nil {
-			return err
-		}
-		r := urlResult{URL: u, Detections: []detect.Detection{}, Found: []foundPlace{}, Pages: len(pages)}
-		for j, p := range pages {
-			if j == 0 {
-				r.FinalURL, r.Status, r.Error = p.FinalURL, p.Status, p.Error
-			}
-			for k := range p.Findings {
-				fd := &p.Findings[k]
-				if o.active {
-					if _, err := crawler.Confirm(ctx, f, fd.PageURL, &fd.Detection); err != nil {
-						a.Log.Warn("active confirmation failed", "url", fd.PageURL, "platform", fd.Detection.Platform, "err", err)
-					}
-				}
-				if j == 0 {
-					r.Detections = append(r.Detections, fd.Detection)
-				}
-				r.Found = append(r.Found, foundPlace{Platform: fd.Detection.Platform, Confidence: fd.Detection.Confidence,
-					Instance: fd.InstanceURL, Page: fd.PageURL, Depth: p.Depth, Reason: p.Reason, From: p.From})
-			}
-		}
-		if r.Error != "" {
-			failed++
-		}
-		results = append(results, r)
-	}
+	c := crawler.New(nil, a.crawlFetcher(o.delay), rules, nil, cfg, a.Log)
+	var progress crawler.ProgressFunc
 	if len(urls) > 1 && !o.json {
-		progress("explore", len(urls), len(urls))
+		progress = a.progressFunc("crawl detect", "explore")
+	}
+	results, err := c.DetectURLs(ctx, urls, o.depth, o.active, progress)
+	if err != nil {
+		return err
 	}
 	if o.json {
-		enc := jsonOut(a.Stdout)
-		if err := enc.Encode(results); err != nil {
+		if err := jsonOut(a.Stdout).Encode(results); err != nil {
 			return err
 		}
 	} else {
@@ -219,15 +150,17 @@ func detectURLs(ctx context.Context, a *App, rules *detect.Rules, raw []string, 
 	}
 	// Nothing detected is an answer (exit 0); start pages that could not
 	// be read at all are a failure.
-	if failed == len(urls) {
-		return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page could be read")
+	for _, r := range results {
+		if r.Error == "" {
+			return nil
+		}
 	}
-	return nil
+	return civiscope.Errorf(civiscope.EUNAVAILABLE, "no page could be read")
 }
 
 // printFound says where each platform was found, for start pages whose
 // links led somewhere.
-func printFound(w io.Writer, r urlResult) {
+func printFound(w io.Writer, r crawler.URLDetection) {
 	if r.Pages > 1 {
 		fmt.Fprintf(w, "  %d pages read by following participation links and subdomains\n", r.Pages)
 	}
@@ -240,7 +173,7 @@ func printFound(w io.Writer, r urlResult) {
 	}
 }
 
-func printDetections(w io.Writer, results []urlResult) {
+func printDetections(w io.Writer, results []crawler.URLDetection) {
 	for i, r := range results {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -306,8 +239,7 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 	}
 	defer pool.Close()
 	var run *crawler.Run
-	switch {
-	case o.resume:
+	if o.resume {
 		if run, err = crawler.LatestRunningRun(ctx, pool, crawler.RunDiscovery); err != nil {
 			return err
 		}
@@ -316,42 +248,38 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 			return nil
 		}
 		fmt.Fprintf(a.Stderr, "resuming discovery run %d (%s)\n", run.ID, run.Label)
-	default:
-		sites, err := sitesToCrawl(ctx, a, pool, rows, o)
+	} else {
+		d := crawler.Discovery{Sites: rows, Source: o.territories, FromAdoptions: o.fromAdoptions, Depth: o.depth}
+		if o.all {
+			d.Register = &crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop}
+		}
+		started, err := crawler.StartDiscoveryRun(ctx, pool, d)
 		if err != nil {
 			return err
 		}
-		label := "all known sites"
 		switch {
+		case o.fromAdoptions:
+			fmt.Fprintf(a.Stderr, "%d websites derived from adoptions' instance URLs\n", started.Derived)
 		case o.territories != "":
-			label = o.territories
-		case o.all:
-			label = crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop}.Label()
+			fmt.Fprintf(a.Stderr, "%d websites imported (%d already known)\n", started.Imported, started.Known)
 		}
-		if run, err = crawler.StartDiscovery(ctx, pool, sites, label, o.depth); err != nil {
-			return err
-		}
-		fmt.Fprintf(a.Stderr, "discovery run %d: %d collectivités' websites, depth %d\n", run.ID, len(sites), o.depth)
+		run = started.Run
+		fmt.Fprintf(a.Stderr, "discovery run %d: %d collectivités' websites, depth %d\n", run.ID, started.Sites, o.depth)
 	}
 	cfg := crawler.DefaultConfig()
 	cfg.Workers = o.workers
 	cfg.Publish.Threshold = o.threshold
 	cfg.SharedHostDelay = o.delay
 	c := crawler.New(pool, a.crawlFetcher(o.delay), rules, adopt.New(pool, rules), cfg, a.Log)
-	st, err := c.Work(ctx, run.ID, a.etaProgress("crawl detect"))
+	st, findings, err := c.Discover(ctx, run.ID, a.etaProgress("crawl detect"))
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(a.Stderr, "\nstopped: run %d keeps its frontier; `civiscope crawl detect --resume` goes on without fetching anything twice\n", run.ID)
 		}
 		return err
 	}
-	findings, err := crawler.ListFindings(ctx, pool, run.ID)
-	if err != nil {
-		return err
-	}
 	if o.json {
-		enc := jsonOut(a.Stdout)
-		return enc.Encode(findings)
+		return jsonOut(a.Stdout).Encode(findings)
 	}
 	fmt.Fprintf(a.Stdout, "%d pages read, %d failed, %d findings, %d published to the directory\n", st.Fetched, st.Failed, len(findings), st.Published)
 	if len(findings) == 0 {
@@ -364,44 +292,6 @@ func discover(ctx context.Context, a *App, rules *detect.Rules, o detectFlags) e
 		fmt.Fprintf(tw, "%s\t%s\t%d%%\t%s\t%s\t%s\n", f.TerritoryName, f.Detection.Platform, f.Detection.Confidence, f.Status, f.InstanceURL, f.Note)
 	}
 	return tw.Flush()
-}
-
-func sitesToCrawl(ctx context.Context, a *App, pool *pgxpool.Pool, rows []crawler.SiteRow, o detectFlags) ([]crawler.Site, error) {
-	if o.all {
-		sites, err := crawler.SyncRegisterSites(ctx, pool, crawler.SiteFilter{Kind: o.kind, MinPopulation: o.minPop})
-		if err == nil && len(sites) == 0 {
-			err = civiscope.Errorf(civiscope.EINVALID, "no collectivité with a known website matches: load the register with `civiscope import sites`")
-		}
-		return sites, err
-	}
-	if o.fromAdoptions {
-		n, err := crawler.DeriveSitesFromAdoptions(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(a.Stderr, "%d websites derived from adoptions' instance URLs\n", n)
-		return crawler.ListSites(ctx, pool, "")
-	}
-	n, err := crawler.ImportSites(ctx, pool, rows, o.territories)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(a.Stderr, "%d websites imported (%d already known)\n", n, len(rows)-n)
-	all, err := crawler.ListSites(ctx, pool, "")
-	if err != nil {
-		return nil, err
-	}
-	want := map[string]bool{}
-	for _, r := range rows {
-		want[r.URL] = true
-	}
-	var sites []crawler.Site
-	for _, s := range all {
-		if want[s.URL] {
-			sites = append(sites, s)
-		}
-	}
-	return sites, nil
 }
 
 func crawlLiveness(ctx context.Context, a *App, args []string) error {
@@ -440,15 +330,11 @@ func crawlLiveness(ctx context.Context, a *App, args []string) error {
 		}
 		return printTargets(a, ts, *asJSON)
 	}
-	n, err := crawler.SyncTargets(ctx, pool, dir)
-	if err != nil {
-		return err
-	}
+	lc := crawler.NewLivenessChecker(pool, a.crawlFetcher(*delay), dir, crawler.LivenessConfig{Workers: *workers}, a.Log)
+	n, sum, err := crawler.CheckLiveness(ctx, pool, lc, dir, a.progressFunc("crawl liveness", "checks"))
 	if n > 0 {
 		fmt.Fprintf(a.Stderr, "%d new URLs to watch\n", n)
 	}
-	lc := crawler.NewLivenessChecker(pool, a.crawlFetcher(*delay), dir, crawler.LivenessConfig{Workers: *workers}, a.Log)
-	sum, err := lc.CheckDue(ctx, a.progressFunc("crawl liveness", "checks"))
 	if err != nil {
 		return err
 	}

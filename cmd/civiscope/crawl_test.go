@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civiscope/civiscope/crawler"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 )
 
@@ -49,7 +50,7 @@ func TestCrawlDetectURLs(t *testing.T) {
 	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", s.URL + "/", "--delay", "0"}); code != 0 {
 		t.Fatalf("nothing detected must exit 0, got %d", code)
 	}
-	var res []urlResult
+	var res []crawler.URLDetection
 	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || len(res) != 1 || res[0].Status != 200 || len(res[0].Detections) != 0 {
 		t.Errorf("json %v: %s", err, out)
 	}
@@ -96,7 +97,7 @@ func TestCrawlDetectFollowsLinksFromHomepage(t *testing.T) {
 	if code := a.Main(context.Background(), []string{"crawl", "detect", "--json", town.URL + "/", "--delay", "0"}); code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
-	var res []urlResult
+	var res []crawler.URLDetection
 	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || len(res) != 1 {
 		t.Fatalf("json %v: %s", err, out)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -64,8 +63,8 @@ func exportCommands() []command {
 		},
 		{
 			name:    "report barometer",
-			args:    "YEAR [--by all|kind|bracket|region] [--k K] [--json]",
-			summary: "protected results of a published barometer edition",
+			args:    "YEAR [--by all|kind|bracket|region] [--json]",
+			summary: "protected results of a published barometer edition, under its stored disclosure policy",
 			run:     reportBarometer,
 		},
 	}
@@ -221,13 +220,8 @@ func reportAdoptions(ctx context.Context, a *App, args []string) error {
 	case *asJSON:
 		return json.NewEncoder(a.Stdout).Encode(b)
 	case *asCSV:
-		w := csv.NewWriter(a.Stdout)
-		_ = w.Write([]string{string(dim), "label", "adoptions"})
-		for _, r := range b.Rows {
-			_ = w.Write([]string{r.Key, r.Label.FR, strconv.Itoa(r.N)})
-		}
-		w.Flush()
-		return w.Error()
+		_, err := export.WriteCSV(ctx, a.Stdout, reports.AdoptionsResource(b, "fr"))
+		return err
 	}
 	if b.AsOf.IsZero() {
 		fmt.Fprintln(a.Stdout, "the trend views were never refreshed: run `civiscope export refresh`")
@@ -276,13 +270,8 @@ func reportSurvival(ctx context.Context, a *App, args []string) error {
 func reportBarometer(ctx context.Context, a *App, args []string) error {
 	fs := newFlags(a, "report barometer")
 	by := fs.String("by", "all", "breakdown: all, kind, bracket or region")
-	k := fs.Int("k", 0, "a stricter k than the edition's policy (a weaker one is refused)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	year, err := yearArg(fs, args)
-	if err != nil {
-		return err
-	}
-	dim, err := barometer.ParseDimension(*by)
 	if err != nil {
 		return err
 	}
@@ -291,21 +280,7 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	set, err := barometer.Load(ctx, pool, year)
-	if err != nil {
-		return err
-	}
-	names, err := barometer.RegionNames(ctx, pool)
-	if err != nil {
-		return err
-	}
-	opts := barometer.Options{RegionNames: names}
-	if *k != 0 {
-		pol := barometer.EditionPolicy(set.Edition)
-		pol.K = *k
-		opts.Policy = &pol
-	}
-	res, err := barometer.Tabulate(set, opts)
+	res, err := barometer.NewReports(pool).Results(ctx, barometer.Query{Year: year, Dimension: *by})
 	if err != nil {
 		return err
 	}
@@ -315,9 +290,6 @@ func reportBarometer(ctx context.Context, a *App, args []string) error {
 	fmt.Fprintf(a.Stdout, "%s: %d respondents; disclosure control: %s; hidden cells are ·\n", res.Title, res.Respondents, res.Policy)
 	w := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	for _, t := range res.Tables {
-		if t.Dimension != dim {
-			continue
-		}
 		fmt.Fprintf(w, "\n%s (%s)\n", t.Label, t.Question)
 		for i, g := range t.Groups {
 			base := "n = ·"

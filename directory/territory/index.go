@@ -316,7 +316,7 @@ func similarity(s *indexState, q string, i int32) float64 {
 // prepare validates a query and splits off a trailing département hint.
 func prepare(query string, opt FindOptions) (q, dept string, limit int, kinds map[Kind]bool, err error) {
 	if len(query) > MaxQueryLen {
-		return "", "", 0, nil, civiscope.Errorf(civiscope.EINVALID, "the name is too long (%d characters, at most %d)", len(query), MaxQueryLen)
+		return "", "", 0, nil, civiscope.Ruled(civiscope.EINVALID, "name_too_long", civiscope.Params{"length": len(query), "max": MaxQueryLen}, "the name is too long (%d characters, at most %d)", len(query), MaxQueryLen)
 	}
 	q = Normalize(query)
 	dept = strings.ToUpper(opt.Departement)
@@ -329,7 +329,7 @@ func prepare(query string, opt FindOptions) (q, dept string, limit int, kinds ma
 		q = strings.Join(words[:len(words)-1], " ")
 	}
 	if q == "" {
-		return "", "", 0, nil, civiscope.Errorf(civiscope.EINVALID, "give a name to look for")
+		return "", "", 0, nil, civiscope.Ruled(civiscope.EINVALID, "name_missing", nil, "give a name to look for")
 	}
 	limit = opt.Limit
 	if limit <= 0 {
@@ -340,7 +340,7 @@ func prepare(query string, opt FindOptions) (q, dept string, limit int, kinds ma
 	}
 	for _, k := range opt.Kinds {
 		if !k.Valid() {
-			return "", "", 0, nil, civiscope.Errorf(civiscope.EINVALID, "unknown territory kind %q", k)
+			return "", "", 0, nil, civiscope.Ruled(civiscope.EINVALID, "no_territory_kind", civiscope.Params{"value": string(k)}, "unknown territory kind %q", k)
 		}
 		if kinds == nil {
 			kinds = map[Kind]bool{}

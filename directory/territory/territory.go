@@ -93,7 +93,7 @@ func Get(ctx context.Context, db postgres.Querier, kind Kind, code string) (*Ter
 	var t Territory
 	err := scan(db.QueryRow(ctx, `SELECT `+columns("")+` FROM territory WHERE kind = $1 AND code = $2`, kind, code), &t)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "no %s with code %q in the register", kind.Label(), code)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "no_territory_code", civiscope.Params{"kind": string(kind), "value": code}, "no %s with code %q in the register", kind.Label(), code)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get territory %s %s: %w", kind, code, err)

@@ -27,7 +27,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/survey"
@@ -59,22 +58,11 @@ func missingCode(m survey.Missing) export.Missing {
 	return codes[3]
 }
 
-// Load returns the results of a published edition. An unknown edition and
-// one that is not published yet are both ENOTFOUND: unpublished results do
-// not exist for the public.
+// Load returns the responses of a published edition (see
+// publishedEdition for the errors).
 func Load(ctx context.Context, db postgres.Querier, year int) (*survey.ResultSet, error) {
-	if year < 2000 || year > 2100 {
-		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "year", Message: fmt.Sprintf("%d is not a barometer year (2000-2100)", year)}})
-	}
-	e, err := survey.GetEdition(ctx, db, year)
-	if err != nil {
-		if civiscope.ErrorCode(err) == civiscope.ENOTFOUND {
-			return nil, civiscope.Errorf(civiscope.ENOTFOUND, "there is no barometer edition %d", year)
-		}
+	if _, err := publishedEdition(ctx, db, year); err != nil {
 		return nil, err
-	}
-	if e.Status != survey.Published {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "the results of the barometer %d are not published yet", year)
 	}
 	return survey.Results(ctx, db, year)
 }

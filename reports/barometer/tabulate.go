@@ -34,7 +34,7 @@ func ParseDimension(s string) (string, error) {
 			return s, nil
 		}
 	}
-	return "", civiscope.Invalid([]civiscope.FieldError{{Field: "by", Message: fmt.Sprintf("unknown breakdown %q: use all, kind, bracket or region", s)}})
+	return "", civiscope.Invalid([]civiscope.FieldError{civiscope.Field("by", "unknown_value", civiscope.Params{"value": s}, "unknown breakdown %q: use all, kind, bracket or region", s)})
 }
 
 // Options tune a tabulation.

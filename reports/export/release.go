@@ -73,7 +73,7 @@ func publish(ctx context.Context, pool *pgxpool.Pool, root, dataset, version str
 		return nil, civiscope.Errorf(civiscope.EINVALID, "version %q: use letters, digits, '.' and '-' (at most 60)", version)
 	}
 	parent := filepath.Join(root, dataset)
-	final := filepath.Join(parent, version)
+	final := releaseDir(root, dataset, version)
 	if _, err := os.Stat(final); err == nil {
 		return nil, civiscope.Errorf(civiscope.ECONFLICT, "%s %s is already published; releases are immutable", dataset, version)
 	}
@@ -170,7 +170,7 @@ func checksum(dir string, rows map[string]int64) ([]File, error) {
 	for _, f := range files {
 		fmt.Fprintf(&sums, "%s  %s\n", f.SHA256, f.Name)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(sums.String()), 0o444); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, Sums), []byte(sums.String()), 0o444); err != nil {
 		return nil, fmt.Errorf("write SHA256SUMS: %w", err)
 	}
 	for _, f := range files {
@@ -257,6 +257,36 @@ func Releases(ctx context.Context, db postgres.Querier, dataset string) ([]Relea
 	return out, rows.Err()
 }
 
+// releaseDir is where the files of a version are under root.
+func releaseDir(root, dataset, version string) string {
+	return filepath.Join(root, dataset, version)
+}
+
+// Sums is the checksum list of every release: the one file of a release
+// that the release does not list, since it cannot hold its own hash.
+const Sums = "SHA256SUMS"
+
+// Open opens the file name of r under root, if r lists it or it is the
+// checksum list; any other name is ENOTFOUND, so a name from a URL never
+// reaches another path on disk.
+func (r *Release) Open(root, name string) (*os.File, File, error) {
+	f := File{Name: name, MediaType: MediaType(".txt")}
+	found := name == Sums
+	for _, lf := range r.Files {
+		if lf.Name == name {
+			f, found = lf, true
+		}
+	}
+	if !found || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return nil, File{}, civiscope.Ruled(civiscope.ENOTFOUND, "release_file", civiscope.Params{"file": name}, "%s %s has no file %q", r.Dataset, r.Version, name)
+	}
+	fh, err := os.Open(filepath.Join(releaseDir(root, r.Dataset, r.Version), name))
+	if err != nil {
+		return nil, File{}, civiscope.Ruled(civiscope.ENOTFOUND, "release_missing", nil, "%s %s is recorded but its files are not on this server", r.Dataset, r.Version)
+	}
+	return fh, f, nil
+}
+
 // FindRelease returns one published version; "latest" is the newest.
 func FindRelease(ctx context.Context, db postgres.Querier, dataset, version string) (*Release, error) {
 	rels, err := Releases(ctx, db, dataset)
@@ -269,7 +299,7 @@ func FindRelease(ctx context.Context, db postgres.Querier, dataset, version stri
 		}
 	}
 	if len(rels) == 0 {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "%s has no published release yet", dataset)
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "release_none", civiscope.Params{"dataset": dataset}, "%s has no published release yet", dataset)
 	}
-	return nil, civiscope.Errorf(civiscope.ENOTFOUND, "%s has no release %q (the latest is %s)", dataset, version, rels[0].Version)
+	return nil, civiscope.Ruled(civiscope.ENOTFOUND, "release_version", civiscope.Params{"dataset": dataset, "version": version, "latest": rels[0].Version}, "%s has no release %q (the latest is %s)", dataset, version, rels[0].Version)
 }

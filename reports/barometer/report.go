@@ -1,0 +1,161 @@
+package barometer
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/postgres"
+	"github.com/civiscope/civiscope/reports/export"
+	"github.com/civiscope/civiscope/survey"
+)
+
+// Query says which published figures of an edition a reader asks for.
+type Query struct {
+	Year      int
+	Dimension string // a breakdown of Dimensions(); All when empty
+	Question  string // one question's figures; every question when empty
+	Lang      string // labels: "fr" (default) or "en"
+}
+
+// Reports is the one way the site, the API and the command line read an
+// edition's results: load the responses, tabulate them and protect every
+// figure together under the edition's stored disclosure policy, then keep
+// what the Query asks for. No caller chooses k, so every published view of
+// an edition hides the same cells.
+//
+// It keeps each published edition's protected results once computed: a
+// published edition never changes (no response can be saved or submitted
+// then), and protecting a large one takes seconds, a page must not.
+type Reports struct {
+	db postgres.Querier
+	mu sync.Mutex
+	// done holds protected results by edition id, year and language.
+	done map[string]*Results
+}
+
+// NewReports reads editions from db.
+func NewReports(db postgres.Querier) *Reports {
+	return &Reports{db: db, done: map[string]*Results{}}
+}
+
+// Results returns the protected figures of a published edition that q
+// selects. An unknown breakdown is EINVALID; an unknown or unpublished
+// edition, and a question without figures, are ENOTFOUND.
+func (r *Reports) Results(ctx context.Context, q Query) (*Results, error) {
+	dim, err := ParseDimension(q.Dimension)
+	if err != nil {
+		return nil, err
+	}
+	e, err := publishedEdition(ctx, r.db, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	if q.Lang != "en" {
+		q.Lang = "fr" // Tabulate's default: one entry for both spellings
+	}
+	key := fmt.Sprintf("%d/%d/%s", e.ID, e.Year, q.Lang)
+	r.mu.Lock()
+	res := r.done[key]
+	r.mu.Unlock()
+	if res == nil {
+		if res, err = r.protect(ctx, q); err != nil {
+			return nil, err
+		}
+		r.mu.Lock()
+		r.done[key] = res
+		r.mu.Unlock()
+	}
+	return res.selected(dim, q.Question)
+}
+
+func (r *Reports) protect(ctx context.Context, q Query) (*Results, error) {
+	set, err := Load(ctx, r.db, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	names, err := RegionNames(ctx, r.db)
+	if err != nil {
+		return nil, err
+	}
+	return Tabulate(set, Options{RegionNames: names, Lang: q.Lang})
+}
+
+// Rates returns a published edition's response rates by stratum, under
+// the same k as its tables.
+func (r *Reports) Rates(ctx context.Context, year int) ([]Rate, error) {
+	e, err := publishedEdition(ctx, r.db, year)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := survey.ResponseRates(ctx, r.db, year)
+	if err != nil {
+		return nil, err
+	}
+	return protectRates(rs, EditionPolicy(e).K), nil
+}
+
+// RateDimension is the dimension of the response rates that goes with a
+// breakdown of the tables.
+func RateDimension(dim string) string {
+	switch dim {
+	case Bracket:
+		return "population"
+	case Region:
+		return "region"
+	}
+	return "kind"
+}
+
+// selected returns a copy of r with the tables and numeric summaries of
+// one breakdown, and of one question when question is set. r itself is
+// left as it was: it may be shared.
+func (r *Results) selected(dim, question string) (*Results, error) {
+	out := *r
+	out.Tables, out.Numerics = []Table{}, []Numeric{}
+	for _, t := range r.Tables {
+		if t.Dimension == dim && (question == "" || t.Question == question) {
+			out.Tables = append(out.Tables, t)
+		}
+	}
+	for _, n := range r.Numerics {
+		if n.Dimension == dim && (question == "" || n.Question == question) {
+			out.Numerics = append(out.Numerics, n)
+		}
+	}
+	if question != "" && len(out.Tables) == 0 && len(out.Numerics) == 0 {
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_question", civiscope.Params{"year": strconv.Itoa(r.Year), "question": question}, "the barometer %d has no question %q with figures", r.Year, question)
+	}
+	return &out, nil
+}
+
+// publishedEdition returns the edition of year if its results are public.
+// An unknown edition and one that is not published yet are both
+// ENOTFOUND: unpublished results do not exist for the public.
+func publishedEdition(ctx context.Context, db postgres.Querier, year int) (*survey.Edition, error) {
+	if year < 2000 || year > 2100 {
+		return nil, civiscope.Invalid([]civiscope.FieldError{civiscope.Field("year", "year_range", civiscope.Params{"min": "2000", "max": "2100"}, "%d is not a barometer year (2000-2100)", year)})
+	}
+	e, err := survey.GetEdition(ctx, db, year)
+	if err != nil {
+		if civiscope.ErrorCode(err) == civiscope.ENOTFOUND {
+			return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_none", civiscope.Params{"year": strconv.Itoa(year)}, "there is no barometer edition %d", year)
+		}
+		return nil, err
+	}
+	if e.Status != survey.Published {
+		return nil, civiscope.Ruled(civiscope.ENOTFOUND, "barometer_unpublished", civiscope.Params{"year": strconv.Itoa(year)}, "the results of the barometer %d are not published yet", year)
+	}
+	return e, nil
+}
+
+// TablesResource is the edition file's table of protected results, named
+// for a download of the tables res holds (one breakdown, dim): a page's
+// CSV and the published file share their columns.
+func TablesResource(res *Results, dim string) export.Resource {
+	r := resultsResource(res)
+	r.Name = fmt.Sprintf("barometre-%d-%s", res.Year, dim)
+	return r
+}
