@@ -63,20 +63,29 @@ func missingCode(m survey.Missing) export.Missing {
 // one that is not published yet are both ENOTFOUND: unpublished results do
 // not exist for the public.
 func Load(ctx context.Context, db postgres.Querier, year int) (*survey.ResultSet, error) {
+	if err := published(ctx, db, year); err != nil {
+		return nil, err
+	}
+	return survey.Results(ctx, db, year)
+}
+
+// published checks that an edition's results are public, without loading
+// them (a large edition's answers take a while to read).
+func published(ctx context.Context, db postgres.Querier, year int) error {
 	if year < 2000 || year > 2100 {
-		return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "year", Message: fmt.Sprintf("%d is not a barometer year (2000-2100)", year)}})
+		return civiscope.Invalid([]civiscope.FieldError{{Field: "year", Message: fmt.Sprintf("%d is not a barometer year (2000-2100)", year)}})
 	}
 	e, err := survey.GetEdition(ctx, db, year)
 	if err != nil {
 		if civiscope.ErrorCode(err) == civiscope.ENOTFOUND {
-			return nil, civiscope.Errorf(civiscope.ENOTFOUND, "there is no barometer edition %d", year)
+			return civiscope.Errorf(civiscope.ENOTFOUND, "there is no barometer edition %d", year)
 		}
-		return nil, err
+		return err
 	}
 	if e.Status != survey.Published {
-		return nil, civiscope.Errorf(civiscope.ENOTFOUND, "the results of the barometer %d are not published yet", year)
+		return civiscope.Errorf(civiscope.ENOTFOUND, "the results of the barometer %d are not published yet", year)
 	}
-	return survey.Results(ctx, db, year)
+	return nil
 }
 
 // Published lists the years whose results are public, latest first.

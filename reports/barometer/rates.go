@@ -24,7 +24,7 @@ type Rate struct {
 // ResponseRates returns the response rate against the frame by stratum,
 // under disclosure control with k.
 func ResponseRates(ctx context.Context, db postgres.Querier, year, k int) ([]Rate, error) {
-	if _, err := Load(ctx, db, year); err != nil {
+	if err := published(ctx, db, year); err != nil {
 		return nil, err
 	}
 	rs, err := survey.ResponseRates(ctx, db, year)

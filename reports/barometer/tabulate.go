@@ -48,6 +48,8 @@ type Options struct {
 	// primaryOnly skips complementary suppression; tests use it to show
 	// that the auditor catches an unprotected release.
 	primaryOnly bool
+	// linearOnly skips the settling step (see disclosure.Joint.LinearOnly).
+	linearOnly bool
 }
 
 // Column is one answer category of a table.
@@ -279,9 +281,12 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.primaryOnly {
+	switch {
+	case opts.primaryOnly:
 		p.joint.PrimaryOnly()
-	} else {
+	case opts.linearOnly:
+		p.joint.LinearOnly()
+	default:
 		p.joint.Protect()
 	}
 	res.Tables, res.Numerics = p.tables(), p.numerics()

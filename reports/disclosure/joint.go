@@ -89,6 +89,12 @@ type Figure struct {
 	// complement, and not themselves protected, since nothing secret is in
 	// them.
 	Known bool
+	// Settled figures count no respondent who did not consent to
+	// publication (a zero is the plainest case): an intruder who sees one
+	// knows every part of it from the microdata, stratum by stratum, so the
+	// same figure over any group inside it is known too. Only for sums of
+	// non-negative unknowns.
+	Settled bool
 	// Sensitive figures fail a primary rule (see Policy); the caller
 	// decides with Policy.Count and Policy.Magnitude.
 	Sensitive bool
@@ -102,6 +108,22 @@ type Figure struct {
 	hidden    bool
 	secondary bool
 	vec       []uint64
+	settledBy *Figure // the published settled figure that gives it away
+}
+
+// known reports whether an intruder holds the figure whatever is hidden:
+// known from elsewhere, inside a settled figure, or settled itself and
+// hidden only by a primary rule. A settled figure's parts can only be
+// above what the microdata show, never below, so as a complement it moves
+// one way only; the protection takes it as known, which can only hide
+// more. (A settled figure hidden to break a settling, see protectBlock,
+// is not: the intruder then has no upper bound on it.)
+func (f *Figure) known() bool {
+	return f.Known || f.settledBy != nil || f.selfSettled()
+}
+
+func (f *Figure) selfSettled() bool {
+	return f.Settled && f.hidden && !f.secondary && nonNegative(f)
 }
 
 // Hidden reports whether the figure must not be published.
@@ -200,9 +222,94 @@ func (j *Joint) Protect() {
 		f.hidden, f.secondary = f.Sensitive && !f.Public, false
 	}
 	j.bundles()
-	for _, block := range j.blocks() {
-		j.protectBlock(block)
+	blocks := j.blocks()
+	for {
+		for _, block := range blocks {
+			j.protectBlock(block)
+		}
+		if !j.settle() {
+			return
+		}
 	}
+}
+
+// settle records, for every figure that lies inside a published settled
+// one (same unknowns, a group within its group), that the intruder knows
+// it: linear algebra does not see that the non-negative parts of a total
+// known to the last respondent are known each. Those figures then count as
+// known, and a hidden figure that they pin is protected by hiding the
+// settled figure (see protectBlock). It reports whether anything changed.
+func (j *Joint) settle() bool {
+	changed := false
+	byVar := map[int][]*Figure{} // settled sources by one of their unknowns
+	for _, z := range j.figs {
+		if z.Settled && (!z.hidden || z.Public || z.selfSettled()) && nonNegative(z) {
+			for u := range z.Terms {
+				byVar[u] = append(byVar[u], z)
+			}
+		}
+	}
+	for _, h := range j.figs {
+		var by *Figure
+		if !h.Public && !h.Known && len(h.Terms) > 0 {
+			u := -1
+			for v := range h.Terms {
+				u = v
+				break
+			}
+			for _, z := range byVar[u] {
+				if z != h && within(h.Terms, z.Terms) && j.subset(h.Group, z.Group) {
+					by = z
+					if z.Public {
+						break // the best reason: it never goes away
+					}
+				}
+			}
+		}
+		if (by == nil) != (h.settledBy == nil) {
+			changed = true
+		}
+		h.settledBy = by
+	}
+	return changed
+}
+
+func nonNegative(f *Figure) bool {
+	for _, c := range f.Terms {
+		if c < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// within reports whether every unknown of a is one of b's.
+func within(a, b map[int]int) bool {
+	if len(a) == 0 {
+		return false
+	}
+	for u, c := range a {
+		if c <= 0 || b[u] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether group a's strata are all in group b.
+func (j *Joint) subset(a, b int) bool {
+	if a == b {
+		return true
+	}
+	if len(j.members[a]) > len(j.members[b]) {
+		return false
+	}
+	for s := range j.members[a] {
+		if !j.members[b][s] {
+			return false
+		}
+	}
+	return true
 }
 
 // bundles spreads hiding across bundles.
@@ -351,7 +458,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		c, kn := 0, false
 		for _, k := range ks {
 			c = max(c, block[k].Cost)
-			kn = kn || block[k].Public || block[k].Known
+			kn = kn || block[k].Public || block[k].known()
 		}
 		for _, k := range ks {
 			twins[k], unitCost[k], known[k] = ks, c, kn
@@ -360,7 +467,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 	for round := 0; round <= len(block); round++ {
 		var shown basis
 		for k, f := range block {
-			if !f.hidden || f.Known {
+			if !f.hidden || f.known() {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
@@ -368,7 +475,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		fresh := map[int]bool{} // hidden in this round: the basis still counts them
 	figures:
 		for _, h := range block {
-			if !h.hidden || h.Known {
+			if !h.hidden || h.known() {
 				continue
 			}
 			combo, ok := shown.express(h.vec, len(block))
@@ -376,9 +483,15 @@ func (j *Joint) protectBlock(block []*Figure) {
 				continue
 			}
 			best := -1
+			var via *Figure // a settled figure that gives a known part away
 			for k, c := range combo {
 				f := block[k]
-				if c == 0 || f.Public || f.Known || known[k] {
+				if c != 0 && f.settledBy != nil && !f.Known && !f.settledBy.Public && !f.settledBy.hidden && !f.settledBy.Known {
+					if via == nil || f.settledBy.Cost < via.Cost {
+						via = f.settledBy
+					}
+				}
+				if c == 0 || f.Public || f.known() || known[k] {
 					continue
 				}
 				if fresh[k] {
@@ -391,12 +504,16 @@ func (j *Joint) protectBlock(block []*Figure) {
 					best = k
 				}
 			}
-			if best < 0 {
+			switch {
+			case best < 0 && via == nil:
 				continue // only public figures pin it: it was shown above
-			}
-			for _, k := range twins[best] {
-				if !block[k].Public && !block[k].Known {
-					j.hide(block[k])
+			case best < 0 || (via != nil && via.Cost < unitCost[best]):
+				j.hide(via)
+			default:
+				for _, k := range twins[best] {
+					if !block[k].Public && !block[k].known() {
+						j.hide(block[k])
+					}
 				}
 			}
 			for k, f := range block {
@@ -433,12 +550,12 @@ func (j *Joint) Disclosed() []*Figure {
 		j.vectors(block)
 		var shown basis
 		for k, f := range block {
-			if !f.hidden || f.Known {
+			if !f.hidden || f.known() {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
 		for _, f := range block {
-			if f.hidden && !f.Known && shown.contains(f.vec) {
+			if f.hidden && !f.known() && shown.contains(f.vec) {
 				out = append(out, f)
 			}
 		}
@@ -447,6 +564,22 @@ func (j *Joint) Disclosed() []*Figure {
 		}
 	}
 	return out
+}
+
+// LinearOnly protects as Protect does but without the settling step: it
+// exists so that tests can show what bounds from the microdata and from
+// non-negativity give away when linear algebra alone decides.
+func (j *Joint) LinearOnly() {
+	for _, f := range j.figs {
+		f.hidden, f.secondary, f.settledBy = f.Sensitive && !f.Public, false, nil
+		if f.Settled {
+			f.Settled = false
+		}
+	}
+	j.bundles()
+	for _, block := range j.blocks() {
+		j.protectBlock(block)
+	}
 }
 
 // PrimaryOnly applies the primary rules alone. It exists so that tests can
