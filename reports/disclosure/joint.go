@@ -31,6 +31,7 @@ type Joint struct {
 	members []map[int]bool // group → strata
 	figs    []*Figure
 	nvars   int
+	alone   bool // the pass that protects settled figures (see Protect)
 }
 
 // Policy is an edition's disclosure rules. It is stored with the edition
@@ -224,13 +225,37 @@ func (j *Joint) Protect() {
 	j.bundles()
 	blocks := j.blocks()
 	for {
+		changed := false
 		for _, block := range blocks {
-			j.protectBlock(block)
+			// Twice: hidden figures against everything the intruder
+			// knows, settled ones included; then the settled figures hidden
+			// by a primary rule against the published figures alone, since
+			// without the microdata's help their value is no one's business
+			// either.
+			for _, alone := range []bool{false, true} {
+				j.alone = alone
+				changed = j.protectBlock(block) || changed
+			}
+			j.alone = false
 		}
-		if !j.settle() {
+		if !j.settle() && !changed {
 			return
 		}
 	}
+}
+
+// knows reports whether the intruder holds f in the current pass.
+func (j *Joint) knows(f *Figure) bool {
+	if j.alone {
+		return f.Known || f.settledBy != nil
+	}
+	return f.known()
+}
+
+// target reports whether f is a hidden figure to keep hidden in the
+// current pass.
+func (j *Joint) target(f *Figure) bool {
+	return f.hidden && !j.knows(f) && (!j.alone || f.selfSettled())
 }
 
 // settle records, for every figure that lies inside a published settled
@@ -414,13 +439,13 @@ func (j *Joint) vectors(block []*Figure) {
 	}
 }
 
-func (j *Joint) protectBlock(block []*Figure) {
+func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	any := false
 	for _, f := range block {
-		any = any || f.hidden
+		any = any || j.target(f)
 	}
 	if !any {
-		return
+		return false
 	}
 	j.vectors(block)
 	defer func() {
@@ -458,7 +483,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		c, kn := 0, false
 		for _, k := range ks {
 			c = max(c, block[k].Cost)
-			kn = kn || block[k].Public || block[k].known()
+			kn = kn || block[k].Public || j.knows(block[k])
 		}
 		for _, k := range ks {
 			twins[k], unitCost[k], known[k] = ks, c, kn
@@ -467,7 +492,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 	for round := 0; round <= len(block); round++ {
 		var shown basis
 		for k, f := range block {
-			if !f.hidden || f.known() {
+			if !f.hidden || j.knows(f) {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
@@ -475,7 +500,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		fresh := map[int]bool{} // hidden in this round: the basis still counts them
 	figures:
 		for _, h := range block {
-			if !h.hidden || h.known() {
+			if !j.target(h) {
 				continue
 			}
 			combo, ok := shown.express(h.vec, len(block))
@@ -491,7 +516,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 						via = f.settledBy
 					}
 				}
-				if c == 0 || f.Public || f.known() || known[k] {
+				if c == 0 || f.Public || j.knows(f) || known[k] {
 					continue
 				}
 				if fresh[k] {
@@ -511,7 +536,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 				j.hide(via)
 			default:
 				for _, k := range twins[best] {
-					if !block[k].Public && !block[k].known() {
+					if !block[k].Public && !j.knows(block[k]) {
 						j.hide(block[k])
 					}
 				}
@@ -521,12 +546,13 @@ func (j *Joint) protectBlock(block []*Figure) {
 					fresh[k] = true
 				}
 			}
-			changed = true
+			changed, hid = true, true
 		}
 		if !changed {
-			return
+			return hid
 		}
 	}
+	return hid
 }
 
 func (j *Joint) hide(f *Figure) {
