@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"html/template"
@@ -281,7 +282,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	res, err := s.barometerResults(r, year)
+	res, err := s.barometerResults(r.Context(), year, lang(r))
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return
@@ -349,17 +350,17 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 
 // barometerResults returns the protected tables of a published edition,
 // computed once per edition and language.
-func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Results, error) {
-	e, err := survey.GetEdition(r.Context(), s.db, year)
+func (s *Reports) barometerResults(ctx context.Context, year int, lang string) (*barometer.Results, error) {
+	e, err := survey.GetEdition(ctx, s.db, year)
 	if err == nil && e.Status == survey.Published {
-		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang(r))
+		key := fmt.Sprintf("%d/%d/%s", e.ID, year, lang)
 		s.resultsMu.Lock()
 		res := s.results[key]
 		s.resultsMu.Unlock()
 		if res != nil {
 			return res, nil
 		}
-		res, err := s.tabulate(r, year)
+		res, err := s.tabulate(ctx, year, lang)
 		if err != nil {
 			return nil, err
 		}
@@ -371,19 +372,37 @@ func (s *Reports) barometerResults(r *http.Request, year int) (*barometer.Result
 		s.resultsMu.Unlock()
 		return res, nil
 	}
-	return s.tabulate(r, year)
+	return s.tabulate(ctx, year, lang)
 }
 
-func (s *Reports) tabulate(r *http.Request, year int) (*barometer.Results, error) {
-	set, err := barometer.Load(r.Context(), s.db, year)
+// Warm computes the results of every published edition ahead of the
+// first visitor: protecting a 30,000-response edition takes seconds, a
+// page must not. serve runs it in the background at start.
+func (s *Reports) Warm(ctx context.Context) error {
+	years, err := barometer.Published(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		for _, l := range []string{"fr", "en"} {
+			if _, err := s.barometerResults(ctx, y, l); err != nil {
+				return fmt.Errorf("warm the barometer %d results: %w", y, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Reports) tabulate(ctx context.Context, year int, lang string) (*barometer.Results, error) {
+	set, err := barometer.Load(ctx, s.db, year)
 	if err != nil {
 		return nil, err
 	}
-	names, err := barometer.RegionNames(r.Context(), s.db)
+	names, err := barometer.RegionNames(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang(r)})
+	return barometer.Tabulate(set, barometer.Options{RegionNames: names, Lang: lang})
 }
 
 func (s *Reports) openData(w http.ResponseWriter, r *http.Request) {

@@ -394,6 +394,7 @@ func (a *App) reportsMount(pool *pgxpool.Pool, bg *background) (server.Mount, er
 	}
 	sched := reports.NewScheduler(pool, dir, a.Config.PublicURL, a.Log)
 	bg.Go("open-data releases", sched.Run)
+	bg.Go("barometer results", rp.Warm)
 	return rp.Mount(), nil
 }
 
