@@ -638,11 +638,14 @@ func TestAuditorFindsNothingInTheProtectedEdition(t *testing.T) {
 // each protection removed: with primary suppression alone (each table's
 // cells under k hidden, nothing else), and with linear secondary
 // suppression but without the settling step (bounds from non-negativity
-// and the microdata), it pins hidden figures.
+// and the microdata), and without the cell of those who gave no value
+// behind a mean's n, it pins hidden figures.
 func TestAuditorCatchesAnUnprotectedEdition(t *testing.T) {
 	needGLPK(t)
 	set := syntheticEdition(t, 300, 42)
-	for name, opts := range map[string]Options{"primary suppression only": {primaryOnly: true}, "no settling": {linearOnly: true}} {
+	ablations := map[string]Options{"primary suppression only": {primaryOnly: true}, "no settling": {linearOnly: true},
+		"no cell for those who gave no value": {noValueUnguarded: true}}
+	for name, opts := range ablations {
 		res, err := Tabulate(set, opts)
 		if err != nil {
 			t.Fatal(err)

@@ -404,7 +404,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, private[g], false)})
 		p.joint.Add(f.n[g])
 		p.joint.Add(f.sum[g])
-		if miss >= 0 && !f.repeat {
+		if miss >= 0 && !f.repeat && !p.opts.noValueUnguarded {
 			// Those who gave no value are never printed, but the response
 			// rates minus n give them away: they are a cell under the same
 			// rule, published (or not) with n. Made only of respondents in

@@ -50,6 +50,9 @@ type Options struct {
 	primaryOnly bool
 	// linearOnly skips the settling step (see disclosure.Joint.LinearOnly).
 	linearOnly bool
+	// noValueUnguarded leaves out the cell of those who gave no value
+	// behind a numeric n (see protection.addNumber).
+	noValueUnguarded bool
 }
 
 // Column is one answer category of a table.
