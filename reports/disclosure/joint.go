@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 )
@@ -473,7 +474,7 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	// cost of the dearest.
 	same := map[string][]int{}
 	for k, f := range block {
-		key := fmt.Sprint(f.vec)
+		key := vecKey(f.vec)
 		same[key] = append(same[key], k)
 	}
 	twins := make([][]int, len(block))
@@ -553,6 +554,16 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 		}
 	}
 	return hid
+}
+
+// vecKey is a map key for a vector (fmt.Sprint costs more than the
+// algebra on a large edition).
+func vecKey(v []uint64) string {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, uint32(x)) // entries are below 2^31
+	}
+	return string(b)
 }
 
 func (j *Joint) hide(f *Figure) {
