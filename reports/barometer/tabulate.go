@@ -284,6 +284,9 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The routing links are made: the per-response lists behind them would
+	// only weigh on the protection's peak memory.
+	p.members = nil
 	switch {
 	case opts.primaryOnly:
 		p.joint.PrimaryOnly()
