@@ -139,6 +139,10 @@ type Deps struct {
 	// Now is the clock of rate limits and the response cache; nil means
 	// time.Now (tests pass a clock they move).
 	Now func() time.Time
+	// Editions reads the barometer's published results; nil builds one.
+	// app.Handler shares one with the web pages, so an edition is
+	// protected once for both.
+	Editions *barometer.Reports
 }
 
 // API serves /api. It owns its state (limiters, cursor key, rendered
@@ -184,6 +188,9 @@ func New(d Deps, cfg Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Editions == nil {
+		d.Editions = barometer.NewReports(db)
+	}
 	return &API{
 		cfg:       cfg,
 		db:        db,
@@ -192,7 +199,7 @@ func New(d Deps, cfg Config) (*API, error) {
 		cursors:   cursorCodec{key: key},
 		spec:      spec,
 		cache:     newResponseCache(cfg.CacheTTL),
-		barometer: barometer.NewReports(db),
+		barometer: d.Editions,
 		engine:    d.Search,
 		now:       d.Now,
 	}, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civiscope/civiscope/api"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
 )
@@ -41,7 +42,10 @@ func Handler(ctx context.Context, d Deps) (http.Handler, error) {
 		d.Web.Log = slog.New(slog.DiscardHandler)
 	}
 	d.Web.TrustProxy = d.API.TrustProxy
-	a, err := api.New(api.Deps{DB: d.Web.Pool, Log: d.Web.Log, Search: d.Web.Search, Now: d.APINow}, d.API)
+	if d.Web.Editions == nil {
+		d.Web.Editions = barometer.NewReports(d.Web.Pool)
+	}
+	a, err := api.New(api.Deps{DB: d.Web.Pool, Log: d.Web.Log, Search: d.Web.Search, Now: d.APINow, Editions: d.Web.Editions}, d.API)
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,11 @@ func Brackets() []Bracket {
 
 // BracketOf returns the bracket of a population.
 func BracketOf(pop int) int {
-	for _, b := range Brackets()[1:] {
+	// The bounds alone: labels cost allocations, and a large edition asks
+	// for the bracket of every respondent several times.
+	for i, b := range territory.Brackets(territory.Commune) {
 		if pop >= b.Min && (b.Max == 0 || pop < b.Max) {
-			return b.ID
+			return i + 1
 		}
 	}
 	return 0

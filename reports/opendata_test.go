@@ -136,8 +136,9 @@ func TestPublishDirectoryOpenData(t *testing.T) {
 			tables++
 		}
 	}
-	// 5 tables, and every other file (their JSON copies, the workbook) listed too.
-	if pkg.Licenses[0].Name != "etalab-2.0" || tables != 5 || len(pkg.Resources) != 11 {
+	// 5 tables, and every other file (their spreadsheet and JSON copies,
+	// the workbook) listed too.
+	if pkg.Licenses[0].Name != "etalab-2.0" || tables != 5 || len(pkg.Resources) != 16 {
 		t.Errorf("package: licence %v, %d resources, %d tables", pkg.Licenses, len(pkg.Resources), tables)
 	}
 	for _, r := range pkg.Resources {

@@ -77,6 +77,7 @@ func notInvited() []unique {
 		{territory.Departement, "75", "Paris is one collectivité (Ville de Paris), drawn as the commune 75056"},
 		{territory.Departement, "2A", "the Collectivité de Corse (drawn as the région 94) replaced Corse-du-Sud"},
 		{territory.Departement, "2B", "the Collectivité de Corse (drawn as the région 94) replaced Haute-Corse"},
+		{territory.Departement, "68", "the Collectivité européenne d'Alsace (since 1 January 2021) replaced the councils of Bas-Rhin and Haut-Rhin; it is drawn once, as the département 67"},
 		{territory.Departement, "972", "the Collectivité territoriale de Martinique is drawn once, as the région 02"},
 		{territory.Departement, "973", "the Collectivité territoriale de Guyane is drawn once, as the région 03"},
 		{territory.Region, "06", "the Département de Mayotte exercises regional powers; it is drawn once, as the département 976"},

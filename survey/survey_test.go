@@ -172,14 +172,15 @@ func TestDrawDefaultFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Each collectivité once: 101 départements minus Paris, the two Corse
-	// départements, Martinique and Guyane (single collectivities); 18
+	// départements, Martinique and Guyane (single collectivities) and
+	// Haut-Rhin (the Collectivité européenne d'Alsace is drawn as 67); 18
 	// régions minus Mayotte (drawn as its département); no COM, no
 	// uninhabited territory.
-	if communes < 3000 || n != communes+1255+11+96+17 {
-		t.Errorf("frame = %d, want %d communes + 1255 EPCI + 11 EPT + 96 départements + 17 régions", n, communes)
+	if communes < 3000 || n != communes+1255+11+95+17 {
+		t.Errorf("frame = %d, want %d communes + 1255 EPCI + 11 EPT + 95 départements + 17 régions", n, communes)
 	}
 	var twice, com int
-	if err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE (t.kind, t.code) IN (('departement', '75'), ('commune', '75056'), ('departement', '2A'), ('departement', '2B'), ('departement', '972'), ('departement', '973'), ('region', '06'))),
+	if err := db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE (t.kind, t.code) IN (('departement', '75'), ('commune', '75056'), ('departement', '2A'), ('departement', '2B'), ('departement', '68'), ('departement', '972'), ('departement', '973'), ('region', '06'))),
 			count(*) FILTER (WHERE t.zone = 'com' OR coalesce(t.population, 0) = 0)
 		FROM survey_frame f JOIN territory t ON t.id = f.territory_id JOIN survey_edition e ON e.id = f.edition_id WHERE e.year = 2032`).Scan(&twice, &com); err != nil {
 		t.Fatal(err)
@@ -187,8 +188,16 @@ func TestDrawDefaultFrame(t *testing.T) {
 	if twice != 1 || com != 0 {
 		t.Errorf("%d of Paris/Corse/Martinique/Guyane/Mayotte duplicates (want only the commune 75056), %d COM or uninhabited", twice, com)
 	}
+	var alsace int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM survey_frame f JOIN territory t ON t.id = f.territory_id JOIN survey_edition e ON e.id = f.edition_id
+		WHERE e.year = 2032 AND t.kind = 'departement' AND t.code IN ('67', '68')`).Scan(&alsace); err != nil {
+		t.Fatal(err)
+	}
+	if alsace != 1 {
+		t.Errorf("the Collectivité européenne d'Alsace is invited %d times, want once (as the département 67)", alsace)
+	}
 	e, err := survey.GetEdition(ctx, db, 2032)
-	if err != nil || !strings.Contains(e.FrameRule, "Clipperton") || !strings.Contains(e.FrameRule, "Ville de Paris") {
+	if err != nil || !strings.Contains(e.FrameRule, "Clipperton") || !strings.Contains(e.FrameRule, "Ville de Paris") || !strings.Contains(e.FrameRule, "Collectivité européenne d'Alsace") {
 		t.Errorf("the frame rule is not written in the edition: %q %v", e.FrameRule, err)
 	}
 	rates, err := survey.ResponseRates(ctx, db, 2032)

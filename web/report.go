@@ -36,7 +36,10 @@ type Reports struct {
 }
 
 func newReports(d Deps, rd *Renderer, fr *chart.France) *Reports {
-	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, editions: barometer.NewReports(d.Pool)}
+	if d.Editions == nil {
+		d.Editions = barometer.NewReports(d.Pool)
+	}
+	return &Reports{log: d.Log, db: d.Pool, rd: rd, maps: fr, dir: d.OpenDataDir, editions: d.Editions}
 }
 
 func lang(r *http.Request) string { return string(RequestLang(r)) }

@@ -24,6 +24,7 @@ import (
 	"github.com/civiscope/civiscope/chart"
 	"github.com/civiscope/civiscope/claim"
 	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
 	"github.com/civiscope/civiscope/server"
@@ -45,6 +46,8 @@ type Deps struct {
 	// OpenDataDir is where releases are published (`civiscope export …
 	// --dir`); the report pages list and serve them.
 	OpenDataDir string
+	// Editions reads the barometer's published results; nil builds one.
+	Editions *barometer.Reports
 
 	// Now is the respondent flow's clock; nil means time.Now.
 	Now func() time.Time

@@ -13,6 +13,7 @@ import (
 	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/reports"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/web"
@@ -89,10 +90,13 @@ func (a *App) handler(ctx context.Context, pool *pgxpool.Pool, engine search.Eng
 	})
 	const openData = "opendata"
 	bg.Go("open-data releases", reports.NewScheduler(pool, openData, a.Config.PublicURL, a.Log).Run)
+	editions := barometer.NewReports(pool)
+	bg.Go("barometer results", editions.Warm)
 	return app.Handler(ctx, app.Deps{
 		Web: web.Deps{
 			Log: a.Log, Pool: pool, Search: engine, Territories: names,
 			OpenDataDir: openData,
+			Editions:    editions,
 			// Mail goes through SMTP when SMTP_ADDR is set, and to the
 			// outbox (and the log) in every case.
 			Mailer:    &account.Mailer{SMTP: a.Config.SMTP, Log: a.Log},

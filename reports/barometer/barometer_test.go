@@ -290,7 +290,7 @@ func TestSeriesAndRates(t *testing.T) {
 			t.Errorf("series has %d", p.Year)
 		}
 	}
-	rates, err := barometer.ResponseRates(ctx, db, 2025, 5)
+	rates, err := barometer.NewReports(db).Rates(ctx, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -349,8 +349,8 @@ func EditionData(set *survey.ResultSet, res *Results, rates []Rate, version stri
 		Title:   fmt.Sprintf("Baromètre Civiscope de la démocratie numérique locale %d", res.Year),
 		Version: version,
 		Created: now,
-		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s. Sampling frame: %s",
-			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer", frameRule(set.Edition)),
+		Description: fmt.Sprintf("Résultats protégés du baromètre %d : %d répondants. Protected results of the %d barometer. Disclosure control: %s. Missing values: %s. Files: %s Sampling frame: %s",
+			res.Year, res.Respondents, res.Year, res.Policy, "-991 not applicable, -992 don't know, -993 refused, -999 no answer", export.FilesNote, frameRule(set.Edition)),
 		Homepage: homepage,
 		Sources:  []export.Source{{Title: "Civiscope, baromètre " + strconv.Itoa(res.Year) + " (réponses des collectivités)", Path: homepage}},
 	}
@@ -457,10 +457,11 @@ func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year i
 	if err != nil {
 		return nil, err
 	}
-	rates, err := ResponseRates(ctx, pool, year, res.Policy.K)
+	rs, err := survey.ResponseRates(ctx, pool, year)
 	if err != nil {
 		return nil, err
 	}
+	rates := protectRates(rs, res.Policy.K)
 	version := export.VersionAt(now)
 	build := func(ctx context.Context, dir string) (map[string]int64, error) {
 		return WriteEdition(ctx, dir, set, res, rates, version, now, homepage)

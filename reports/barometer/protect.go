@@ -34,8 +34,10 @@ type protection struct {
 	gid   map[string]int     // dim + "/" + key → group id
 	resp  [][]int            // response → its group ids, one per dimension
 	nvar  int
-	sel   []*selectFigures
-	num   []*numberFigures
+	// nbundle numbers the figures published together (disclosure.Figure.Bundle).
+	nbundle int
+	sel     []*selectFigures
+	num     []*numberFigures
 	// members records, per question, the unknowns each response counts in
 	// (nil when the question did not apply), so routed children can be
 	// linked to their parent.
@@ -102,6 +104,8 @@ func newProtection(set *survey.ResultSet, pol disclosure.Policy, opts Options) *
 }
 
 func (p *protection) newVar() int { p.nvar++; return p.nvar - 1 }
+
+func (p *protection) newBundle() int { p.nbundle++; return p.nbundle }
 
 // cost orders complementary suppression by the respondents a figure holds
 // who did not consent (the others are in the microdata, so hiding them
@@ -305,12 +309,12 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	f.base = make([]*disclosure.Figure, G)
 	for g := 0; g < G; g++ {
 		small := p.pol.Count(f.bases[g], pbase[g])
-		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Cost: p.cost(g, pbase[g], true) + p.slack(na >= 0, pna[g])}
+		f.base[g] = &disclosure.Figure{Group: g, Terms: baseTerms, Sensitive: small, Settled: pbase[g] == 0, Cost: p.cost(g, pbase[g], true) + p.slack(na >= 0, pna[g])}
 		p.joint.Add(f.base[g])
 		f.cells[g] = make([]*disclosure.Figure, len(f.cols))
 		for j := range f.cols {
 			n := f.counts[g][j]
-			f.cells[g][j] = &disclosure.Figure{Group: g, Terms: map[int]int{vars[j]: 1},
+			f.cells[g][j] = &disclosure.Figure{Group: g, Terms: map[int]int{vars[j]: 1}, Settled: private[g][j] == 0,
 				Sensitive: small || p.pol.Count(n, private[g][j]), Cost: p.cost(g, private[g][j], false)}
 			p.joint.Add(f.cells[g][j])
 		}
@@ -321,7 +325,7 @@ func (p *protection) addSelect(q *xlsform.Question) {
 		if na >= 0 {
 			rates[na] = 1
 		}
-		p.joint.Add(&disclosure.Figure{Group: g, Terms: rates, Public: true})
+		p.joint.Add(&disclosure.Figure{Group: g, Terms: rates, Public: true, Settled: pbase[g]+pna[g] == 0})
 	}
 	if anyNA {
 		p.link(q, applies, baseTerms)
@@ -335,6 +339,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	f.vals = make([][]float64, G)
 	totals := make([][]float64, G) // one per respondent, for the dominance rule
 	pmiss := make([]int, G)        // gave no value, not consenting
+	nmiss := make([]int, G)        // gave no value
 	pna := make([]int, G)          // not asked, not consenting
 	private := make([]int, G)
 	resp := make([]int, G)
@@ -357,8 +362,9 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		applies[i] = true
 		if a.missing != "" || len(a.values) == 0 {
 			anyMissing = anyMissing || !r.Publish
-			if !r.Publish {
-				for _, g := range p.resp[i] {
+			for _, g := range p.resp[i] {
+				nmiss[g]++
+				if !r.Publish {
 					pmiss[g]++
 				}
 			}
@@ -393,11 +399,21 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	p.members[q.Name] = members
 	for g := 0; g < G; g++ {
 		nSens := p.pol.Count(resp[g], private[g])
-		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Cost: p.cost(g, private[g], false) + p.slack(miss >= 0, pmiss[g])})
-		f.sum = append(f.sum, &disclosure.Figure{Group: g, Terms: map[int]int{sum: 1},
+		f.n = append(f.n, &disclosure.Figure{Group: g, Terms: map[int]int{ans: 1}, Sensitive: nSens, Settled: private[g] == 0, Cost: p.cost(g, private[g], false) + p.slack(miss >= 0, pmiss[g])})
+		f.sum = append(f.sum, &disclosure.Figure{Group: g, Terms: map[int]int{sum: 1}, Settled: private[g] == 0,
 			Sensitive: nSens || p.pol.Magnitude(totals[g], private[g]), Cost: p.cost(g, private[g], false)})
 		p.joint.Add(f.n[g])
 		p.joint.Add(f.sum[g])
+		if miss >= 0 && !f.repeat && !p.opts.noValueUnguarded {
+			// Those who gave no value are never printed, but the response
+			// rates minus n give them away: they are a cell under the same
+			// rule, published (or not) with n. Made only of respondents in
+			// the microdata, the count tells nothing new and stays.
+			bundle := p.newBundle()
+			f.n[g].Bundle = bundle
+			p.joint.Add(&disclosure.Figure{Group: g, Terms: map[int]int{miss: 1}, Bundle: bundle, Settled: pmiss[g] == 0,
+				Sensitive: pmiss[g] > 0 && p.pol.Count(nmiss[g], pmiss[g]), Cost: p.cost(g, pmiss[g], false)})
+		}
 		if f.repeat {
 			continue // n counts tool rows, which no public figure constrains
 		}
@@ -408,7 +424,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		if na >= 0 {
 			rates[na] = 1
 		}
-		p.joint.Add(&disclosure.Figure{Group: g, Terms: rates, Public: true})
+		p.joint.Add(&disclosure.Figure{Group: g, Terms: rates, Public: true, Settled: private[g]+pmiss[g]+pna[g] == 0})
 	}
 	if anyNA && !f.repeat {
 		base := map[int]int{ans: 1}

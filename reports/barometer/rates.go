@@ -1,9 +1,6 @@
 package barometer
 
 import (
-	"context"
-
-	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/reports/disclosure"
 	"github.com/civiscope/civiscope/survey"
 )
@@ -21,22 +18,9 @@ type Rate struct {
 	Shown     bool    `json:"shown"`
 }
 
-// ResponseRates returns the response rate against the frame by stratum,
-// under disclosure control with k.
-func ResponseRates(ctx context.Context, db postgres.Querier, year, k int) ([]Rate, error) {
-	if _, err := Load(ctx, db, year); err != nil {
-		return nil, err
-	}
-	rs, err := survey.ResponseRates(ctx, db, year)
-	if err != nil {
-		return nil, err
-	}
-	return protectRates(rs, k), nil
-}
-
 // ProtectRates puts rates read straight from the survey under the same
-// disclosure control as ResponseRates, for a page that follows
-// participation while an edition is still in the field (ResponseRates
+// disclosure control as Reports.Rates, for a page that follows
+// participation while an edition is still in the field (Reports.Rates
 // serves published editions only). total covers the whole frame, from
 // the first dimension; its respondents are hidden under k like any other
 // count, and then so is every stratum.

@@ -74,5 +74,16 @@ func TestPSPPAndRReadTheRelease(t *testing.T) {
 		if !strings.Contains(string(out), "raw 0 ") {
 			t.Errorf("R %s: missing codes left as values:\n%s", name, out)
 		}
+		// The spreadsheet copy: a French spreadsheet's reading (BOM, ";",
+		// decimal comma) gives back the same table, accents intact.
+		r = "setwd(" + strconv.Quote(dir) + ")\n" +
+			"a <- read.csv('" + name + ".csv', colClasses = 'character', encoding = 'UTF-8', na.strings = character(0))\n" +
+			"b <- read.csv2('" + name + "_excel.csv', colClasses = 'character', fileEncoding = 'UTF-8-BOM', na.strings = character(0))\n" +
+			"dot <- function(d) lapply(d, function(x) gsub(',', '.', x, fixed = TRUE))\n" +
+			"cat('same', identical(names(a), names(b)), identical(dot(a), dot(b)), nrow(b), '\\n')\n"
+		out, err = exec.Command("Rscript", "-e", r).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "same TRUE TRUE "+strconv.Itoa(n)+" ") {
+			t.Errorf("R reads %s_excel.csv differently from %s.csv (want same TRUE TRUE %d): %v\n%s", name, name, n, err, out)
+		}
 	}
 }

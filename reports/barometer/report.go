@@ -71,6 +71,24 @@ func (r *Reports) Results(ctx context.Context, q Query) (*Results, error) {
 	return res.selected(dim, q.Question)
 }
 
+// Warm protects every published edition in both languages ahead of the
+// first reader: a 30,000-response edition takes seconds, a page must not.
+// serve runs it in the background at start.
+func (r *Reports) Warm(ctx context.Context) error {
+	years, err := Published(ctx, r.db)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		for _, l := range []string{"fr", "en"} {
+			if _, err := r.Results(ctx, Query{Year: y, Lang: l}); err != nil {
+				return fmt.Errorf("warm the barometer %d results: %w", y, err)
+			}
+		}
+	}
+	return nil
+}
+
 func (r *Reports) protect(ctx context.Context, q Query) (*Results, error) {
 	set, err := Load(ctx, r.db, q.Year)
 	if err != nil {

@@ -48,6 +48,11 @@ type Options struct {
 	// primaryOnly skips complementary suppression; tests use it to show
 	// that the auditor catches an unprotected release.
 	primaryOnly bool
+	// linearOnly skips the settling step (see disclosure.Joint.LinearOnly).
+	linearOnly bool
+	// noValueUnguarded leaves out the cell of those who gave no value
+	// behind a numeric n (see protection.addNumber).
+	noValueUnguarded bool
 }
 
 // Column is one answer category of a table.
@@ -279,9 +284,15 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.primaryOnly {
+	// The routing links are made: the per-response lists behind them would
+	// only weigh on the protection's peak memory.
+	p.members = nil
+	switch {
+	case opts.primaryOnly:
 		p.joint.PrimaryOnly()
-	} else {
+	case opts.linearOnly:
+		p.joint.LinearOnly()
+	default:
 		p.joint.Protect()
 	}
 	res.Tables, res.Numerics = p.tables(), p.numerics()

@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 )
@@ -31,6 +32,7 @@ type Joint struct {
 	members []map[int]bool // group → strata
 	figs    []*Figure
 	nvars   int
+	alone   bool // the pass that protects settled figures (see Protect)
 }
 
 // Policy is an edition's disclosure rules. It is stored with the edition
@@ -89,6 +91,12 @@ type Figure struct {
 	// complement, and not themselves protected, since nothing secret is in
 	// them.
 	Known bool
+	// Settled figures count no respondent who did not consent to
+	// publication (a zero is the plainest case): an intruder who sees one
+	// knows every part of it from the microdata, stratum by stratum, so the
+	// same figure over any group inside it is known too. Only for sums of
+	// non-negative unknowns.
+	Settled bool
 	// Sensitive figures fail a primary rule (see Policy); the caller
 	// decides with Policy.Count and Policy.Magnitude.
 	Sensitive bool
@@ -102,6 +110,22 @@ type Figure struct {
 	hidden    bool
 	secondary bool
 	vec       []uint64
+	settledBy *Figure // the published settled figure that gives it away
+}
+
+// known reports whether an intruder holds the figure whatever is hidden:
+// known from elsewhere, inside a settled figure, or settled itself and
+// hidden only by a primary rule. A settled figure's parts can only be
+// above what the microdata show, never below, so as a complement it moves
+// one way only; the protection takes it as known, which can only hide
+// more. (A settled figure hidden to break a settling, see protectBlock,
+// is not: the intruder then has no upper bound on it.)
+func (f *Figure) known() bool {
+	return f.Known || f.settledBy != nil || f.selfSettled()
+}
+
+func (f *Figure) selfSettled() bool {
+	return f.Settled && f.hidden && !f.secondary && nonNegative(f)
 }
 
 // Hidden reports whether the figure must not be published.
@@ -200,9 +224,118 @@ func (j *Joint) Protect() {
 		f.hidden, f.secondary = f.Sensitive && !f.Public, false
 	}
 	j.bundles()
-	for _, block := range j.blocks() {
-		j.protectBlock(block)
+	blocks := j.blocks()
+	for {
+		changed := false
+		for _, block := range blocks {
+			// Twice: hidden figures against everything the intruder
+			// knows, settled ones included; then the settled figures hidden
+			// by a primary rule against the published figures alone, since
+			// without the microdata's help their value is no one's business
+			// either.
+			for _, alone := range []bool{false, true} {
+				j.alone = alone
+				changed = j.protectBlock(block) || changed
+			}
+			j.alone = false
+		}
+		if !j.settle() && !changed {
+			return
+		}
 	}
+}
+
+// knows reports whether the intruder holds f in the current pass.
+func (j *Joint) knows(f *Figure) bool {
+	if j.alone {
+		return f.Known || f.settledBy != nil
+	}
+	return f.known()
+}
+
+// target reports whether f is a hidden figure to keep hidden in the
+// current pass.
+func (j *Joint) target(f *Figure) bool {
+	return f.hidden && !j.knows(f) && (!j.alone || f.selfSettled())
+}
+
+// settle records, for every figure that lies inside a published settled
+// one (same unknowns, a group within its group), that the intruder knows
+// it: linear algebra does not see that the non-negative parts of a total
+// known to the last respondent are known each. Those figures then count as
+// known, and a hidden figure that they pin is protected by hiding the
+// settled figure (see protectBlock). It reports whether anything changed.
+func (j *Joint) settle() bool {
+	changed := false
+	byVar := map[int][]*Figure{} // settled sources by one of their unknowns
+	for _, z := range j.figs {
+		if z.Settled && (!z.hidden || z.Public || z.selfSettled()) && nonNegative(z) {
+			for u := range z.Terms {
+				byVar[u] = append(byVar[u], z)
+			}
+		}
+	}
+	for _, h := range j.figs {
+		var by *Figure
+		if !h.Public && !h.Known && len(h.Terms) > 0 {
+			u := -1
+			for v := range h.Terms {
+				u = v
+				break
+			}
+			for _, z := range byVar[u] {
+				if z != h && within(h.Terms, z.Terms) && j.subset(h.Group, z.Group) {
+					by = z
+					if z.Public {
+						break // the best reason: it never goes away
+					}
+				}
+			}
+		}
+		if (by == nil) != (h.settledBy == nil) {
+			changed = true
+		}
+		h.settledBy = by
+	}
+	return changed
+}
+
+func nonNegative(f *Figure) bool {
+	for _, c := range f.Terms {
+		if c < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// within reports whether every unknown of a is one of b's.
+func within(a, b map[int]int) bool {
+	if len(a) == 0 {
+		return false
+	}
+	for u, c := range a {
+		if c <= 0 || b[u] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether group a's strata are all in group b.
+func (j *Joint) subset(a, b int) bool {
+	if a == b {
+		return true
+	}
+	if len(j.members[a]) > len(j.members[b]) {
+		return false
+	}
+	for s := range j.members[a] {
+		if !j.members[b][s] {
+			return false
+		}
+	}
+	return true
 }
 
 // bundles spreads hiding across bundles.
@@ -307,13 +440,13 @@ func (j *Joint) vectors(block []*Figure) {
 	}
 }
 
-func (j *Joint) protectBlock(block []*Figure) {
+func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	any := false
 	for _, f := range block {
-		any = any || f.hidden
+		any = any || j.target(f)
 	}
 	if !any {
-		return
+		return false
 	}
 	j.vectors(block)
 	defer func() {
@@ -341,7 +474,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 	// cost of the dearest.
 	same := map[string][]int{}
 	for k, f := range block {
-		key := fmt.Sprint(f.vec)
+		key := vecKey(f.vec)
 		same[key] = append(same[key], k)
 	}
 	twins := make([][]int, len(block))
@@ -351,7 +484,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		c, kn := 0, false
 		for _, k := range ks {
 			c = max(c, block[k].Cost)
-			kn = kn || block[k].Public || block[k].Known
+			kn = kn || block[k].Public || j.knows(block[k])
 		}
 		for _, k := range ks {
 			twins[k], unitCost[k], known[k] = ks, c, kn
@@ -360,7 +493,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 	for round := 0; round <= len(block); round++ {
 		var shown basis
 		for k, f := range block {
-			if !f.hidden || f.Known {
+			if !f.hidden || j.knows(f) {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
@@ -368,7 +501,7 @@ func (j *Joint) protectBlock(block []*Figure) {
 		fresh := map[int]bool{} // hidden in this round: the basis still counts them
 	figures:
 		for _, h := range block {
-			if !h.hidden || h.Known {
+			if !j.target(h) {
 				continue
 			}
 			combo, ok := shown.express(h.vec, len(block))
@@ -376,9 +509,15 @@ func (j *Joint) protectBlock(block []*Figure) {
 				continue
 			}
 			best := -1
+			var via *Figure // a settled figure that gives a known part away
 			for k, c := range combo {
 				f := block[k]
-				if c == 0 || f.Public || f.Known || known[k] {
+				if c != 0 && f.settledBy != nil && !f.Known && !f.settledBy.Public && !f.settledBy.hidden && !f.settledBy.Known {
+					if via == nil || f.settledBy.Cost < via.Cost {
+						via = f.settledBy
+					}
+				}
+				if c == 0 || f.Public || j.knows(f) || known[k] {
 					continue
 				}
 				if fresh[k] {
@@ -391,12 +530,16 @@ func (j *Joint) protectBlock(block []*Figure) {
 					best = k
 				}
 			}
-			if best < 0 {
+			switch {
+			case best < 0 && via == nil:
 				continue // only public figures pin it: it was shown above
-			}
-			for _, k := range twins[best] {
-				if !block[k].Public && !block[k].Known {
-					j.hide(block[k])
+			case best < 0 || (via != nil && via.Cost < unitCost[best]):
+				j.hide(via)
+			default:
+				for _, k := range twins[best] {
+					if !block[k].Public && !j.knows(block[k]) {
+						j.hide(block[k])
+					}
 				}
 			}
 			for k, f := range block {
@@ -404,12 +547,23 @@ func (j *Joint) protectBlock(block []*Figure) {
 					fresh[k] = true
 				}
 			}
-			changed = true
+			changed, hid = true, true
 		}
 		if !changed {
-			return
+			return hid
 		}
 	}
+	return hid
+}
+
+// vecKey is a map key for a vector (fmt.Sprint costs more than the
+// algebra on a large edition).
+func vecKey(v []uint64) string {
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, uint32(x)) // entries are below 2^31
+	}
+	return string(b)
 }
 
 func (j *Joint) hide(f *Figure) {
@@ -433,12 +587,12 @@ func (j *Joint) Disclosed() []*Figure {
 		j.vectors(block)
 		var shown basis
 		for k, f := range block {
-			if !f.hidden || f.Known {
+			if !f.hidden || f.known() {
 				shown.insert(f.vec, unit(len(block), k))
 			}
 		}
 		for _, f := range block {
-			if f.hidden && !f.Known && shown.contains(f.vec) {
+			if f.hidden && !f.known() && shown.contains(f.vec) {
 				out = append(out, f)
 			}
 		}
@@ -447,6 +601,22 @@ func (j *Joint) Disclosed() []*Figure {
 		}
 	}
 	return out
+}
+
+// LinearOnly protects as Protect does but without the settling step: it
+// exists so that tests can show what bounds from the microdata and from
+// non-negativity give away when linear algebra alone decides.
+func (j *Joint) LinearOnly() {
+	for _, f := range j.figs {
+		f.hidden, f.secondary, f.settledBy = f.Sensitive && !f.Public, false, nil
+		if f.Settled {
+			f.Settled = false
+		}
+	}
+	j.bundles()
+	for _, block := range j.blocks() {
+		j.protectBlock(block)
+	}
 }
 
 // PrimaryOnly applies the primary rules alone. It exists so that tests can

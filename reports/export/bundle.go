@@ -9,19 +9,25 @@ import (
 	"strings"
 )
 
-// WriteAll writes ds into dir in every format: NAME.csv and NAME.json per
-// resource, DATASET.xlsx with sum as its first sheet, and datapackage.json
+// WriteAll writes ds into dir in every format: NAME.csv, NAME_excel.csv
+// (see WriteExcelCSV) and NAME.json per resource, DATASET.xlsx with sum as its first sheet, and datapackage.json
 // describing the CSV files with their checksums. It returns the data rows
 // per file.
 func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[string]int64, error) {
 	rows := map[string]int64{}
 	files := map[string]File{}
 	for _, r := range ds.Resources {
-		for _, kind := range []string{"csv", "json"} {
+		for _, kind := range []string{"csv", "excel", "json"} {
 			name := r.Name + "." + kind
+			if kind == "excel" {
+				name = ExcelFile(r.Name)
+			}
 			n, err := writeFile(filepath.Join(dir, name), func(f *os.File) (int64, error) {
-				if kind == "csv" {
+				switch kind {
+				case "csv":
 					return WriteCSV(ctx, f, r)
+				case "excel":
+					return WriteExcelCSV(ctx, f, r)
 				}
 				return WriteJSON(ctx, f, r)
 			})
@@ -55,7 +61,7 @@ func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[str
 	// SHA256SUMS cannot hold their own checksums and stay out.
 	extra := []string{xlsx}
 	for _, r := range ds.Resources {
-		extra = append(extra, r.Name+".json")
+		extra = append(extra, ExcelFile(r.Name), r.Name+".json")
 	}
 	extra = append(extra, ds.Files...)
 	for _, name := range extra {
@@ -67,7 +73,12 @@ func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[str
 	}
 	pkg := NewPackage(ds, files)
 	for _, name := range extra {
-		pkg.Resources = append(pkg.Resources, fileResource(name, files[name]))
+		res := fileResource(name, files[name])
+		if strings.HasSuffix(name, "_excel.csv") {
+			res.Encoding, res.Dialect = "utf-8", &Dialect{Delimiter: ";", Header: true}
+			res.Description = "Copie pour tableur (Excel, LibreOffice) : UTF-8 avec BOM, « ; », virgule décimale. Spreadsheet copy: UTF-8 with BOM, semicolons, decimal commas."
+		}
+		pkg.Resources = append(pkg.Resources, res)
 	}
 	b, err := json.MarshalIndent(pkg, "", "  ")
 	if err != nil {
@@ -78,6 +89,10 @@ func WriteAll(ctx context.Context, dir string, ds Dataset, sum Summary) (map[str
 	}
 	return rows, nil
 }
+
+// FilesNote says how the CSV files are written, for descriptions and
+// codebooks.
+const FilesNote = "NAME.csv is the reference (RFC 4180, UTF-8 without BOM, comma, decimal point), read by the data package, R and Stata; NAME_excel.csv is the same table for a spreadsheet set to French (UTF-8 with BOM so that accents survive, semicolons, decimal commas); microdata*_spss.csv are for SPSS/PSPP (line breaks inside answers written \" / \")."
 
 // writeFile creates path, runs write and syncs, so a release never holds a
 // half-written file that looks complete.

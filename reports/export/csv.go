@@ -7,13 +7,36 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // WriteCSV writes r as RFC 4180 CSV: UTF-8 without BOM, comma separated,
 // one header line of field names. It returns the number of data rows.
 func WriteCSV(ctx context.Context, w io.Writer, r Resource) (int64, error) {
+	return writeCSV(ctx, w, r, false)
+}
+
+// ExcelFile names the spreadsheet copy of a table.
+func ExcelFile(name string) string { return name + "_excel.csv" }
+
+// WriteExcelCSV writes r for a spreadsheet set to French: a UTF-8 byte
+// order mark (without it Excel reads the file as Windows-1252 and breaks
+// every accent), ";" between fields, CRLF line ends and decimal commas.
+// It is a copy for people; the comma-separated file stays the reference
+// that the data package describes and the statistics scripts read.
+func WriteExcelCSV(ctx context.Context, w io.Writer, r Resource) (int64, error) {
+	return writeCSV(ctx, w, r, true)
+}
+
+func writeCSV(ctx context.Context, w io.Writer, r Resource, excel bool) (int64, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
+	if excel {
+		if _, err := bw.WriteString("\ufeff"); err != nil {
+			return 0, err
+		}
+		cw.Comma, cw.UseCRLF = ';', true
+	}
 	head := make([]string, len(r.Fields))
 	for i, f := range r.Fields {
 		head[i] = f.Name
@@ -31,6 +54,11 @@ func WriteCSV(ctx context.Context, w io.Writer, r Resource) (int64, error) {
 			s, err := format(r.Fields[i], v)
 			if err != nil {
 				return err
+			}
+			if excel && r.Fields[i].Type == Number {
+				if _, ok := v.(Missing); !ok {
+					s = strings.Replace(s, ".", ",", 1)
+				}
 			}
 			rec[i] = s
 		}

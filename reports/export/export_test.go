@@ -33,6 +33,14 @@ func TestCSVFormats(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
+	b.Reset()
+	if _, err := export.WriteExcelCSV(context.Background(), &b, r); err != nil {
+		t.Fatal(err)
+	}
+	excel := "\ufeffcode;d;m;at;n;x;b;why\r\n01001;2026-03-05;2015-01;2026-03-05T09:00:00Z;42;0,25;true;-993\r\n"
+	if b.String() != excel {
+		t.Errorf("spreadsheet CSV:\n%q\nwant:\n%q", b.String(), excel)
+	}
 	bad := r
 	bad.Rows = func(ctx context.Context, emit func(export.Row) error) error { return emit(export.Row{"only one"}) }
 	if _, err := export.WriteCSV(context.Background(), &bytes.Buffer{}, bad); err == nil {
