@@ -21,6 +21,7 @@ type peersView struct {
 	// PeerTools ranks what all the peers use, not only this page's.
 	PeerTools []directory.ToolUse
 	Matrix    peerMatrix
+	Map       mapView
 }
 
 const peersPerPage = 50
@@ -80,6 +81,7 @@ func (s *Site) peers(w http.ResponseWriter, r *http.Request) {
 			s.rd.Error(w, r, err)
 			return
 		}
+		v.Map = s.peerMap(RequestLang(r), "peer-map-svg", v.Matrix)
 		v.T, v.Peers, v.Pager = t, peers, pager
 		v.Bracket = s.bracketLabel(RequestLang(r), b)
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // A tool's adopters: French collectivités first, largest first, narrowed
@@ -101,4 +103,30 @@ func TestCompareSaysWhereCountsComeFrom(t *testing.T) {
 	mustContain(t, "compare", r.body, "Adoptions par source des preuves", "decidim.org installations : 7",
 		"Collectivités adoptantes : communes de 100\u202f000 hab. et plus", "Adoptions documentées (tous adoptants")
 	untranslated(t, "compare en", get(t, srv, "/comparer?outil=decidim&outil=consul&lang=en").body)
+}
+
+// The peers that use these tools are placed on a map of départements, with
+// the table that says the same without the picture; both pages show it.
+func TestPeerMap(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{"/comme-ma-collectivite?code=92007", "/territoires/commune/92007"} {
+		r := get(t, srv, path)
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fig := doc.Find(`#peer-map ~ figure svg.choropleth[role="img"]`)
+		if fig.Length() != 1 || fig.Find("title#peer-map-svg-t").Text() == "" {
+			t.Errorf("%s: no accessible peers map", path)
+		}
+		// Arcueil (Val-de-Marne) is Bagneux's one peer using Decidim.
+		row := doc.Find(`#peer-map ~ .table-scroll table caption:contains("par département")`).Parent().Find(`a[href="/territoires/departement/94"]`).Closest("tr")
+		if row.Length() != 1 || strings.TrimSpace(row.Find("td.num").Text()) != "1" {
+			t.Errorf("%s: Val-de-Marne row %q", path, row.Text())
+		}
+		if doc.Find(`svg path.q1`).Length() < 1 {
+			t.Errorf("%s: Val-de-Marne is not shaded", path)
+		}
+	}
+	untranslated(t, "peer map en", get(t, srv, "/comme-ma-collectivite?code=92007&lang=en").body)
 }
