@@ -336,6 +336,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 	var shownRates []barometer.Rate
 	for _, rt := range rates {
 		if rt.Dimension == map[string]string{barometer.All: "kind", barometer.Kind: "kind", barometer.Bracket: "population", barometer.Region: "region"}[dim] {
+			rt.Label = survey.GroupLabel(rt.Dimension, rt.Group, rt.Label, lang(r))
 			shownRates = append(shownRates, rt)
 		}
 	}
