@@ -191,11 +191,20 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 		}
 		pic = chart.Bars(bars, nil)
 	}
+	scope := s.adoptionScope(l, dim, f)
+	if dim == reports.ByYear {
+		cov, err := reports.SourceCoverage(r.Context(), s.db)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		scope.Sources = sourceRows(cov)
+	}
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_adoptions", map[string]any{
 		"Title": title, "Chart": pic, "Breakdown": b, "Filter": f, "CSV": r.URL.Path + "?" + q.Encode(),
-		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(),
+		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(), "Scope": scope,
 	})
 }
 
@@ -344,7 +353,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_barometer", map[string]any{
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
-		"Charts": charts, "Rates": shownRates,
+		"Charts": charts, "Rates": shownRates, "Year": year,
 	})
 }
 
