@@ -79,7 +79,7 @@ func TestReportEndpoints(t *testing.T) {
 		{"/api/v1/reports/shares?top=0", 400},
 		{"/api/v1/reports/shares?tool=ghost", 404},
 		{"/api/v1/reports/flows?from=2015", 200},
-		{"/api/v1/reports/flows?bracket=9", 400},
+		{"/api/v1/reports/flows?bracket=25", 400},
 		{"/api/v1/reports/flows?tool=ghost", 404},
 		{"/api/v1/reports/survival?cohort=abc", 400},
 		{"/api/v1/reports/survival?cohort=0", 400},

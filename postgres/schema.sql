@@ -79,6 +79,34 @@ END
 $$;
 
 --
+-- Name: population_bracket(text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.population_bracket(kind text, population integer) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+SELECT (CASE
+    WHEN population IS NULL OR kind IS NULL THEN 0
+    WHEN kind = 'commune' THEN CASE
+        WHEN population < 1000 THEN 1 WHEN population < 3500 THEN 2 WHEN population < 10000 THEN 3
+        WHEN population < 20000 THEN 4 WHEN population < 50000 THEN 5 WHEN population < 100000 THEN 6
+        ELSE 7 END
+    WHEN kind = 'epci' THEN CASE
+        WHEN population < 15000 THEN 8 WHEN population < 30000 THEN 9 WHEN population < 50000 THEN 10
+        WHEN population < 100000 THEN 11 WHEN population < 300000 THEN 12
+        ELSE 13 END
+    WHEN kind = 'ept' THEN CASE
+        WHEN population < 15000 THEN 14 WHEN population < 30000 THEN 15 WHEN population < 50000 THEN 16
+        WHEN population < 100000 THEN 17 WHEN population < 300000 THEN 18
+        ELSE 19 END
+    WHEN kind = 'departement' THEN CASE
+        WHEN population < 250000 THEN 20 WHEN population < 500000 THEN 21 WHEN population < 1000000 THEN 22
+        ELSE 23 END
+    WHEN kind = 'region' THEN 24
+    ELSE 0 END)::smallint
+$$;
+
+--
 -- Name: proposal_within_caps(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1035,17 +1063,7 @@ CREATE MATERIALIZED VIEW public.report_adoption AS
             WHEN (t.kind = 'region'::text) THEN t.code
             ELSE t.region_code
         END, ''::text) AS region,
-    (
-        CASE
-            WHEN (t.population IS NULL) THEN 0
-            WHEN (t.population < 1000) THEN 1
-            WHEN (t.population < 3500) THEN 2
-            WHEN (t.population < 10000) THEN 3
-            WHEN (t.population < 20000) THEN 4
-            WHEN (t.population < 50000) THEN 5
-            WHEN (t.population < 100000) THEN 6
-            ELSE 7
-        END)::smallint AS bracket
+    public.population_bracket(t.kind, t.population) AS bracket
    FROM (public.adoption a
      LEFT JOIN public.territory t ON ((t.id = a.territory_id)))
   WITH NO DATA;

@@ -34,33 +34,46 @@ func AdopterKinds() []directory.Option {
 	}
 }
 
-// Bracket is a population bracket, the strata INSEE and the DGCL use.
+// Bracket is a population band of the one scheme (territory.Bracket),
+// numbered for the materialised views.
 type Bracket struct {
-	ID    int
-	Min   int // inclusive
-	Max   int // exclusive; 0 = no upper bound
-	Label directory.Label
+	ID   int
+	Kind string // "" for "population unknown"
+	Min  int    // inclusive
+	Max  int    // exclusive; 0 = no upper bound
+	// Label names the kind with the band ("communes de 20 000 à 49 999
+	// hab."), for breakdowns that mix kinds; Band is the band alone, for
+	// rows that already say the kind.
+	Label, Band directory.Label
 }
 
-// Brackets lists the population brackets; ID 0 is "population unknown"
-// (organisations, and the few territories without a census figure). They
-// are the communes' bands of the one scheme (territory.Brackets), applied
-// to every kind: migration 00600 computes them in SQL from the population
-// alone, so reports cannot yet band an EPCI as an EPCI.
+// Brackets lists the population bands; ID 0 is "population unknown"
+// (organisations, and the few territories without a census figure), then
+// every band of territory.AllBrackets in its order: each kind is banded
+// among its own kind. Migration 00608's population_bracket computes the
+// same numbers in SQL.
 func Brackets() []Bracket {
-	out := []Bracket{{0, 0, 0, directory.Label{FR: "population inconnue", EN: "population unknown"}}}
-	for i, b := range territory.Brackets(territory.Commune) {
-		out = append(out, Bracket{ID: i + 1, Min: b.Min, Max: b.Max, Label: directory.Label{FR: b.Label("fr"), EN: b.Label("en")}})
+	unknown := directory.Label{FR: "population inconnue", EN: "population unknown"}
+	out := []Bracket{{ID: 0, Label: unknown, Band: unknown}}
+	for i, b := range territory.AllBrackets() {
+		out = append(out, Bracket{ID: i + 1, Kind: string(b.Kind), Min: b.Min, Max: b.Max,
+			Label: directory.Label{FR: b.KindLabel("fr"), EN: b.KindLabel("en")},
+			Band:  directory.Label{FR: b.Label("fr"), EN: b.Label("en")}})
 	}
 	return out
 }
 
-// BracketOf returns the bracket of a population.
-func BracketOf(pop int) int {
-	// The bounds alone: labels cost allocations, and a large edition asks
-	// for the bracket of every respondent several times.
-	for i, b := range territory.Brackets(territory.Commune) {
-		if pop >= b.Min && (b.Max == 0 || pop < b.Max) {
+// BracketOf returns the number of the band of a collectivité of kind k and
+// population pop; 0 for a kind without bands (an organisation).
+func BracketOf(k territory.Kind, pop int) int {
+	if !k.Valid() {
+		return 0
+	}
+	// Bounds alone, no labels: a large edition asks for the band of every
+	// respondent several times.
+	want := territory.BracketOf(k, pop)
+	for i, b := range territory.AllBrackets() {
+		if b.Kind == want.Kind && b.Min == want.Min {
 			return i + 1
 		}
 	}

@@ -253,7 +253,7 @@ func labeller(ctx context.Context, db postgres.Querier, d Dimension) (func(strin
 			names[k.Value] = k.Label
 		}
 		for _, b := range Brackets() {
-			names["/"+strconv.Itoa(b.ID)] = b.Label
+			names["/"+strconv.Itoa(b.ID)] = b.Band
 		}
 	case ByBracket:
 		for _, b := range Brackets()[1:] {

@@ -104,7 +104,7 @@ func TestAdoptionBreakdowns(t *testing.T) {
 	eq(t, "by département", counts(t, reports.ByDepartement, all), map[string]int{"69": 3, "38": 1, "35": 1, "01": 1, "": 1})
 	eq(t, "by kind", counts(t, reports.ByKind, all), map[string]int{"commune": 5, "departement": 1, "organisation": 1})
 	eq(t, "by kind and bracket", counts(t, reports.ByKindBracket, all),
-		map[string]int{"commune/7": 4, "commune/1": 1, "departement/7": 1, "organisation/0": 1})
+		map[string]int{"commune/7": 4, "commune/1": 1, "departement/23": 1, "organisation/0": 1})
 	// Filters, each served by a different view.
 	eq(t, "by year, tool beta", counts(t, reports.ByYear, reports.Filter{Tool: "beta"}), map[string]int{"2016": 1, "2017": 1})
 	eq(t, "by year, région 84", counts(t, reports.ByYear, reports.Filter{Region: "84"}), map[string]int{"2015": 2, "2016": 1, "2017": 1, "2019": 1})
@@ -200,7 +200,7 @@ func TestTrendBadInput(t *testing.T) {
 		{reports.Filter{Region: "Bretagne"}, civiscope.EINVALID},
 		{reports.Filter{Departement: "999"}, civiscope.EINVALID},
 		{reports.Filter{Kind: "village"}, civiscope.EINVALID},
-		{reports.Filter{Bracket: 12}, civiscope.EINVALID},
+		{reports.Filter{Bracket: 25}, civiscope.EINVALID},
 		{reports.Filter{Tool: "no-such-tool"}, civiscope.ENOTFOUND},
 	}
 	for _, c := range cases {

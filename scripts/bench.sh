@@ -14,6 +14,8 @@ if [ -z "${CIVISCOPE_TEST_DATABASE_URL:-}" ]; then
 fi
 export CIVISCOPE_BENCH=1
 
+# The machine may be shared: every figure goes with the load average.
+echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out" >&2
 echo "== Go benchmarks (details in $out)" >&2
 go test -run '^$' -bench "${BENCH:-.}" -benchtime "${BENCHTIME:-1s}" -timeout 30m ./... 2>&1 | tee -a "$out" >&2
 
@@ -26,6 +28,9 @@ if compgen -G "scripts/load/*.sh" >/dev/null; then
 	done
 fi
 
+echo "== load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out" >&2
+echo
+echo "Load average at start and end: $(grep '^== load average' "$out" | sed 's/== load average at //' | paste -sd ';' -)"
 echo
 echo "| benchmark | metric | value |"
 echo "|---|---|---|"

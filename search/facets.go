@@ -67,7 +67,8 @@ func facetDefs() []facetDef {
 			valid: country.MatchString, fold: strings.ToUpper},
 		{name: FacetAdopterType, label: directory.Label{FR: "Utilisé par", EN: "Used by"}, options: []directory.Option{
 			{Value: "commune", Label: directory.Label{FR: "communes", EN: "municipalities"}},
-			{Value: "epci", Label: directory.Label{FR: "intercommunalités (EPCI, EPT)", EN: "inter-municipal bodies"}},
+			{Value: "epci", Label: directory.Label{FR: "intercommunalités (EPCI)", EN: "inter-municipal bodies (EPCI)"}},
+			{Value: "ept", Label: directory.Label{FR: "établissements publics territoriaux (EPT)", EN: "territorial public bodies (EPT)"}},
 			{Value: "departement", Label: directory.Label{FR: "départements", EN: "départements"}},
 			{Value: "region", Label: directory.Label{FR: "régions", EN: "regions"}},
 		}},
@@ -81,9 +82,6 @@ func facetDefs() []facetDef {
 func brackets() []directory.Option {
 	var out []directory.Option
 	for _, b := range territory.AllBrackets() {
-		if b.Kind == territory.EPT {
-			continue // "used by" counts EPT with the EPCI, in the EPCI's bands
-		}
 		out = append(out, directory.Option{Value: b.Value(), Label: directory.Label{FR: b.KindLabel("fr"), EN: b.KindLabel("en")}})
 	}
 	return out

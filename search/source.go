@@ -18,8 +18,10 @@ import (
 // plain SQL. Both backends index exactly these documents.
 
 // toolSQL selects one row per tool with everything its document needs. The
-// adopters' facets come from the collectivités that adopt it; EPT are
-// établissements publics, counted with the EPCI.
+// adopters' facets come from the collectivités that adopt it, each of its
+// own kind and banded among its kind, as a tool page's adopter filters do
+// (an EPT is an EPT, not an EPCI), so that a search's "used by" filters
+// carried to the tool page list the same adopters.
 const toolSQL = `SELECT t.id, t.slug, t.name, t.tagline_fr, t.tagline_en, t.description_fr, t.description_en,
 	coalesce(t.licence, ''), t.open_source, t.business_model, t.hosting, t.lifecycle, t.updated_at,
 	coalesce(v.name, ''), coalesce(v.kind, ''), coalesce(v.country, ''),
@@ -29,7 +31,7 @@ FROM tool t
 LEFT JOIN vendor v ON v.id = t.vendor_id
 LEFT JOIN LATERAL (
 	SELECT count(*) AS n,
-		array_agg(DISTINCT concat_ws('|', CASE te.kind WHEN 'ept' THEN 'epci' ELSE te.kind END,
+		array_agg(DISTINCT concat_ws('|', te.kind,
 			coalesce(CASE te.kind WHEN 'region' THEN te.code ELSE te.region_code END, ''), coalesce(te.population::text, '')))
 			FILTER (WHERE te.id IS NOT NULL) AS adopters
 	FROM adoption ad LEFT JOIN territory te ON te.id = ad.territory_id

@@ -3,9 +3,12 @@ package survey
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres"
 )
 
@@ -29,49 +32,98 @@ func (r Rate) ResponseRate() float64 {
 }
 
 // ResponseRates measures participation against the sampling frame, by
-// kind of collectivité, population bracket and région, for the admin
+// kind of collectivité, population band and région, for the admin
 // dashboard. The frame is the denominator: a collectivité never invited
-// still counts as not answering.
+// still counts as not answering. Population groups are the bands of the
+// one scheme (territory.Bracket values such as "commune-20000-49999",
+// each kind banded among its own kind), so that rates line up with the
+// barometer's tables and the reports; "unknown" when the census has no
+// figure.
 func ResponseRates(ctx context.Context, db postgres.Querier, year int) ([]Rate, error) {
 	e, err := GetEdition(ctx, db, year)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.Query(ctx, `
-		WITH m AS (
-			SELECT t.kind, t.population, coalesce(t.region_code, '') AS region, i.status
-			FROM survey_frame f JOIN territory t ON t.id = f.territory_id
-			LEFT JOIN survey_invitation i ON i.edition_id = f.edition_id AND i.territory_id = f.territory_id
-			WHERE f.edition_id = $1
-		), g AS (
-			SELECT 'kind' AS dim, kind AS grp, status FROM m
-			UNION ALL
-			SELECT 'population', CASE
-				WHEN population IS NULL THEN '9-unknown'
-				WHEN population < 3500 THEN '1-lt3500'
-				WHEN population < 10000 THEN '2-3500-9999'
-				WHEN population < 50000 THEN '3-10000-49999'
-				WHEN population < 100000 THEN '4-50000-99999'
-				ELSE '5-ge100000' END, status FROM m
-			UNION ALL
-			SELECT 'region', region, status FROM m
-		)
-		SELECT g.dim, g.grp, coalesce(r.name, ''), count(*), count(status),
-			count(*) FILTER (WHERE status IN ('started', 'submitted')), count(*) FILTER (WHERE status = 'submitted')
-		FROM g LEFT JOIN territory r ON g.dim = 'region' AND r.kind = 'region' AND r.code = g.grp
-		GROUP BY g.dim, g.grp, r.name
-		ORDER BY array_position(ARRAY['kind','population','region'], g.dim), g.grp`, e.ID)
+		SELECT t.kind, t.population, coalesce(t.region_code, ''), coalesce(r.name, ''),
+			count(*), count(i.status),
+			count(*) FILTER (WHERE i.status IN ('started', 'submitted')), count(*) FILTER (WHERE i.status = 'submitted')
+		FROM survey_frame f JOIN territory t ON t.id = f.territory_id
+		LEFT JOIN survey_invitation i ON i.edition_id = f.edition_id AND i.territory_id = f.territory_id
+		LEFT JOIN territory r ON r.kind = 'region' AND r.code = t.region_code
+		WHERE f.edition_id = $1
+		GROUP BY 1, 2, 3, 4`, e.ID)
 	if err != nil {
 		return nil, fmt.Errorf("response rates %d: %w", year, err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Rate, error) {
-		var r Rate
-		err := row.Scan(&r.Dimension, &r.Group, &r.Label, &r.Frame, &r.Invited, &r.Started, &r.Submitted)
-		if r.Label == "" {
-			r.Label = groupLabel(r.Dimension, r.Group)
+	acc := map[[2]string]*Rate{}
+	var order [][2]string
+	add := func(dim, grp, label string, n Rate) {
+		k := [2]string{dim, grp}
+		r, ok := acc[k]
+		if !ok {
+			r = &Rate{Dimension: dim, Group: grp, Label: label}
+			acc[k] = r
+			order = append(order, k)
 		}
-		return r, err
+		r.Frame += n.Frame
+		r.Invited += n.Invited
+		r.Started += n.Started
+		r.Submitted += n.Submitted
+	}
+	var kind, region, regionName string
+	var pop *int
+	var n Rate
+	_, err = pgx.ForEachRow(rows, []any{&kind, &pop, &region, &regionName, &n.Frame, &n.Invited, &n.Started, &n.Submitted}, func() error {
+		k := territory.Kind(kind)
+		add("kind", kind, groupLabel("kind", kind), n)
+		if pop == nil {
+			add("population", "unknown", "population non renseignée", n)
+		} else {
+			b := territory.BracketOf(k, *pop)
+			add("population", b.Value(), b.KindLabel("fr"), n)
+		}
+		if regionName == "" {
+			regionName = groupLabel("region", region)
+		}
+		add("region", region, regionName, n)
+		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("response rates %d: %w", year, err)
+	}
+	out := make([]Rate, len(order))
+	for i, k := range order {
+		out[i] = *acc[k]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Dimension != b.Dimension {
+			return dimOrder(a.Dimension) < dimOrder(b.Dimension)
+		}
+		return groupOrder(a) < groupOrder(b)
+	})
+	return out, nil
+}
+
+func dimOrder(d string) int {
+	return map[string]int{"kind": 0, "population": 1, "region": 2}[d]
+}
+
+// groupOrder sorts kinds and bands in the scheme's order (communes first,
+// smallest band first, unknown last) and régions by code.
+func groupOrder(r Rate) string {
+	switch r.Dimension {
+	case "kind":
+		return fmt.Sprintf("%02d", slices.Index(territory.Kinds, territory.Kind(r.Group)))
+	case "population":
+		i := slices.IndexFunc(territory.AllBrackets(), func(b territory.Bracket) bool { return b.Value() == r.Group })
+		if i < 0 {
+			i = 99
+		}
+		return fmt.Sprintf("%02d", i)
+	}
+	return r.Group
 }
 
 func groupLabel(dim, grp string) string {
@@ -86,20 +138,38 @@ func groupLabel(dim, grp string) string {
 		return "Départements"
 	case "kind:region":
 		return "Régions"
-	case "population:1-lt3500":
-		return "moins de 3 500 habitants"
-	case "population:2-3500-9999":
-		return "3 500 à 9 999 habitants"
-	case "population:3-10000-49999":
-		return "10 000 à 49 999 habitants"
-	case "population:4-50000-99999":
-		return "50 000 à 99 999 habitants"
-	case "population:5-ge100000":
-		return "100 000 habitants ou plus"
-	case "population:9-unknown":
-		return "population non renseignée"
 	case "region:":
 		return "sans région (collectivités d'outre-mer, régions elles-mêmes)"
 	}
 	return grp
+}
+
+// GroupLabel names a group of ResponseRates in lang ("fr" or "en"); label
+// is the group's French label, which is also a région's name.
+func GroupLabel(dim, group, label, lang string) string {
+	if dim == "population" {
+		if b, ok := territory.ParseBracket(group); ok {
+			return b.KindLabel(lang)
+		}
+	}
+	if lang != "en" {
+		return label
+	}
+	switch dim + ":" + group {
+	case "kind:commune":
+		return "Municipalities"
+	case "kind:epci":
+		return "EPCI"
+	case "kind:ept":
+		return "Territorial public bodies (EPT)"
+	case "kind:departement":
+		return "Départements"
+	case "kind:region":
+		return "Regions"
+	case "population:unknown":
+		return "population unknown"
+	case "region:":
+		return "no région (overseas collectivités, régions themselves)"
+	}
+	return label
 }

@@ -91,6 +91,8 @@ func (h *Handler) barometerParticipation(w http.ResponseWriter, r *http.Request)
 			row := rateRow{Rate: rt, Percent: formatRate(lang, rt.ResponseRate())}
 			if k := groupKey(rt); h.rd.Catalogue().Has(k) {
 				row.Key = k
+			} else {
+				row.Label = survey.GroupLabel(rt.Dimension, rt.Group, rt.Label, string(lang))
 			}
 			t.Rows = append(t.Rows, row)
 			t.Total.Frame += rt.Frame

@@ -169,10 +169,12 @@ func TestBarometerParticipationForStaff(t *testing.T) {
 	}
 	// The raw counts, small groups included: no disclosure control here.
 	for label, want := range map[string][]string{
-		"Communes":                  {"6", "5", "2", "1", "16,7\u00a0%"},
-		"Départements":              {"1", "1", "1", "1", "100,0\u00a0%"},
-		"100 000 habitants ou plus": {"7", "6", "3", "2", "28,6\u00a0%"},
-		"Auvergne-Rhône-Alpes":      {"6", "6", "3", "2", "33,3\u00a0%"},
+		"Communes":     {"6", "5", "2", "1", "16,7\u00a0%"},
+		"Départements": {"1", "1", "1", "1", "100,0\u00a0%"},
+		// Population bands of the one scheme, each kind among its own kind.
+		"communes de 100\u202f000 hab. et plus":            {"6", "5", "2", "1", "16,7\u00a0%"},
+		"départements de 1\u202f000\u202f000 hab. et plus": {"1", "1", "1", "1", "100,0\u00a0%"},
+		"Auvergne-Rhône-Alpes":                             {"6", "6", "3", "2", "33,3\u00a0%"},
 	} {
 		if got := stratumRow(t, p.Body, label); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: %v, want %v", label, got, want)

@@ -48,6 +48,9 @@ func adoptersMessages() []Message {
 // matrixMessages are the strings of the peers × tools table.
 func matrixMessages() []Message {
 	return []Message{
+		{"peers.map.title", "Collectivités comparables qui utilisent au moins un de ces outils, par département", "Comparable collectivités that use at least one of these tools, by département"},
+		{"peers.map.count", "Collectivités comparables utilisatrices", "Comparable collectivités using them"},
+		{"peers.map.empty", "Aucune collectivité comparable n’utilise ces outils : rien à situer sur la carte.", "No comparable collectivité uses these tools: nothing to place on the map."},
 		{"matrix.title", "Qui utilise quoi parmi ces collectivités", "Who uses what among these collectivités"},
 		{"matrix.caption", "Collectivités comparables à %s et outils qu’elles utilisent ; chaque case mène aux adoptions et à leurs preuves", "Collectivités comparable to %s and the tools they use; each cell leads to the adoptions and their evidence"},
 		{"matrix.intro", "%s des %s collectivités comparables utilisent au moins un de ces outils (adoptions documentées, en cours ou terminées).", "%s of the %s comparable collectivités use at least one of these tools (documented adoptions, current or ended)."},

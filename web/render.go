@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -204,6 +205,8 @@ func writePage(w http.ResponseWriter, lang Lang, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", string(lang))
+	// A known length spares the chunked framing of a large page.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Add("Vary", "Cookie")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

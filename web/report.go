@@ -19,6 +19,7 @@ import (
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/reports/svg"
 	"github.com/civiscope/civiscope/server"
+	"github.com/civiscope/civiscope/survey"
 )
 
 // Reports are the observatory's published figures: adoption trends,
@@ -131,11 +132,20 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 		}
 		pic = chart.Bars(bars, nil)
 	}
+	scope := s.adoptionScope(l, dim, f)
+	if dim == reports.ByYear {
+		cov, err := reports.SourceCoverage(r.Context(), s.db)
+		if err != nil {
+			s.rd.Error(w, r, err)
+			return
+		}
+		scope.Sources = sourceRows(cov)
+	}
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_adoptions", map[string]any{
 		"Title": title, "Chart": pic, "Breakdown": b, "Filter": f, "CSV": r.URL.Path + "?" + q.Encode(),
-		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(),
+		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(), "Scope": scope,
 	})
 }
 
@@ -245,6 +255,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 	var shownRates []barometer.Rate
 	for _, rt := range rates {
 		if rt.Dimension == barometer.RateDimension(dim) {
+			rt.Label = survey.GroupLabel(rt.Dimension, rt.Group, rt.Label, lang(r))
 			shownRates = append(shownRates, rt)
 		}
 	}
@@ -252,7 +263,7 @@ func (s *Reports) barometer(w http.ResponseWriter, r *http.Request) {
 	q.Set("format", "csv")
 	s.rd.Render(w, r, http.StatusOK, "report_barometer", map[string]any{
 		"Results": res, "Tables": tables, "Dim": dim, "Dims": barometer.Dimensions(), "CSV": r.URL.Path + "?" + q.Encode(),
-		"Charts": charts, "Rates": shownRates,
+		"Charts": charts, "Rates": shownRates, "Year": year,
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/app"
@@ -42,7 +43,11 @@ func TestReportPages(t *testing.T) {
 	INSERT INTO tool_category (tool_id, category) SELECT id, 'consultation' FROM tool;
 	INSERT INTO adoption (tool_id, territory_id, instance_key, started_on, status)
 	SELECT t.id, (SELECT id FROM territory WHERE kind = 'commune' AND code = c), c, '2016-01-01', 'current'
-	FROM tool t, unnest(ARRAY['69123', '38185', '35238']) c;`)
+	FROM tool t, unnest(ARRAY['69123', '38185', '35238']) c;
+	INSERT INTO evidence (adoption_id, source_kind, source_name, source_url, observed_at, observed_until, date_meaning, fingerprint)
+	SELECT id, 'crawler', 'Liste A', 'https://a.example.org/', '2015-06-01', '2017-02-01', 'observation', 'a' || id FROM adoption;
+	INSERT INTO evidence (adoption_id, source_kind, source_name, source_url, observed_at, date_meaning, fingerprint)
+	SELECT id, 'vendor-list', 'Liste B', 'https://b.example.org/', '2026-01-10', 'source-snapshot', 'b' || id FROM adoption LIMIT 2;`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +114,54 @@ func TestReportPages(t *testing.T) {
 				t.Errorf("GET %s: no %q in the answer:\n%.600s", c.path, w, body)
 			}
 		}
+	}
+	// Every chart and every table says what it counts and over whom, in
+	// both languages.
+	for _, path := range []string{"/rapports/adoptions/year", "/rapports/adoptions/region", "/rapports/adoptions/departement",
+		"/rapports/adoptions/kind-bracket", "/rapports/survie", "/rapports/parts", "/rapports/flux", "/rapports/barometre/2025",
+		"/rapports/barometre/2025?par=kind"} {
+		for _, l := range []string{"fr", "en"} {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			_, body := get(path + sep + "lang=" + l)
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			units := map[string][]string{"fr": {"Unité", "Champ"}, "en": {"Unit", "Scope"}}[l]
+			says := func(what string, s *goquery.Selection) {
+				txt := s.Find(".scope").Text()
+				for _, u := range units {
+					if !strings.Contains(txt, u) {
+						t.Errorf("%s (%s): %s %q does not say its %s", path, l, what, strings.TrimSpace(s.Text()), u)
+					}
+				}
+			}
+			if doc.Find("figure").Length()+doc.Find("table").Length() == 0 {
+				t.Errorf("%s (%s): no figure", path, l)
+			}
+			doc.Find("figure").Each(func(_ int, f *goquery.Selection) { says("chart", f.Find("figcaption")) })
+			doc.Find("table").Each(func(_ int, tb *goquery.Selection) { says("table", tb.Find("caption")) })
+		}
+	}
+	// The trend says which source covers which years, from the evidence:
+	// Liste A observed the adoptions from 2015 to 2017, Liste B is a copy
+	// of a list, which dates no use.
+	_, body := get("/rapports/adoptions/year")
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	cov := map[string]string{}
+	doc.Find(`#sources ~ table tbody tr`).Each(func(_ int, tr *goquery.Selection) {
+		cov[tr.Find("th").Text()] = tr.Find("td").Map(func(_ int, td *goquery.Selection) string { return td.Text() })[0] + "|" +
+			tr.Find("td").Eq(1).Text() + "|" + tr.Find("td").Eq(2).Text()
+	})
+	if cov["Liste A"] != "2015–2017|—|6" || cov["Liste B"] != "—|2026|2" {
+		t.Errorf("source coverage: %v", cov)
+	}
+	// A list's snapshot year is no adoption year: the trend stays on 2016.
+	if _, csv := get("/rapports/adoptions/year?format=csv"); strings.Contains(csv, "2026") {
+		t.Errorf("the snapshot's year shows in the trend:\n%s", csv)
 	}
 	// A listed file downloads byte for byte.
 	entries := pgtest.Must(filepath.Glob(filepath.Join(dir, reports.DirectoryDataset, "*", "tools.csv")))(t)

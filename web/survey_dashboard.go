@@ -38,6 +38,7 @@ func (s *SurveyFlow) participation(w http.ResponseWriter, r *http.Request) {
 	rates, total := barometer.ProtectRates(raw, k)
 	by := map[string][]barometer.Rate{}
 	for _, rt := range rates {
+		rt.Label = survey.GroupLabel(rt.Dimension, rt.Group, rt.Label, string(RequestLang(r)))
 		by[rt.Dimension] = append(by[rt.Dimension], rt)
 	}
 	s.rd.Render(w, r, http.StatusOK, "survey_rates", map[string]any{

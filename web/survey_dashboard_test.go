@@ -118,16 +118,17 @@ func TestSurveyParticipationDisclosure(t *testing.T) {
 	case !d && !strings.Contains(cells["Départements"], "83 % <small>(5/6)</small>"):
 		t.Errorf("départements: %q, want 83 %% with n = 5 of 6", cells["Départements"])
 	}
-	// By population: one answer among 50,000 to 99,999 inhabitants and one
-	// among 10,000 to 49,999; hiding both keeps either from being
+	// By population, in the one band scheme (each kind among its own kind):
+	// one answer among communes of 50,000 to 99,999 inhabitants and one
+	// among those of 20,000 to 49,999; hiding both keeps either from being
 	// recomputed from the total.
-	for _, label := range []string{"50 000 à 99 999 habitants", "10 000 à 49 999 habitants"} {
+	for _, label := range []string{"communes de 50\u202f000 à 99\u202f999 hab.", "communes de 20\u202f000 à 49\u202f999 hab."} {
 		if !hidden(label) {
 			t.Errorf("%s is published: %q", label, cells[label])
 		}
 	}
-	if c := cells["100 000 habitants ou plus"]; !strings.Contains(c, "92 % <small>(11/12)</small>") {
-		t.Errorf("100,000 or more: %q, want 92 %% with n = 11 of 12", c)
+	if c := cells["communes de 100\u202f000 hab. et plus"]; !strings.Contains(c, "100 % <small>(5/5)</small>") {
+		t.Errorf("communes of 100,000 or more: %q, want 100 %% with n = 5 of 5", c)
 	}
 	// By région: everyone is in Auvergne-Rhône-Alpes, which is the total.
 	if c := cells["Auvergne-Rhône-Alpes"]; !strings.Contains(c, "76 % <small>(13/17)</small>") {

@@ -29,6 +29,7 @@ type territoryView struct {
 	Website                 *website.Website  // the official one, nil when unknown
 	FormerSites             []website.Website // former and secondary addresses
 	Matrix                  peerMatrix
+	PeerMap                 mapView
 	// CommuneUses are the adoptions by a département's communes, largest
 	// first; CommuneUsesTotal counts them all.
 	CommuneUses      []directory.Adoption
@@ -103,6 +104,7 @@ func (s *Site) territoryData(r *http.Request) (any, error) {
 	if v.Matrix, err = s.peerMatrix(ctx, r.URL.Path, r.URL.Query(), t, peers.Items, v.PeerTools); err != nil {
 		return nil, err
 	}
+	v.PeerMap = s.peerMap(RequestLang(r), "peer-map-svg", v.Matrix)
 	peers.Items = peers.Items[:min(10, len(peers.Items))]
 	v.Peers = peers
 	v.Bracket = s.bracketLabel(RequestLang(r), b)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/civiscope/civiscope/directory/directorytest"
+	"github.com/civiscope/civiscope/directory/territory"
+	"github.com/civiscope/civiscope/search"
 )
 
 // A tool's adopters: French collectivités first, largest first, narrowed
@@ -114,4 +116,67 @@ func TestCompareSaysWhereCountsComeFrom(t *testing.T) {
 	mustContain(t, "compare", r.body, "Adoptions par source des preuves", fmt.Sprintf("decidim.org installations : %d", directorytest.DecidimAdoptions()),
 		"Collectivités adoptantes : communes de 100\u202f000 hab. et plus", "Adoptions documentées (tous adoptants")
 	untranslated(t, "compare en", get(t, srv, "/comparer?outil=decidim&outil=consul&lang=en").body)
+}
+
+// The peers that use these tools are placed on a map of départements, with
+// the table that says the same without the picture; both pages show it.
+func TestPeerMap(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{"/comme-ma-collectivite?code=92007", "/territoires/commune/92007"} {
+		r := get(t, srv, path)
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fig := doc.Find(`#peer-map ~ figure svg.choropleth[role="img"]`)
+		if fig.Length() != 1 || fig.Find("title#peer-map-svg-t").Text() == "" {
+			t.Errorf("%s: no accessible peers map", path)
+		}
+		// Arcueil (Val-de-Marne) is Bagneux's one peer using Decidim.
+		row := doc.Find(`#peer-map ~ .table-scroll table caption:contains("par département")`).Parent().Find(`a[href="/territoires/departement/94"]`).Closest("tr")
+		if row.Length() != 1 || strings.TrimSpace(row.Find("td.num").Text()) != "1" {
+			t.Errorf("%s: Val-de-Marne row %q", path, row.Text())
+		}
+		if doc.Find(`svg path.q1`).Length() < 1 {
+			t.Errorf("%s: Val-de-Marne is not shaded", path)
+		}
+	}
+	untranslated(t, "peer map en", get(t, srv, "/comme-ma-collectivite?code=92007&lang=en").body)
+}
+
+// Every "used by" value the search offers is one the tool page's adopter
+// filters accept, with the same meaning: an EPT is an EPT on both, banded
+// among EPT, so that following a result keeps the same adopters.
+func TestSearchAdopterFacetsAreToolPageFilters(t *testing.T) {
+	srv := newServer(t)
+	for _, o := range search.FacetOptions(search.FacetAdopterType) {
+		r := get(t, srv, "/outils/decidim?type="+o.Value)
+		if r.status != http.StatusOK {
+			t.Errorf("adopter_type=%s is not a tool page filter: %d", o.Value, r.status)
+		}
+	}
+	for _, o := range search.FacetOptions(search.FacetAdopterPopulation) {
+		b, ok := territory.ParseBracket(o.Value)
+		if !ok {
+			t.Errorf("adopter_population=%s is not a band of the scheme", o.Value)
+			continue
+		}
+		r := get(t, srv, "/outils/decidim?type="+string(b.Kind)+"&tranche="+o.Value)
+		if r.status != http.StatusOK {
+			t.Errorf("adopter_population=%s is not a tool page filter: %d", o.Value, r.status)
+		}
+	}
+	r := get(t, srv, "/recherche?q=decidim&adopter_type=epci&adopter_population=epci-300000-plus")
+	mustContain(t, "search used by EPCI", r.body, `href="/outils/decidim?tranche=epci-300000-plus&amp;type=epci#adopters"`)
+	if r := get(t, srv, "/recherche?q=decidim&adopter_type=ept"); strings.Contains(r.body, `href="/outils/decidim?type=ept#adopters"`) {
+		t.Error("Decidim has no EPT adopter, yet the search finds it used by an EPT")
+	}
+	// Bordeaux Métropole is an EPCI of 300,000 and more; an EPT filter
+	// does not list it, an EPCI one does.
+	r = get(t, srv, "/outils/decidim?type=ept&tranche=ept-300000-plus")
+	if strings.Contains(r.body, `href="/territoires/epci/243300316"`) {
+		t.Error("an EPCI is listed under the EPT filter")
+	}
+	r = get(t, srv, "/outils/decidim?type=epci&tranche=epci-300000-plus")
+	mustContain(t, "EPCI filter", r.body, `href="/territoires/epci/243300316"`)
 }

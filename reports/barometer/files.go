@@ -276,7 +276,7 @@ func idValues(r *survey.Result) []any {
 	t := r.Territory
 	b := 0
 	if t.Population != nil {
-		b = reports.BracketOf(*t.Population)
+		b = reports.BracketOf(t.Kind, *t.Population)
 	}
 	return []any{t.Code, t.Name, string(t.Kind), t.Departement, t.Region, b, r.SubmittedAt}
 }

@@ -190,7 +190,7 @@ func groupOf(r *survey.Result, dim string) string {
 		if r.Territory.Population == nil {
 			return "0"
 		}
-		return strconv.Itoa(reports.BracketOf(*r.Territory.Population))
+		return strconv.Itoa(reports.BracketOf(r.Territory.Kind, *r.Territory.Population))
 	case Region:
 		return r.Territory.Region
 	}

@@ -139,6 +139,21 @@ func Run(t *testing.T, db *pgxpool.Pool, b search.Backend) {
 		if n := r.Count("adopter_population", "epci-300000-plus"); n != 2 {
 			t.Errorf("Breton EPCI of 300,000 and more (Rennes Métropole): %d tools, want 2", n)
 		}
+		// An EPT is its own kind, banded among EPT, as on a tool page's
+		// adopter filters: not an EPCI, not in the EPCI's bands.
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_type": {"ept"}}, PerPage: 50, Facets: true})
+		c.sameTools(r, []string{"invest-ville"})
+		if n := r.Count("adopter_population", "ept-300000-plus"); n != 1 {
+			t.Errorf("EPT of 300,000 and more: %d tools, want 1", n)
+		}
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_type": {"epci"}}, PerPage: 50})
+		if slices.Contains(slugs(r), "tool:invest-ville") {
+			t.Error("an EPT adopter counts as an EPCI")
+		}
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"epci-300000-plus"}}, PerPage: 50})
+		c.sameTools(r, []string{"voix-citoyenne", "participation-plus"})
+		r = c.search(search.Query{Filters: map[string][]string{"adopter_population": {"ept-300000-plus"}, "adopter_region": {"11"}}, PerPage: 50})
+		c.sameTools(r, []string{"invest-ville"})
 		r = c.search(search.Query{Filters: map[string][]string{"vendor_kind": {"company"}, "country": {"be"}}, PerPage: 50})
 		if ids := slugs(r); !slices.Contains(ids, "vendor:streetfix") || !slices.Contains(ids, "tool:rue-propre") {
 			t.Errorf("vendor_kind=company & country=BE: %v", ids)

@@ -49,6 +49,7 @@ func tools() []toolSpec {
 	rennes, rennesMetro := adopter{territory.Commune, "35238"}, adopter{territory.EPCI, "243500139"}
 	rhone, bretagne, aura := adopter{territory.Departement, "69"}, adopter{territory.Region, "53"}, adopter{territory.Region, "84"}
 	mid := adopter{territory.Commune, ""}
+	grandOrly := adopter{territory.EPT, "200058014"} // an EPT of 730,000 inhabitants
 	return []toolSpec{
 		{slug: "agora-democratie", name: "Agora Démocratie", tagFR: "Plateforme de démocratie participative pour les collectivités",
 			descFR: "Agora Démocratie réunit les consultations, les budgets participatifs et les assemblées citoyennes d'une ville.",
@@ -85,7 +86,7 @@ func tools() []toolSpec {
 		{slug: "invest-ville", name: "InvestVille", tagFR: "Suivi du budget d'investissement de la commune",
 			descFR: "Chaque habitant voit où va l'argent des travaux.",
 			cats:   []string{"civic-information", "open-data"}, open: ptr(false), model: directory.ModelSaaS,
-			lifecycle: directory.LifecycleActive, adopters: []adopter{rhone}},
+			lifecycle: directory.LifecycleActive, adopters: []adopter{rhone, grandOrly}},
 		{slug: "participation-plus", name: "Participation Plus", tagFR: "Tout pour la participation des habitants",
 			descFR: "Ateliers, réunions publiques et retours d'expérience.",
 			cats:   []string{"deliberation"}, model: directory.ModelServices, lifecycle: directory.LifecycleActive,
