@@ -132,12 +132,13 @@ func TestPeerMap(t *testing.T) {
 		if fig.Length() != 1 || fig.Find("title#peer-map-svg-t").Text() == "" {
 			t.Errorf("%s: no accessible peers map", path)
 		}
-		// Arcueil (Val-de-Marne) is Bagneux's one peer using Decidim.
+		// Arcueil and Cachan (Val-de-Marne) are Bagneux's peers using
+		// Decidim in the shared fixture.
 		row := doc.Find(`#peer-map ~ .table-scroll table caption:contains("par département")`).Parent().Find(`a[href="/territoires/departement/94"]`).Closest("tr")
-		if row.Length() != 1 || strings.TrimSpace(row.Find("td.num").Text()) != "1" {
+		if row.Length() != 1 || strings.TrimSpace(row.Find("td.num").Text()) != "2" {
 			t.Errorf("%s: Val-de-Marne row %q", path, row.Text())
 		}
-		if doc.Find(`svg path.q1`).Length() < 1 {
+		if doc.Find(`svg path.q2`).Length() < 1 {
 			t.Errorf("%s: Val-de-Marne is not shaded", path)
 		}
 	}
