@@ -102,15 +102,7 @@ func (s *SurveyFlow) start(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
-	lang := string(RequestLang(r))
-	type step struct {
-		Index int
-		Label string
-	}
-	var steps []step
-	for _, i := range survey.RelevantPages(sess.Form, &sess.Response.Answers) {
-		steps = append(steps, step{i, sess.Form.Pages()[i].Label.In(lang, sess.Form.DefaultLanguage)})
-	}
+	steps := surveySteps(r, sess)
 	s.rd.Render(w, r, http.StatusOK, "survey_start", map[string]any{
 		"Session": sess, "Base": base(r), "Steps": steps, "Edition": sess.Invitation.Edition.Title,
 		"Who": sess.Invitation.Territory.Name, "Closes": sess.Invitation.Edition.ClosesOn,
@@ -461,4 +453,21 @@ func questionName(key string) string {
 		return parts[2]
 	}
 	return key
+}
+
+// surveyStep is one line of the list of steps on the start page.
+type surveyStep struct {
+	Index int
+	Label string
+}
+
+// surveySteps lists the pages that apply to the answers so far, labelled
+// in the reader's language.
+func surveySteps(r *http.Request, sess *survey.Session) []surveyStep {
+	lang := string(RequestLang(r))
+	var steps []surveyStep
+	for _, i := range survey.RelevantPages(sess.Form, &sess.Response.Answers) {
+		steps = append(steps, surveyStep{i, sess.Form.Pages()[i].Label.In(lang, sess.Form.DefaultLanguage)})
+	}
+	return steps
 }

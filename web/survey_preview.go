@@ -28,15 +28,7 @@ func (s *SurveyFlow) previewStart(w http.ResponseWriter, r *http.Request) {
 		s.rd.Error(w, r, err)
 		return
 	}
-	lang := string(RequestLang(r))
-	type step struct {
-		Index int
-		Label string
-	}
-	var steps []step
-	for _, i := range survey.RelevantPages(sess.Form, &sess.Response.Answers) {
-		steps = append(steps, step{i, sess.Form.Pages()[i].Label.In(lang, sess.Form.DefaultLanguage)})
-	}
+	steps := surveySteps(r, sess)
 	s.rd.Render(w, r, http.StatusOK, "survey_start", map[string]any{
 		"Session": sess, "Base": previewBase(r), "Steps": steps, "Edition": sess.Invitation.Edition.Title,
 		"Who": s.who(r, sess), "Closes": sess.Invitation.Edition.ClosesOn, "Preview": true,
