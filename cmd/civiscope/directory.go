@@ -15,6 +15,7 @@ import (
 	"github.com/civiscope/civiscope/data"
 	"github.com/civiscope/civiscope/directory"
 	"github.com/civiscope/civiscope/directory/importer"
+	"github.com/civiscope/civiscope/reports"
 )
 
 func directoryCommands() []command {
@@ -162,5 +163,12 @@ func (a *App) bootstrapDirectory(ctx context.Context, pool *pgxpool.Pool) error 
 	for _, r := range reps {
 		a.Log.Info("adoptions imported", "summary", r.Summary())
 	}
+	// The trend pages read materialised views that the daily job refreshes;
+	// a fresh `make run` should not show "not computed yet" for its first
+	// minutes.
+	if _, err := reports.Refresh(ctx, pool); err != nil {
+		return fmt.Errorf("compute the trends of the shipped directory: %w", err)
+	}
+	a.Log.Info("trends computed")
 	return nil
 }
