@@ -133,13 +133,16 @@ func TestPeerMap(t *testing.T) {
 			t.Errorf("%s: no accessible peers map", path)
 		}
 		// Arcueil and Cachan (Val-de-Marne) are Bagneux's peers using
-		// Decidim in the shared fixture.
+		// Decidim in the shared fixture (directorytest).
 		row := doc.Find(`#peer-map ~ .table-scroll table caption:contains("par département")`).Parent().Find(`a[href="/territoires/departement/94"]`).Closest("tr")
 		if row.Length() != 1 || strings.TrimSpace(row.Find("td.num").Text()) != "2" {
 			t.Errorf("%s: Val-de-Marne row %q", path, row.Text())
 		}
-		if doc.Find(`svg path.q2`).Length() < 1 {
-			t.Errorf("%s: Val-de-Marne is not shaded", path)
+		shade := doc.Find(`svg path`).FilterFunction(func(_ int, p *goquery.Selection) bool {
+			return strings.HasPrefix(p.Find("title").Text(), "Val-de-Marne (94)")
+		})
+		if c, _ := shade.Attr("class"); shade.Length() != 1 || c == "" || c == "q0" {
+			t.Errorf("%s: Val-de-Marne is not shaded (class %q)", path, c)
 		}
 	}
 	untranslated(t, "peer map en", get(t, srv, "/comme-ma-collectivite?code=92007&lang=en").body)
