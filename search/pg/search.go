@@ -52,6 +52,15 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		if match == "" {
 			return false
 		}
+		if tiersSQL == "" {
+			// Every match is a name match: no second statement to wait for.
+			b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error {
+				err := r.Scan(&matched)
+				inTitle, inHead = matched, nil
+				return err
+			})
+			return true
+		}
 		b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
 		tiers.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
 		return true
@@ -493,7 +502,8 @@ func (t terms) key() string {
 }
 
 // matchSQL is the statement returning the matching doc_no (search_match),
-// or "" for an empty query, and tiers the one returning the doc_no whose
+// or "" for an empty query, and tiers ("" when every match is in the name)
+// the one returning the doc_no whose
 // name, and whose name, summary or keywords match (search_tiers), for
 // relevance: small vectors with their own GIN indexes, cheaper than testing
 // every match. Both functions keep the planner on the GIN indexes
@@ -538,6 +548,11 @@ func matchSQL(cs []search.Clause, t terms, joined string) (match string, matchAr
 		return `SELECT in_title, in_head FROM search_tiers(` + q + `, ` + pre + `)`, args
 	}
 	match, matchArgs = build(true)
+	if weak && len(cs) == 1 {
+		// The only match is a prefix of a word of the name: the tiers
+		// would be the matches again (in the name) and nothing else.
+		return match, matchArgs, "", nil
+	}
 	tiers, tiersArgs = build(false)
 	return match, matchArgs, tiers, tiersArgs
 }
