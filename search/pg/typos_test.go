@@ -5,11 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civiscope/civiscope/directory/territory/territorytest"
-	"github.com/civiscope/civiscope/postgres"
-	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/search"
 	"github.com/civiscope/civiscope/search/pg"
+	"github.com/civiscope/civiscope/search/searchtest"
 )
 
 // TestTypoCandidatesFollowTheIndex checks that the typo candidates an
@@ -17,16 +15,8 @@ import (
 // word that had no near vocabulary word finds the document that brings one.
 func TestTypoCandidatesFollowTheIndex(t *testing.T) {
 	ctx := context.Background()
-	url, drop, err := pgtest.NewDatabase(ctx, "searchpgtypos", territorytest.Template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	pool, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	// A database of its own: the contract's documents already hold words.
+	pool := searchtest.RelevanceDB(t, "searchpgtypos")
 	e := pg.New(pool)
 	search1 := func() int {
 		r, err := e.Search(ctx, search.Query{Text: "zelkovarix", Filters: map[string][]string{"type": {"tool"}}})
