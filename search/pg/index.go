@@ -24,12 +24,13 @@ import (
 type Engine struct {
 	db    *pgxpool.Pool
 	snaps *snapshots
+	near  *nearWords
 }
 
 // New returns the PostgreSQL search backend. It keeps an in-memory snapshot
 // of the documents' facets and sort keys (see snapshot), loaded on the first
 // search and refreshed from what changed, so create one per process.
-func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}} }
+func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}, near: &nearWords{}} }
 
 // Warm loads the in-memory snapshot, so that the first search after a start
 // does not pay for it.

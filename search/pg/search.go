@@ -29,11 +29,16 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	clauses := search.Analyze(q.Text)
 	// One round trip in the common case: the word lookups, the table's seq
-	// and the matches go together, the matches optimistically without typo
-	// corrections; only when a word needs some are they matched again.
+	// and the matches go together. The matches use the typo corrections
+	// remembered from earlier searches (nearWords); only when the lookups
+	// find others are they matched again.
+	lookups := lookupWords(clauses)
+	known, knownSeq := e.near.cached(lookups.fuzzyKeys())
 	tm := terms{}
+	tm.remember(known)
+	first := tm.key()
 	batch := &pgx.Batch{}
-	if sql, args := prepareSQL(clauses); sql != "" {
+	if sql, args := lookups.sql(known); sql != "" {
 		batch.Queue(sql, args...).Query(func(rows pgx.Rows) error { return tm.read(rows) })
 	}
 	var tableSeq int64
@@ -46,6 +51,15 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t, joined(q.Text))
 		if match == "" {
 			return false
+		}
+		if tiersSQL == "" {
+			// Every match is a name match: no second statement to wait for.
+			b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error {
+				err := r.Scan(&matched)
+				inTitle, inHead = matched, nil
+				return err
+			})
+			return true
 		}
 		b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
 		tiers.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
@@ -69,11 +83,26 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		return nil
 	}
 	tiers := &pgx.Batch{}
-	text := queueMatch(batch, tiers, nil)
+	text := queueMatch(batch, tiers, tm)
 	if err := send(batch, tiers); err != nil {
 		return nil, err
 	}
-	if len(tm.corrections()) > 0 {
+	if len(known) > 0 && knownSeq != tableSeq {
+		// The index changed since those words were looked up: again.
+		tm = terms{}
+		known = nil
+		if sql, args := lookups.sql(nil); sql != "" {
+			rows, err := e.db.Query(ctx, sql, args...)
+			if err != nil {
+				return nil, fmt.Errorf("search %q: %w", q.Text, err)
+			}
+			if err := tm.read(rows); err != nil {
+				return nil, err
+			}
+		}
+	}
+	e.near.store(tableSeq, tm.looked())
+	if tm.key() != first {
 		again, tiers := &pgx.Batch{}, &pgx.Batch{}
 		queueMatch(again, tiers, tm)
 		if err := send(again, tiers); err != nil {
@@ -318,6 +347,12 @@ type terms map[string]termInfo
 type termInfo struct {
 	stem        string
 	corrections []string
+	near        *nearWord // what the lookup found, when this search looked
+}
+
+type nearWord struct {
+	key   nearKey
+	words []string
 }
 
 func (t terms) corrections() []string {
@@ -346,55 +381,129 @@ func (t terms) stems() []string {
 	return out
 }
 
-// prepareSQL looks every query word up: its French stem, and for a word of
-// 5 letters or more that no document contains (as a word, or as a prefix
-// for the last one), the vocabulary words most similar by trigrams
-// (pg_trgm); terms.read keeps those within the typo budget.
-func prepareSQL(cs []search.Clause) (string, []any) {
-	var words []string
-	var prefix, fuzzy []bool
+// wordLookups are the query's words to look up, in order: whether each
+// is typed as a prefix, and whether it may get typo corrections (5 letters
+// or more, no digit).
+type wordLookups struct {
+	words         []string
+	prefix, fuzzy []bool
+}
+
+func lookupWords(cs []search.Clause) wordLookups {
+	var l wordLookups
 	for _, c := range cs {
 		for _, alt := range c.Alternatives {
 			for _, w := range alt {
-				if slices.Contains(words, w) {
+				if slices.Contains(l.words, w) {
 					continue
 				}
-				words = append(words, w)
-				prefix = append(prefix, c.Prefix)
-				fuzzy = append(fuzzy, c.Word == w && len([]rune(w)) >= 5 && !search.HasDigit(w))
+				l.words = append(l.words, w)
+				l.prefix = append(l.prefix, c.Prefix)
+				l.fuzzy = append(l.fuzzy, c.Word == w && len([]rune(w)) >= 5 && !search.HasDigit(w))
 			}
 		}
 	}
-	if len(words) == 0 {
+	return l
+}
+
+func (l wordLookups) fuzzyKeys() []nearKey {
+	var out []nearKey
+	for i, w := range l.words {
+		if l.fuzzy[i] {
+			out = append(out, nearKey{w, l.prefix[i]})
+		}
+	}
+	return out
+}
+
+// sql looks every query word up: its French stem, and for a fuzzy word
+// whose near-words are not already known and that no document contains
+// (as a word, or as a prefix for the last one), the vocabulary words most
+// similar by trigrams (pg_trgm); terms.read keeps those within the typo
+// budget.
+func (l wordLookups) sql(known map[nearKey][]string) (string, []any) {
+	if len(l.words) == 0 {
 		return "", nil
 	}
-	return `SELECT w.word, coalesce((ts_lexize('french_stem', w.word))[1], ''),
+	fuzzy := slices.Clone(l.fuzzy)
+	for i, w := range l.words {
+		if _, ok := known[nearKey{w, l.prefix[i]}]; ok {
+			fuzzy[i] = false
+		}
+	}
+	return `SELECT w.word, w.prefix, w.fuzzy, coalesce((ts_lexize('french_stem', w.word))[1], ''),
 		CASE WHEN w.fuzzy AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w.word)
 			AND NOT (w.prefix AND EXISTS (SELECT 1 FROM search_word s WHERE s.word > w.word AND s.word < w.word || chr(1114111)))
-		THEN ARRAY(SELECT search_similar_words(w.word, 30)) END
-		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, []any{words, prefix, fuzzy}
+		THEN ARRAY(SELECT search_similar_words(w.word, 30)) ELSE '{}' END
+		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, []any{l.words, l.prefix, fuzzy}
+}
+
+// remember sets the corrections of words whose near-words are known.
+func (t terms) remember(known map[nearKey][]string) {
+	for k, near := range known {
+		i := t[k.word]
+		i.corrections = corrections(k.word, near)
+		t[k.word] = i
+	}
+}
+
+func corrections(w string, near []string) []string {
+	var out []string
+	for _, c := range near {
+		if search.WithinTypos(w, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (t terms) read(rows pgx.Rows) error {
+	defer rows.Close()
 	for rows.Next() {
-		var w string
-		var info termInfo
+		var w, stem string
+		var prefix, fuzzy bool
 		var near []string
-		if err := rows.Scan(&w, &info.stem, &near); err != nil {
+		if err := rows.Scan(&w, &prefix, &fuzzy, &stem, &near); err != nil {
 			return fmt.Errorf("look up search words: %w", err)
 		}
-		for _, c := range near {
-			if search.WithinTypos(w, c) {
-				info.corrections = append(info.corrections, c)
-			}
+		info := t[w]
+		info.stem = stem
+		if fuzzy {
+			info.near = &nearWord{nearKey{w, prefix}, near}
+			info.corrections = corrections(w, near)
 		}
 		t[w] = info
 	}
 	return rows.Err()
 }
 
+// looked is the near-words of every word looked up by this search.
+func (t terms) looked() map[nearKey][]string {
+	out := map[nearKey][]string{}
+	for _, i := range t {
+		if i.near != nil {
+			out[i.near.key] = i.near.words
+		}
+	}
+	return out
+}
+
+// key says which corrections the terms hold, to tell whether matches made
+// with other terms must be made again.
+func (t terms) key() string {
+	var ws []string
+	for w, i := range t {
+		if len(i.corrections) > 0 {
+			ws = append(ws, w+":"+strings.Join(i.corrections, ","))
+		}
+	}
+	slices.Sort(ws)
+	return strings.Join(ws, " ")
+}
+
 // matchSQL is the statement returning the matching doc_no (search_match),
-// or "" for an empty query, and tiers the one returning the doc_no whose
+// or "" for an empty query, and tiers ("" when every match is in the name)
+// the one returning the doc_no whose
 // name, and whose name, summary or keywords match (search_tiers), for
 // relevance: small vectors with their own GIN indexes, cheaper than testing
 // every match. Both functions keep the planner on the GIN indexes
@@ -439,6 +548,11 @@ func matchSQL(cs []search.Clause, t terms, joined string) (match string, matchAr
 		return `SELECT in_title, in_head FROM search_tiers(` + q + `, ` + pre + `)`, args
 	}
 	match, matchArgs = build(true)
+	if weak && len(cs) == 1 {
+		// The only match is a prefix of a word of the name: the tiers
+		// would be the matches again (in the name) and nothing else.
+		return match, matchArgs, "", nil
+	}
 	tiers, tiersArgs = build(false)
 	return match, matchArgs, tiers, tiersArgs
 }
