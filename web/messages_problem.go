@@ -103,6 +103,8 @@ func problemMessages() []Message {
 		{Key: "rule.survey_too_large", FR: "La page envoyée dépasse {max} Mo ; rien n’a été enregistré.", EN: "The page sent is over {max} MB; nothing was saved."},
 		{Key: "rule.survey_unreadable", FR: "La page envoyée est illisible ; rien n’a été enregistré.", EN: "The page sent cannot be read; nothing was saved."},
 		{Key: "rule.survey_no_version", FR: "La page envoyée n’indique pas sa version : rechargez-la.", EN: "The page sent does not give its version: reload it."},
+		{Key: "rule.survey_no_row", FR: "Il n’y a pas de ligne {row} à supprimer ; rien n’a été modifié.", EN: "There is no row {row} to remove; nothing was changed."},
+		{Key: "rule.survey_preview_rows", FR: "L’aperçu ne peut pas avoir plus de {max} lignes dans un groupe répété : recommencez l’aperçu.", EN: "The preview cannot have more than {max} rows in a repeated group: start the preview again."},
 		{Key: "rule.survey_locked", FR: "Ces réponses ont été transmises le {date} et sont verrouillées ; rien n’a été modifié.", EN: "These answers were submitted on {date} and are locked; nothing was changed."},
 		{Key: "rule.name_too_long", FR: "Le nom est trop long : {length} caractères, {max} au plus.", EN: "The name is too long ({length} characters, at most {max})."},
 		{Key: "rule.name_missing", FR: "Donnez un nom à chercher.", EN: "Give a name to look for."},

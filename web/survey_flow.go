@@ -258,18 +258,9 @@ func (s *SurveyFlow) savePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sess.Form.Pages()[idx]
-	in.Intent = survey.SaveDraft
-	switch {
-	case action == "continuer":
-		in.Intent = survey.Continue
-	case action == "ajouter" && p.Type == xlsform.Repeat:
-		in.Rows++
-	case strings.HasPrefix(action, "supprimer-") && p.Type == xlsform.Repeat:
-		i, _ := strconv.Atoi(strings.TrimPrefix(action, "supprimer-"))
-		if err := in.RemoveRow(p.Name, i); err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "%v", err))
-			return
-		}
+	if err := applyAction(&in, p, action); err != nil {
+		s.rd.Error(w, r, err)
+		return
 	}
 	saved, err := survey.SavePage(ctx, s.db, token(r), idx, in, s.now())
 	if err != nil {
@@ -470,4 +461,22 @@ func surveySteps(r *http.Request, sess *survey.Session) []surveyStep {
 		steps = append(steps, surveyStep{i, sess.Form.Pages()[i].Label.In(lang, sess.Form.DefaultLanguage)})
 	}
 	return steps
+}
+
+// applyAction reads the button a respondent pressed: save, continue, add a
+// row to a repeated group or remove one.
+func applyAction(in *survey.PageInput, p *xlsform.Question, action string) error {
+	in.Intent = survey.SaveDraft
+	switch {
+	case action == "continuer":
+		in.Intent = survey.Continue
+	case action == "ajouter" && p.Type == xlsform.Repeat:
+		in.Rows++
+	case strings.HasPrefix(action, "supprimer-") && p.Type == xlsform.Repeat:
+		i, _ := strconv.Atoi(strings.TrimPrefix(action, "supprimer-"))
+		if err := in.RemoveRow(p.Name, i); err != nil {
+			return civiscope.Ruled(civiscope.EINVALID, "survey_no_row", civiscope.Params{"row": strconv.Itoa(i + 1)}, "%v", err)
+		}
+	}
+	return nil
 }

@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/civiscope/civiscope"
 	"github.com/civiscope/civiscope/server"
 	"github.com/civiscope/civiscope/survey"
-	"github.com/civiscope/civiscope/survey/xlsform"
 )
 
 // The staff preview walks an edition's questionnaire as a respondent
@@ -81,25 +79,16 @@ func (s *SurveyFlow) previewSave(w http.ResponseWriter, r *http.Request) {
 		}
 		for name, rows := range a.Repeats {
 			if len(rows) > survey.MaxRepeatRows {
-				s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "l'état de l'aperçu a %d lignes pour %s, %d au plus sont possibles (too many rows)", len(rows), name, survey.MaxRepeatRows))
+				s.rd.Error(w, r, civiscope.Ruled(civiscope.EINVALID, "survey_preview_rows", civiscope.Params{"max": strconv.Itoa(survey.MaxRepeatRows)}, "the preview's state has %d rows for %s, at most %d are possible", len(rows), name, survey.MaxRepeatRows))
 				return
 			}
 		}
 		sess.Response.Answers = a
 	}
 	p := sess.Form.Pages()[idx]
-	in.Intent = survey.SaveDraft
-	switch {
-	case action == "continuer":
-		in.Intent = survey.Continue
-	case action == "ajouter" && p.Type == xlsform.Repeat:
-		in.Rows++
-	case strings.HasPrefix(action, "supprimer-") && p.Type == xlsform.Repeat:
-		i, _ := strconv.Atoi(strings.TrimPrefix(action, "supprimer-"))
-		if err := in.RemoveRow(p.Name, i); err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "%v", err))
-			return
-		}
+	if err := applyAction(&in, p, action); err != nil {
+		s.rd.Error(w, r, err)
+		return
 	}
 	a, err := survey.CheckPage(sess.Form, sess.Response.Answers, idx, in)
 	if civiscope.ErrorCode(err) == civiscope.EINVALID {
