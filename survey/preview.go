@@ -64,5 +64,5 @@ func Preview(ctx context.Context, db postgres.Querier, token string) (*Session, 
 }
 
 func errBadPreview() error {
-	return civiscope.Errorf(civiscope.EUNAUTHORIZED, "ce lien d'aperçu n'est pas valide ou a été remplacé : demandez-en un avec `civiscope survey preview-link` (this preview link is not valid)")
+	return civiscope.Ruled(civiscope.EUNAUTHORIZED, "survey_preview_link", nil, "this preview link is not valid or was replaced: ask for one with `civiscope survey preview-link`")
 }

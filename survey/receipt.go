@@ -13,7 +13,7 @@ import (
 
 // ErrNotSubmitted is Receipt's answer for a link whose response is not
 // submitted yet: the respondent still works through Start.
-var ErrNotSubmitted = civiscope.Errorf(civiscope.ECONFLICT, "ces réponses n'ont pas encore été transmises (not submitted yet)")
+var ErrNotSubmitted = civiscope.Ruled(civiscope.ECONFLICT, "survey_not_submitted", nil, "these answers have not been submitted yet")
 
 // Receipt reads a submitted response through its link, to show what was
 // submitted and when. It stays readable after the link's expiry and after

@@ -233,7 +233,7 @@ func SavePage(ctx context.Context, pool *pgxpool.Pool, token string, page int, i
 func CheckPage(f *xlsform.Form, a Answers, page int, in PageInput) (Answers, error) {
 	pages := f.Pages()
 	if page < 0 || page >= len(pages) {
-		return a, civiscope.Errorf(civiscope.ENOTFOUND, "le questionnaire n'a pas d'étape %d", page+1)
+		return a, civiscope.Ruled(civiscope.ENOTFOUND, "survey_no_step", civiscope.Params{"value": strconv.Itoa(page + 1)}, "the questionnaire has no step %d", page+1)
 	}
 	p := pages[page]
 	c := a.Clone()

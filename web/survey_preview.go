@@ -68,7 +68,7 @@ func (s *SurveyFlow) previewSave(w http.ResponseWriter, r *http.Request) {
 	if st := r.PostForm.Get("etat"); st != "" {
 		var a survey.Answers
 		if err := json.Unmarshal([]byte(st), &a); err != nil {
-			s.rd.Error(w, r, civiscope.Errorf(civiscope.EINVALID, "l'état de l'aperçu envoyé est illisible ; recommencez l'aperçu (the preview state is unreadable)"))
+			s.rd.Error(w, r, civiscope.Ruled(civiscope.EINVALID, "survey_preview_state", nil, "the preview state sent cannot be read; start the preview again"))
 			return
 		}
 		if a.Values == nil {
