@@ -64,20 +64,13 @@ func Brackets() []Bracket {
 }
 
 // BracketOf returns the number of the band of a collectivité of kind k and
-// population pop; 0 for a kind without bands (an organisation).
+// population pop (territory.BracketNumber); 0 for a kind without bands (an
+// organisation).
 func BracketOf(k territory.Kind, pop int) int {
 	if !k.Valid() {
 		return 0
 	}
-	// Bounds alone, no labels: a large edition asks for the band of every
-	// respondent several times.
-	want := territory.BracketOf(k, pop)
-	for i, b := range territory.AllBrackets() {
-		if b.Kind == want.Kind && b.Min == want.Min {
-			return i + 1
-		}
-	}
-	return 0
+	return territory.BracketNumber(k, pop)
 }
 
 var (

@@ -47,13 +47,37 @@ func Brackets(k Kind) []Bracket {
 	return out
 }
 
+// bracketKinds is the order of AllBrackets, which numbers the bands.
+func bracketKinds() []Kind { return []Kind{Commune, EPCI, EPT, Departement, Region} }
+
 // AllBrackets lists the bands of every kind, communes first.
 func AllBrackets() []Bracket {
 	var out []Bracket
-	for _, k := range []Kind{Commune, EPCI, EPT, Departement, Region} {
+	for _, k := range bracketKinds() {
 		out = append(out, Brackets(k)...)
 	}
 	return out
+}
+
+// BracketNumber is the place, from 1, in AllBrackets of the band of a
+// territory of kind k and population pop; 0 for a kind without bands. The
+// reports' views number bands the same way (population_bracket, migration
+// 00608). It builds no list: a large barometer edition asks for the band
+// of every respondent several times.
+func BracketNumber(k Kind, pop int) int {
+	n := 0
+	for _, kk := range bracketKinds() {
+		bs := bracketBounds(kk)
+		if kk == k {
+			i := len(bs) - 1
+			for i > 0 && pop < bs[i] {
+				i--
+			}
+			return n + i + 1
+		}
+		n += len(bs)
+	}
+	return 0
 }
 
 // BracketOf returns the band of a territory of kind k and population pop.
