@@ -437,6 +437,41 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	return nil
 }
 
+// relabel makes the figures say their groups and answers in lang. It
+// builds new slices: Results already emitted in another language share
+// the old ones.
+func (p *protection) relabel(lang string) {
+	if lang == p.opts.Lang {
+		return
+	}
+	p.opts.Lang = lang
+	for d, gs := range p.dims {
+		said := map[string]string{}
+		for _, g := range groups(p.set, d, p.opts) {
+			said[g.Key] = g.Label
+		}
+		out := make([]Group, len(gs))
+		for i, g := range gs {
+			out[i] = Group{g.Key, said[g.Key]}
+		}
+		p.dims[d] = out
+	}
+	missing := missingColumns(p.opts)
+	for _, f := range p.sel {
+		choices := p.set.Form.Choices[f.q.List]
+		cols := make([]Column, len(f.cols))
+		for j, c := range f.cols {
+			if j < len(choices) {
+				c.Label = choices[j].Label.In(lang, "fr")
+			} else {
+				c.Label = missing[j-len(choices)].Label
+			}
+			cols[j] = c
+		}
+		f.cols = cols
+	}
+}
+
 func (p *protection) tables() []Table {
 	var out []Table
 	all := p.gid[All+"/"+All]

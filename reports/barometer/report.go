@@ -56,22 +56,29 @@ func (r *Reports) Results(ctx context.Context, q Query) (*Results, error) {
 	if q.Lang != "en" {
 		q.Lang = "fr" // Tabulate's default: one entry for both spellings
 	}
-	key := fmt.Sprintf("%d/%d/%s", e.ID, e.Year, q.Lang)
+	key := func(lang string) string { return fmt.Sprintf("%d/%d/%s", e.ID, e.Year, lang) }
 	r.mu.Lock()
-	res := r.done[key]
+	res := r.done[key(q.Lang)]
 	r.mu.Unlock()
 	if res == nil {
-		if res, err = r.protect(ctx, q); err != nil {
+		// Both languages from one protection: a reader of the other
+		// language does not pay for it again.
+		both, err := r.protect(ctx, q.Year)
+		if err != nil {
 			return nil, err
 		}
 		r.mu.Lock()
-		r.done[key] = res
+		r.done[key("fr")], r.done[key("en")] = both[0], both[1]
 		r.mu.Unlock()
+		res = both[0]
+		if q.Lang == "en" {
+			res = both[1]
+		}
 	}
 	return res.selected(dim, q.Question)
 }
 
-// Warm protects every published edition in both languages ahead of the
+// Warm protects every published edition, in both languages, ahead of the
 // first reader: a 30,000-response edition takes seconds, a page must not.
 // serve runs it in the background at start.
 func (r *Reports) Warm(ctx context.Context) error {
@@ -80,17 +87,16 @@ func (r *Reports) Warm(ctx context.Context) error {
 		return err
 	}
 	for _, y := range years {
-		for _, l := range []string{"fr", "en"} {
-			if _, err := r.Results(ctx, Query{Year: y, Lang: l}); err != nil {
-				return fmt.Errorf("warm the barometer %d results: %w", y, err)
-			}
+		// One protection says both languages.
+		if _, err := r.Results(ctx, Query{Year: y}); err != nil {
+			return fmt.Errorf("warm the barometer %d results: %w", y, err)
 		}
 	}
 	return nil
 }
 
-func (r *Reports) protect(ctx context.Context, q Query) (*Results, error) {
-	set, err := Load(ctx, r.db, q.Year)
+func (r *Reports) protect(ctx context.Context, year int) ([]*Results, error) {
+	set, err := Load(ctx, r.db, year)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +104,7 @@ func (r *Reports) protect(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Tabulate(set, Options{RegionNames: names, Lang: q.Lang})
+	return TabulateIn(set, Options{RegionNames: names}, "fr", "en")
 }
 
 // Rates returns a published edition's response rates by stratum, under

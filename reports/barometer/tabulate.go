@@ -256,6 +256,17 @@ func missingColumns(opts Options) []Column {
 // Tabulate computes every protected table of an edition, all protected
 // together (see protect.go).
 func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
+	res, err := TabulateIn(set, opts, opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// TabulateIn protects an edition once and says its figures in each of
+// langs: which cells are hidden does not depend on the words, and the
+// protection of a large edition takes seconds.
+func TabulateIn(set *survey.ResultSet, opts Options, langs ...string) ([]*Results, error) {
 	pol := EditionPolicy(set.Edition)
 	if opts.Policy != nil {
 		if err := opts.Policy.Validate(); err != nil {
@@ -267,7 +278,6 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 		}
 		pol = *opts.Policy
 	}
-	res := &Results{Year: set.Edition.Year, Title: set.Edition.Title, Policy: pol, Respondents: len(set.Responses)}
 	p := newProtection(set, pol, opts)
 	var err error
 	set.Form.Walk(func(q *xlsform.Question) {
@@ -295,8 +305,13 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 	default:
 		p.joint.Protect()
 	}
-	res.Tables, res.Numerics = p.tables(), p.numerics()
-	return res, nil
+	out := make([]*Results, len(langs))
+	for i, l := range langs {
+		p.relabel(l)
+		out[i] = &Results{Year: set.Edition.Year, Title: set.Edition.Title, Policy: pol, Respondents: len(set.Responses),
+			Tables: p.tables(), Numerics: p.numerics()}
+	}
+	return out, nil
 }
 
 // EditionPolicy is the disclosure policy stored with an edition.
