@@ -27,3 +27,10 @@ func TestRelevance(t *testing.T) {
 	pool := searchtest.RelevanceDB(t, "searchpgrelevance")
 	searchtest.Relevance(t, pool, pg.New(pool))
 }
+
+// TestHeldOutRelevance scores queries the engine was never tuned on (see
+// searchtest.HeldOut).
+func TestHeldOutRelevance(t *testing.T) {
+	pool := searchtest.RelevanceDB(t, "searchpgheldout")
+	searchtest.HeldOut(t, pool, pg.New(pool))
+}

@@ -159,6 +159,11 @@ func relevanceCases() []relevanceCase {
 // share is under RelevanceFloor and logs every case it misses.
 func Relevance(t *testing.T, db *pgxpool.Pool, b search.Backend) float64 {
 	t.Helper()
+	return score(t, db, b, "relevance", relevanceCases(), RelevanceFloor)
+}
+
+func score(t *testing.T, db *pgxpool.Pool, b search.Backend, set string, cases []relevanceCase, floor float64) float64 {
+	t.Helper()
 	ctx := context.Background()
 	raw, err := fs.ReadFile(data.DirectoryFS(), data.ToolSeed)
 	if err != nil {
@@ -178,7 +183,6 @@ func Relevance(t *testing.T, db *pgxpool.Pool, b search.Backend) float64 {
 	if _, err := b.Rebuild(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	cases := relevanceCases()
 	pass := 0
 	for _, c := range cases {
 		if why := c.check(ctx, b, cats); why != "" {
@@ -187,12 +191,12 @@ func Relevance(t *testing.T, db *pgxpool.Pool, b search.Backend) float64 {
 		}
 		pass++
 	}
-	score := float64(pass) / float64(len(cases))
-	t.Logf("relevance: %d of %d queries (%.0f%%)", pass, len(cases), 100*score)
-	if score < RelevanceFloor {
-		t.Errorf("relevance %.3f is under the floor %.3f", score, RelevanceFloor)
+	share := float64(pass) / float64(len(cases))
+	t.Logf("%s: %d of %d queries (%.0f%%)", set, pass, len(cases), 100*share)
+	if share < floor {
+		t.Errorf("%s score %.3f is under the floor %.3f", set, share, floor)
 	}
-	return score
+	return share
 }
 
 func (c relevanceCase) check(ctx context.Context, e search.Engine, cats map[string][]string) string {
