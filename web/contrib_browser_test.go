@@ -98,7 +98,8 @@ func accessibility(t *testing.T, b *tab) {
 	newBarometerEdition(t, 2073, "kind,code\ncommune,38185\ndepartement,38\n", "kind,code\ncommune,13055\n")
 	for _, p := range []string{"/contribuer/adoption", "/contribuer/outils/" + tool.Slug + "/revendiquer", "/moderation",
 		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID),
-		"/moderation/barometre", "/moderation/barometre/2073"} {
+		"/moderation/barometre", "/moderation/barometre/2073", "/moderation/barometre/2073/apercu/",
+		"/moderation/barometre/2073/apercu/etape/1", "/moderation/barometre/2073/apercu/etape/2?lang=en"} {
 		b.open(p)
 		b.checkAxe(p)
 	}
