@@ -14,7 +14,8 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	key := regexp.MustCompile(`\.(?:T|Plural) "([a-z0-9_.]+)"`)
+	plural := regexp.MustCompile(`\.Plural "([a-z0-9_.]+)"`)
 	n := 0
 	err = fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -33,6 +34,12 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 				t.Errorf("%s uses %q, which the catalogue lacks", path, m[1])
 			}
 		}
+		// A count said with Plural has its singular form.
+		for _, m := range plural.FindAllStringSubmatch(string(b), -1) {
+			if !cat.Has(m[1] + ".one") {
+				t.Errorf("%s says %q by count, but the catalogue has no %q", path, m[1], m[1]+".one")
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -40,5 +47,28 @@ func TestTemplatesUseKnownMessages(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d keys found; is the pattern right?", n)
+	}
+}
+
+// Plural picks the singular as each language does: 0 and 1 in French,
+// 1 only in English.
+func TestPluralFollowsTheLanguage(t *testing.T) {
+	cat, err := NewCatalogue([]Message{{"n.tools", "%d outils", "%d tools"}, {"n.tools.one", "%d outil", "%d tool"}, {"n.plain", "%d fois", "%d times"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang Lang
+		key  string
+		n    int
+		want string
+	}{
+		{FR, "n.tools", 0, "0 outil"}, {FR, "n.tools", 1, "1 outil"}, {FR, "n.tools", 2, "2 outils"},
+		{EN, "n.tools", 0, "0 tools"}, {EN, "n.tools", 1, "1 tool"}, {EN, "n.tools", 12, "12 tools"},
+		{FR, "n.plain", 1, "1 fois"}, // no singular form: the message itself
+	} {
+		if got := cat.Plural(c.lang, c.key, c.n, c.n); got != c.want {
+			t.Errorf("Plural(%s, %s, %d) = %q, want %q", c.lang, c.key, c.n, got, c.want)
+		}
 	}
 }

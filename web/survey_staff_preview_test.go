@@ -112,7 +112,7 @@ func TestStaffPreviewFromSession(t *testing.T) {
 	if action != "/moderation/barometre/2081/apercu/etape/1" || post.Get("csrf") == "" {
 		t.Fatalf("the preview's form posts to %q with token %q", action, post.Get("csrf"))
 	}
-	if r = m.postRaw(action, post); r.Status != 400 || !strings.Contains(r.Body, `href="#q-fonction_autre"`) {
+	if r = m.postRaw(action, post); r.Status != 400 || !strings.Contains(r.Body, `href="#q-fonction_autre"`) || !strings.Contains(r.Body, "1 erreur à corriger sur cette page") {
 		t.Fatalf("a page with an error: %d\n%s", r.Status, r.Body)
 	}
 	var walked []string
