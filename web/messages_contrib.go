@@ -9,6 +9,7 @@ func contribMessages() []Message {
 		{Key: "contrib.signup.submit", FR: "Créer mon compte", EN: "Create my account"},
 		{Key: "contrib.login.title", FR: "Se connecter", EN: "Log in"},
 		{Key: "contrib.login.submit", FR: "Se connecter", EN: "Log in"},
+		{Key: "contrib.login.needed", FR: "Connectez-vous pour ouvrir la page demandée : elle est réservée aux comptes qui y ont droit.", EN: "Log in to open the page you asked for: it is for accounts allowed to see it."},
 		{Key: "contrib.login.forgot", FR: "Mot de passe oublié ?", EN: "Forgot your password?"},
 		{Key: "contrib.login.signup", FR: "Pas encore de compte ? Créer un compte", EN: "No account yet? Create one"},
 		{Key: "contrib.logout", FR: "Se déconnecter", EN: "Log out"},

@@ -33,6 +33,7 @@ func surveyMessages() []Message {
 		{"survey.preview.invalid", "Cette page a des réponses à corriger.", "This page has answers to fix."},
 		{"survey.preview.end", "Fin de l'aperçu : voici les réponses saisies. Rien n'a été enregistré ni transmis.", "End of the preview: here are the answers entered. Nothing was stored or submitted."},
 		{"survey.preview.again", "Recommencer l'aperçu", "Start the preview again"},
+		{"survey.preview.back", "Retour aux éditions du baromètre", "Back to the barometer editions"},
 		{"survey.receipt.title", "Accusé de réception", "Receipt"},
 		{"survey.receipt.answers", "Les réponses transmises", "The answers submitted"},
 		{"survey.cantanswer", "Je ne peux pas répondre à cette question", "I cannot answer this question"},

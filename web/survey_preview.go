@@ -26,6 +26,8 @@ import (
 type previewer struct {
 	open func(r *http.Request) (*survey.Session, error)
 	base func(r *http.Request) string
+	// back is the staff page the preview was opened from, if any.
+	back string
 }
 
 func (s *SurveyFlow) tokenPreview() previewer {
@@ -47,6 +49,7 @@ func (s *SurveyFlow) staffPreview() previewer {
 			return survey.PreviewEdition(r.Context(), s.db, year)
 		},
 		base: func(r *http.Request) string { return "/moderation/barometre/" + chi.URLParam(r, "year") + "/apercu" },
+		back: "/moderation/barometre",
 	}
 }
 
@@ -70,7 +73,7 @@ func (s *SurveyFlow) previewStart(p previewer) http.HandlerFunc {
 		steps := surveySteps(r, sess)
 		s.rd.Render(w, r, http.StatusOK, "survey_start", map[string]any{
 			"Session": sess, "Base": p.base(r), "Steps": steps, "Edition": sess.Invitation.Edition.Title,
-			"Who": s.who(r, sess), "Closes": sess.Invitation.Edition.ClosesOn, "Preview": true,
+			"Who": s.who(r, sess), "Closes": sess.Invitation.Edition.ClosesOn, "Preview": true, "Back": p.back,
 		})
 	}
 }

@@ -55,7 +55,8 @@ func TestStaffPreviewFromSession(t *testing.T) {
 	before := stored(t)
 
 	anon := s.visitor(t)
-	if r := anon.get(start); r.Status != 200 || !strings.Contains(r.URL, "/compte/connexion") || strings.Contains(r.Body, "Aperçu pour l") {
+	if r := anon.get(start); r.Status != 200 || !strings.Contains(r.URL, "/compte/connexion") || strings.Contains(r.Body, "Aperçu pour l") ||
+		!strings.Contains(r.Body, "Connectez-vous pour ouvrir la page demandée") {
 		t.Errorf("logged out: %d on %s", r.Status, r.URL)
 	}
 	if r := anon.post("/moderation/barometre/2081/apercu/etape/1", url.Values{"version": {"0"}}); r.Status >= 500 || strings.Contains(r.Body, "Aperçu pour l") {
@@ -86,7 +87,7 @@ func TestStaffPreviewFromSession(t *testing.T) {
 	}
 	for _, p := range []struct{ path, want string }{
 		{start, "Aperçu pour l’équipe de l’observatoire"},
-		{start + "?lang=en", "Preview for the observatory's staff"},
+		{start + "?lang=en", `<a href="/moderation/barometre">Back to the barometer editions</a>`},
 		{"/moderation/barometre/2082/apercu/", "Aperçu pour l’équipe de l’observatoire"},
 		{"/moderation/barometre/2082/apercu/etape/1?lang=en", "Preview for the observatory's staff"},
 	} {
