@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
-	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/reports"
 )
@@ -17,16 +16,7 @@ import (
 // saying what its years mean, and the answer passes the contract check.
 func TestSourceCoverageEndpoint(t *testing.T) {
 	ctx := context.Background()
-	url, drop, err := pgtest.NewDatabase(ctx, "apisources", territorytest.Template)
-	if err != nil {
-		t.Fatal("clone a test database:", err)
-	}
-	defer drop()
-	pool, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := pgtest.NewPool(t, "apisources", territorytest.Template)
 	c, _ := newReportClient(t, pool)
 
 	var empty struct {
@@ -40,7 +30,7 @@ func TestSourceCoverageEndpoint(t *testing.T) {
 	// Three adoptions. A crawler saw Lyon's over 2019–2021 and Rennes's in
 	// 2023; a vendor's list, copied in 2026, names both (a copy that dates
 	// no use); the barometer's declaration of Lyon is dated 2025.
-	_, err = pool.Exec(ctx, `
+	_, err := pool.Exec(ctx, `
 	INSERT INTO tool (slug, name, founded_year, lifecycle) VALUES ('beta', 'Beta', 2012, 'active');
 	INSERT INTO adoption (tool_id, territory_id, instance_key, status)
 	SELECT t.id, (SELECT id FROM territory WHERE kind = 'commune' AND code = c), c, 'current'

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/civiscope/civiscope/app"
 	"github.com/civiscope/civiscope/directory/territory/territorytest"
-	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/postgres/pgtest"
 	"github.com/civiscope/civiscope/reports"
 	"github.com/civiscope/civiscope/web"
@@ -23,17 +20,8 @@ import (
 // the trend table shows each row's label once.
 func TestOneOfEachSaysItInTheSingular(t *testing.T) {
 	ctx := context.Background()
-	url, drop, err := pgtest.NewDatabase(ctx, "webcounts", territorytest.Template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer drop()
-	pool, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	_, err = pool.Exec(ctx, `
+	pool := pgtest.NewPool(t, "webcounts", territorytest.Template)
+	_, err := pool.Exec(ctx, `
 	INSERT INTO vendor (slug, name) VALUES ('solo-editions', 'Solo Éditions');
 	INSERT INTO tool (slug, name, founded_year, lifecycle, vendor_id) SELECT 'solo', 'Solo', 2015, 'active', id FROM vendor;
 	INSERT INTO tool_category (tool_id, category) SELECT id, c FROM tool, unnest(ARRAY['consultation', 'petitions']) c;
@@ -51,16 +39,11 @@ func TestOneOfEachSaysItInTheSingular(t *testing.T) {
 	defer srv.Close()
 	doc := func(path string) *goquery.Document {
 		t.Helper()
-		res, err := http.Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
+		r := get(t, srv, path)
+		if r.status != 200 {
+			t.Fatalf("%s: %d\n%s", path, r.status, r.body)
 		}
-		defer res.Body.Close()
-		b := pgtest.Must(io.ReadAll(res.Body))(t)
-		if res.StatusCode != 200 {
-			t.Fatalf("%s: %d\n%s", path, res.StatusCode, b)
-		}
-		return parse(t, string(b))
+		return parse(t, r.body)
 	}
 	squash := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 

@@ -30,6 +30,16 @@ type previewer struct {
 	back string
 }
 
+// page opens the preview at the URL's step.
+func (p previewer) page(r *http.Request) (*survey.Session, int, error) {
+	sess, err := p.open(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	idx, err := pageIndex(r, sess.Form)
+	return sess, idx, err
+}
+
 func (s *SurveyFlow) tokenPreview() previewer {
 	return previewer{
 		open: func(r *http.Request) (*survey.Session, error) { return survey.Preview(r.Context(), s.db, token(r)) },
@@ -82,12 +92,7 @@ func (s *SurveyFlow) previewStart(p previewer) http.HandlerFunc {
 // carries no answers.
 func (s *SurveyFlow) previewPage(p previewer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sess, err := p.open(r)
-		if err != nil {
-			s.rd.Error(w, r, err)
-			return
-		}
-		idx, err := pageIndex(r, sess.Form)
+		sess, idx, err := p.page(r)
 		if err != nil {
 			s.rd.Error(w, r, err)
 			return
@@ -106,12 +111,7 @@ func (s *SurveyFlow) savePreview(w http.ResponseWriter, r *http.Request, pv prev
 		s.rd.Error(w, r, err)
 		return
 	}
-	sess, err := pv.open(r)
-	if err != nil {
-		s.rd.Error(w, r, err)
-		return
-	}
-	idx, err := pageIndex(r, sess.Form)
+	sess, idx, err := pv.page(r)
 	if err != nil {
 		s.rd.Error(w, r, err)
 		return

@@ -547,15 +547,7 @@ func (c *v2Conformance) missingValues(at string, v any) {
 				c.bad(xa+"/value", "required, a string (a missing value is compared before casting)")
 			}
 			val = s
-			if l, ok := m["label"]; ok {
-				ls, isStr := l.(string)
-				if !isStr {
-					c.bad(xa+"/label", "must be a string")
-				} else if labels[ls] {
-					c.bad(xa+"/label", "%q is not unique", ls)
-				}
-				labels[ls] = true
-			}
+			c.label(xa, m, labels)
 		default:
 			c.bad(xa, "a missing value is a string, not %s", kindOf(x))
 			continue
@@ -678,6 +670,21 @@ func (c *v2Conformance) field(at string, f map[string]any) {
 	}
 }
 
+// label checks an entry's optional label: a string, unique among seen.
+func (c *v2Conformance) label(at string, m map[string]any, seen map[string]bool) {
+	l, ok := m["label"]
+	if !ok {
+		return
+	}
+	s, isStr := l.(string)
+	if !isStr {
+		c.bad(at+"/label", "must be a string")
+	} else if seen[s] {
+		c.bad(at+"/label", "%q is not unique", s)
+	}
+	seen[s] = true
+}
+
 // categories are on string and integer fields only: unique values, or
 // objects with a unique value and an optional unique string label, the
 // values typed like their field.
@@ -702,15 +709,7 @@ func (c *v2Conformance) categories(at, t string, v any) {
 				c.bad(xa+"/value", "required")
 				continue
 			}
-			if l, ok := m["label"]; ok {
-				ls, isStr := l.(string)
-				if !isStr {
-					c.bad(xa+"/label", "must be a string")
-				} else if labels[ls] {
-					c.bad(xa+"/label", "%q is not unique", ls)
-				}
-				labels[ls] = true
-			}
+			c.label(xa, m, labels)
 		}
 		switch t {
 		case "integer":
