@@ -85,6 +85,9 @@ func TestStaffPreviewFromSession(t *testing.T) {
 			}
 		}
 	}
+	if p := m.get("/moderation/barometre/2081"); !strings.Contains(p.Body, `<a href="/moderation/barometre/2081/apercu/">Prévisualiser le questionnaire</a>`) {
+		t.Error("the edition's participation page does not offer its preview")
+	}
 	for _, p := range []struct{ path, want string }{
 		{start, "Aperçu pour l’équipe de l’observatoire"},
 		{start + "?lang=en", `<a href="/moderation/barometre">Back to the barometer editions</a>`},
