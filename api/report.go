@@ -16,6 +16,7 @@ import (
 
 // reportRoutes serves the published figures under /v1/reports: adoption
 // trends, tool shares, entrants and exits, survival, declared vs observed,
+// which sources cover which years,
 // barometer results under disclosure control and open-data releases. They
 // are read-only and public, mounted by routes() under /v1; openapi.json
 // documents each one (the contract test requires both together).
@@ -26,6 +27,7 @@ func (a *API) reportRoutes(r chi.Router) {
 	public.Get("/flows", a.reportFlows)
 	public.Get("/survival", a.reportSurvival)
 	public.Get("/declared-vs-observed", a.reportDeclared)
+	public.Get("/source-coverage", a.reportSources)
 	public.Get("/barometer/{year}", a.reportBarometer)
 	public.Get("/barometer/{year}/response-rates", a.reportRates)
 	public.Get("/barometer-series/{concept}", a.reportSeries)

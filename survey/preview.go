@@ -54,6 +54,22 @@ func Preview(ctx context.Context, db postgres.Querier, token string) (*Session, 
 	if err != nil {
 		return nil, fmt.Errorf("look up preview: %w", err)
 	}
+	return previewOf(ctx, db, e)
+}
+
+// PreviewEdition opens the preview of an edition by its year, for staff
+// already known to the caller (a moderator's session): no link, no token.
+func PreviewEdition(ctx context.Context, db postgres.Querier, year int) (*Session, error) {
+	e, err := GetEdition(ctx, db, year)
+	if err != nil {
+		return nil, err
+	}
+	return previewOf(ctx, db, e)
+}
+
+// previewOf is edition e's questionnaire with an empty response that is
+// never stored.
+func previewOf(ctx context.Context, db postgres.Querier, e *Edition) (*Session, error) {
 	form, err := e.Form(ctx, db)
 	if err != nil {
 		return nil, err

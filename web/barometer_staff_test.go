@@ -157,7 +157,7 @@ func TestBarometerParticipationForStaff(t *testing.T) {
 	if strings.Contains(p.Body, "[contrib.") {
 		t.Error("a message key is missing from the catalogue")
 	}
-	if want := "Réponses transmises : 2 sur 7 collectivités de la base de sondage (28,6\u00a0%) ; 6 invitées, 3 commencées."; !strings.Contains(p.Body, want) {
+	if want := "Réponses transmises : 2 sur 7 collectivités de la base de sondage (28,6\u00a0%) ; invitées : 6, commencées : 3."; !strings.Contains(p.Body, want) {
 		t.Errorf("total: want %q in\n%s", want, p.Body)
 	}
 	for _, want := range []string{"<caption>Par type de collectivité (confidentiel)</caption>",

@@ -58,6 +58,43 @@ func TestContribBrowser(t *testing.T) {
 	t.Run("ClaimByMetaTag", func(t *testing.T) { claimByMetaTag(t, newTab(t, br)) })
 	t.Run("CSRFLessPostRefused", func(t *testing.T) { csrfLessPostRefused(t, newTab(t, br)) })
 	t.Run("Accessibility", func(t *testing.T) { accessibility(t, newTab(t, br)) })
+	t.Run("StaffPreview", func(t *testing.T) { staffPreview(t, newTab(t, br)) })
+}
+
+// staffPreview: a moderator opens an edition's preview from the list of
+// editions and walks its first page in Chromium, a refused answer
+// included, without any link from the command line.
+func staffPreview(t *testing.T, b *tab) {
+	newBarometerEdition(t, 2084, "kind,code\ncommune,59350\n", "")
+	email := uniq("previewmod") + "@example.org"
+	if _, err := account.Create(context.Background(), cdb, account.NewUser{Email: email, Password: "moderator password", Role: account.RoleModerator}); err != nil {
+		t.Fatal(err)
+	}
+	b.login(email, "moderator password")
+	b.open("/moderation/barometre")
+	b.br.ClickTo(t, b.ctx, `a[href="/moderation/barometre/2084/apercu/"]`, "/moderation/barometre/2084/apercu/")
+	if m := b.main(); !strings.Contains(m, "rien de ce que vous saisissez n'est enregistré") || !strings.Contains(m, "Retour aux éditions du baromètre") {
+		t.Fatalf("preview start: %s", m)
+	}
+	b.br.ClickTo(t, b.ctx, "a.button", "/apercu/etape/1")
+	click(t, b.ctx, "#q-fonction-5", "#q-elu_delegue-0", "#q-strategie-2")
+	b.br.ClickTo(t, b.ctx, ".actions button[value=continuer]", "/apercu/etape/1")
+	if n := count(t, b.ctx, "#q-fonction_autre"); n != 1 {
+		t.Fatalf("the conditional question did not appear (%d): %s", n, b.main())
+	}
+	b.checkAxe("staff preview, a new question")
+	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.CSS("#q-fonction_autre"), "Chargée d'aperçu")); err != nil {
+		t.Fatal(err)
+	}
+	b.br.ClickTo(t, b.ctx, ".actions button[value=continuer]", "/apercu/etape/")
+	if title := browsertest.Text(t, b.ctx, "title"); !strings.HasPrefix(title, "Étape 2 sur") {
+		t.Errorf("after page 1: %q\n%s", title, b.main())
+	}
+	b.checkAxe("staff preview, page 2")
+	var n int
+	if err := cdb.QueryRow(context.Background(), `SELECT count(*) FROM survey_response r JOIN survey_edition e ON e.id = r.edition_id WHERE e.year = 2084`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the preview stored %d responses (%v)", n, err)
+	}
 }
 
 // accessibility runs axe-core on every page type of the package, forms
@@ -98,7 +135,8 @@ func accessibility(t *testing.T, b *tab) {
 	newBarometerEdition(t, 2073, "kind,code\ncommune,38185\ndepartement,38\n", "kind,code\ncommune,13055\n")
 	for _, p := range []string{"/contribuer/adoption", "/contribuer/outils/" + tool.Slug + "/revendiquer", "/moderation",
 		"/moderation/journal", "/moderation/agents", "/moderation/courriels", fmt.Sprintf("/historique/outil/%d", tool.ID),
-		"/moderation/barometre", "/moderation/barometre/2073"} {
+		"/moderation/barometre", "/moderation/barometre/2073", "/moderation/barometre/2073/apercu/",
+		"/moderation/barometre/2073/apercu/etape/1", "/moderation/barometre/2073/apercu/etape/2?lang=en"} {
 		b.open(p)
 		b.checkAxe(p)
 	}

@@ -140,6 +140,23 @@ func (c *Catalogue) T(lang Lang, key string, args ...any) string {
 	return s
 }
 
+// Plural is T for a message about n things: the key's ".one" form when n
+// is singular in lang, the key itself otherwise. French treats 0 and 1 as
+// singular ("0 outil", "1 outil"), English only 1 ("0 tools", "1 tool").
+func (c *Catalogue) Plural(lang Lang, key string, n int, args ...any) string {
+	if singular(lang, n) && c.Has(key+".one") {
+		key += ".one"
+	}
+	return c.T(lang, key, args...)
+}
+
+func singular(lang Lang, n int) bool {
+	if lang == EN {
+		return n == 1
+	}
+	return n == 0 || n == 1
+}
+
 // Localized is a content field in the language shown. Lang differs from the
 // page's language when the field fell back to the other one, so templates can
 // set a lang attribute on it.

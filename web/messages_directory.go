@@ -98,9 +98,13 @@ func directoryMessages() []Message {
 		{"home.search", "Rechercher un outil, un éditeur ou une collectivité", "Search for a tool, a vendor or a collectivité"},
 		{"home.figures", "Chiffres clés", "Key figures"},
 		{"home.tools", "outils référencés", "tools listed"},
+		{"home.tools.one", "outil référencé", "tool listed"},
 		{"home.vendors", "éditeurs", "vendors"},
+		{"home.vendors.one", "éditeur", "vendor"},
 		{"home.territories", "collectivités avec une adoption connue", "collectivités with a known adoption"},
+		{"home.territories.one", "collectivité avec une adoption connue", "collectivité with a known adoption"},
 		{"home.adoptions", "adoptions documentées", "documented adoptions"},
+		{"home.adoptions.one", "adoption documentée", "documented adoption"},
 		{"home.bycategory", "Adoptions par des collectivités françaises, selon leur catégorie", "Adoptions by French collectivités, by category"},
 		{"home.bycategory.none", "Aucune adoption n’est encore enregistrée.", "No adoption is recorded yet."},
 		{"home.category", "Catégorie", "Category"},
@@ -110,6 +114,7 @@ func directoryMessages() []Message {
 		// Search.
 		{"search.title", "Rechercher", "Search"},
 		{"search.results", "%s résultats", "%s results"},
+		{"search.results.one", "%s résultat", "%s result"},
 		{"search.q", "Mots-clés", "Keywords"},
 		{"search.submit", "Rechercher", "Search"},
 		{"search.filters", "Filtres", "Filters"},
@@ -117,7 +122,9 @@ func directoryMessages() []Message {
 		{"search.remove", "Retirer le filtre « %s »", "Remove the filter “%s”"},
 		{"search.none", "Aucun résultat.", "No result."},
 		{"search.relax", "Essayez sans le filtre « %s » : %s résultats.", "Try without the filter “%s”: %s results."},
+		{"search.relax.one", "Essayez sans le filtre « %s » : %s résultat.", "Try without the filter “%s”: %s result."},
 		{"search.relax.q", "Essayez sans les mots-clés : %s résultats.", "Try without the keywords: %s results."},
+		{"search.relax.q.one", "Essayez sans les mots-clés : %s résultat.", "Try without the keywords: %s result."},
 		{"search.sort", "Trier par", "Sort by"},
 		{"search.type.tool", "Outil", "Tool"},
 		{"search.type.vendor", "Éditeur", "Vendor"},
@@ -127,5 +134,6 @@ func directoryMessages() []Message {
 		{"sort.name", "Nom (A → Z)", "Name (A → Z)"},
 		{"sort.updated", "Dernière mise à jour", "Last updated"},
 		{"search.adoptions", "%s adoptions", "%s adoptions"},
+		{"search.adoptions.one", "%s adoption", "%s adoption"},
 	}...)
 }

@@ -122,6 +122,12 @@ type Page struct {
 // T translates a UI string.
 func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
 
+// Plural says the message about n things in the page's language, singular
+// or plural (Catalogue.Plural).
+func (p *Page) Plural(key string, n int, args ...any) string {
+	return p.cat.Plural(p.Lang, key, n, args...)
+}
+
 // Num formats an integer for the page's language.
 func (p *Page) Num(n int) string { return FormatInt(p.Lang, n) }
 

@@ -146,6 +146,10 @@ func (s *Reports) adoptions(w http.ResponseWriter, r *http.Request) {
 	s.rd.Render(w, r, http.StatusOK, "report_adoptions", map[string]any{
 		"Title": title, "Chart": pic, "Breakdown": b, "Filter": f, "CSV": r.URL.Path + "?" + q.Encode(),
 		"Rows": labelled(b.Rows, l), "Categories": categoryOptions(l), "Kinds": reports.AdopterKinds(), "Scope": scope,
+		// A row's key is worth a column only where readers use it: the
+		// INSEE code of a région or département. Elsewhere it is the label
+		// again (a year) or an internal slug, which the CSV keeps.
+		"Dimension": string(dim), "Codes": dim == reports.ByRegion || dim == reports.ByDepartement,
 	})
 }
 

@@ -126,6 +126,9 @@ func TestReportPages(t *testing.T) {
 				sep = "&"
 			}
 			_, body := get(path + sep + "lang=" + l)
+			if i := strings.Index(body, "%!"); i >= 0 {
+				t.Errorf("%s (%s): a message lost its arguments: %q", path, l, body[max(0, i-80):i+20])
+			}
 			doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 			if err != nil {
 				t.Fatal(err)

@@ -23,6 +23,12 @@ func (a *App) Routes(r chi.Router) {
 	r.Route("/rapports", a.reports.routes)
 	r.Group(a.survey.routes)
 	r.Group(a.contrib.routes)
+	// The staff's preview of an edition, from their session: a posted page
+	// carries every answer so far, hence the survey's body limit.
+	r.Group(func(r chi.Router) {
+		r.Use(a.contrib.session, a.contrib.protectUpTo(maxSurveyBody), a.contrib.moderatorsOnly)
+		r.Route("/moderation/barometre/{year}/apercu", a.survey.previewRoutes(a.survey.staffPreview()))
+	})
 }
 
 // routes: the public directory.
@@ -63,12 +69,7 @@ func (s *SurveyFlow) routes(r chi.Router) {
 		r.Post("/transmettre", s.submit)
 		r.Get("/merci", s.done)
 	})
-	r.Route("/barometre/apercu/{token}", func(r chi.Router) {
-		r.Use(privatePage)
-		r.Get("/", s.previewStart)
-		r.Get("/etape/{n}", s.previewPage)
-		r.Post("/etape/{n}", s.previewSave)
-	})
+	r.Route("/barometre/apercu/{token}", s.previewRoutes(s.tokenPreview()))
 	r.Get("/barometre/{year}/participation", s.participation)
 }
 

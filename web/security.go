@@ -43,7 +43,14 @@ func (h *Handler) setCookie(w http.ResponseWriter, name, value string, maxAge in
 // lack the CSRF token, bounds form bodies, and rate-limits them per client
 // address (moderators excepted). It runs after session. Safe methods pass, with a CSRF cookie set for the forms they
 // show.
-func (h *Handler) protect(next http.Handler) http.Handler {
+func (h *Handler) protect(next http.Handler) http.Handler { return h.protectUpTo(maxForm)(next) }
+
+// protectUpTo is protect for forms of at most limit bytes.
+func (h *Handler) protectUpTo(limit int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return h.protectForms(next, limit) }
+}
+
+func (h *Handler) protectForms(next http.Handler, limit int64) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "cross-origin request refused"))
@@ -69,9 +76,9 @@ func (h *Handler) protect(next http.Handler) http.Handler {
 			h.fail(w, r, account.TooMany(wait, "too many requests from your address; wait a moment"))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := r.ParseForm(); err != nil {
-			h.rd.Error(w, r, civiscope.Errorf(civiscope.ETOOLARGE, "the form is too large (at most %d KiB)", maxForm>>10))
+			h.rd.Error(w, r, civiscope.Errorf(civiscope.ETOOLARGE, "the form is too large (at most %d KiB)", limit>>10))
 			return
 		}
 		sent := r.PostForm.Get("csrf")
@@ -148,10 +155,20 @@ func (h *Handler) requireModerator(w http.ResponseWriter, r *http.Request) *acco
 		return nil
 	}
 	if !u.CanModerate() {
-		h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "this page is for moderators"))
+		h.rd.Error(w, r, civiscope.Ruled(civiscope.EFORBIDDEN, "moderators_only", nil, "this page is for moderators and admins"))
 		return nil
 	}
 	return u
+}
+
+// moderatorsOnly lets moderators and admins through (requireModerator):
+// the others get the login page or a refusal.
+func (h *Handler) moderatorsOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.requireModerator(w, r) != nil {
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 // localPath keeps only a path on this site, for ?retour=.

@@ -145,7 +145,7 @@ func TestSurveyParticipationSmallTotal(t *testing.T) {
 	}
 	// One collectivité asked, one answer: publishing "1 of 1" would say
 	// which one answered.
-	if !strings.Contains(r.body, "Réponses transmises : moins de 5, nombre masqué par le secret statistique, sur 1 collectivités interrogées.") {
+	if !strings.Contains(r.body, "Réponses transmises : moins de 5, nombre masqué par le secret statistique, sur 1 collectivité interrogée.") {
 		t.Errorf("total under k not hidden:\n%s", r.body)
 	}
 	if strings.Contains(r.body, "1 sur 1") || shownN.MatchString(r.body) {

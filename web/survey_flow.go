@@ -78,6 +78,9 @@ type surveyPageView struct {
 	// nothing is stored.
 	Preview bool
 	State   string
+	// CSRF is the form's token on the staff's preview, behind their
+	// session; empty elsewhere.
+	CSRF string
 }
 
 func (s *SurveyFlow) start(w http.ResponseWriter, r *http.Request) {
@@ -172,9 +175,6 @@ func (s *SurveyFlow) pageView(r *http.Request, sess *survey.Session, idx int, a 
 		Session: sess, Edition: sess.Invitation.Edition.Title, Who: s.who(r, sess), Base: base(r),
 		Index: idx, Steps: len(rel), Label: p.Label.In(lang, f.DefaultLanguage), Hint: p.Hint.In(lang, f.DefaultLanguage),
 		Repeat: p.Type == xlsform.Repeat, Version: sess.Response.PageVersion(p), Prev: -1, Preview: sess.Preview,
-	}
-	if sess.Preview {
-		v.Base = previewBase(r)
 	}
 	for i, pi := range rel {
 		if pi == idx {

@@ -260,7 +260,7 @@ func TestSurveyBadTokens(t *testing.T) {
 func TestSurveyParticipation(t *testing.T) {
 	srv, tok := newSurvey(t, 2063, "13055")
 	r := do(t, "GET", srv.URL+"/barometre/2063/participation", nil)
-	if r.status != 200 || !strings.Contains(r.body, "Réponses transmises : 0 sur 1 collectivités") || !strings.Contains(r.body, "Communes") {
+	if r.status != 200 || !strings.Contains(r.body, "Réponses transmises : 0 sur 1 collectivité interrogée") || !strings.Contains(r.body, "Communes") {
 		t.Fatalf("participation: %d %s", r.status, r.body)
 	}
 	if strings.Contains(r.body, tok) {

@@ -65,7 +65,8 @@ func TestNoPageSpeaksTheOtherLanguage(t *testing.T) {
 		"/comparer?outil=a&outil=b&outil=c&outil=d&outil=e", "/outils/inexistant",
 	}
 	signedIn := []string{"/compte", "/contribuer/outil", "/contribuer/adoption", "/contribuer/mes-propositions",
-		"/moderation", "/moderation/agents", "/moderation/journal", "/moderation?statut=bogus"}
+		"/moderation", "/moderation/agents", "/moderation/journal", "/moderation?statut=bogus",
+		"/moderation/barometre", "/moderation/barometre/2099/apercu/", "/moderation/barometre/deux/apercu/etape/1"}
 	forms := []struct {
 		path string
 		form url.Values

@@ -64,6 +64,25 @@ func Main(m *testing.M, pkg string, tpl Template, pool **pgxpool.Pool) {
 	os.Exit(run(m, DB{Name: pkg, Template: tpl, Pool: pool}))
 }
 
+// NewPool gives one test a database of its own, cloned from tpl, for
+// fixtures that must not meet the package's other rows; it is closed and
+// dropped when the test ends.
+func NewPool(t testing.TB, name string, tpl Template) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	url, drop, err := NewDatabase(ctx, name, tpl)
+	if err != nil {
+		t.Fatal("clone a test database:", err)
+	}
+	t.Cleanup(drop)
+	p, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
 // DB is one database a package's tests run on: its name, the template it
 // is cloned from, and where its pool goes.
 type DB struct {
