@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,17 +236,25 @@ func TestLowConfidenceAndUnverifiedFindingsWaitForModeration(t *testing.T) {
 func TestTwoWorkersShareARunWithoutDoubleFetching(t *testing.T) {
 	ctx := context.Background()
 	w := newWeb(t)
-	var mu sync.Mutex
-	fetchedBy := map[string]string{}
+	// On a loaded machine one process could drain the queue before the
+	// other starts, which would prove nothing about sharing: each fetch
+	// waits (a bounded time) until both processes have claimed work.
+	var runID atomic.Int64
+	deadline := time.Now().Add(20 * time.Second)
+	bothClaimed := func() bool {
+		var n int
+		err := db.QueryRow(context.Background(), `SELECT count(DISTINCT claimed_by) FROM crawl_queue WHERE run_id = $1 AND claimed_by IS NOT NULL`, runID.Load()).Scan(&n)
+		return err == nil && n >= 2
+	}
 	w.site("pages.test", http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
 			http.NotFound(rw, r)
 			return
 		}
+		for !bothClaimed() && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
 		time.Sleep(2 * time.Millisecond)
-		mu.Lock()
-		fetchedBy[r.URL.Path] = r.Header.Get("X-Worker")
-		mu.Unlock()
 		rw.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(rw, "<p>page</p>")
 	}))
@@ -253,6 +262,7 @@ func TestTwoWorkersShareARunWithoutDoubleFetching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runID.Store(run.ID)
 	var items []Item
 	for i := 0; i < 60; i++ {
 		items = append(items, Item{URL: fmt.Sprintf("https://pages.test/p/%d", i), Reason: "seed"})
