@@ -177,16 +177,31 @@ func (r *Reports) Warm(ctx context.Context) error {
 	return nil
 }
 
+// protect reads a published edition's responses one at a time into what
+// the protection needs of them, and protects it in both languages.
 func (r *Reports) protect(ctx context.Context, year int) ([]*Results, error) {
-	set, err := Load(ctx, r.db, year)
+	if _, err := publishedEdition(ctx, r.db, year); err != nil {
+		return nil, err
+	}
+	var sh *sheet
+	set, err := survey.EachResult(ctx, r.db, year, func(set *survey.ResultSet, res *survey.Result) error {
+		if sh == nil {
+			sh = newSheet(set)
+		}
+		sh.add(res)
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	if sh == nil { // no response: the edition still has (empty) tables
+		sh = newSheet(set)
 	}
 	names, err := RegionNames(ctx, r.db)
 	if err != nil {
 		return nil, err
 	}
-	return TabulateIn(set, Options{RegionNames: names}, "fr", "en")
+	return tabulate(sh, Options{RegionNames: names}, "fr", "en")
 }
 
 // Rates returns a published edition's response rates by stratum, under
