@@ -79,6 +79,7 @@ type basis struct {
 	rows   []sparse
 	combos []sparse
 	pivots []int
+	from   []int    // the inserted vector each row was made from
 	v, c   []uint64 // scratch
 }
 
@@ -149,7 +150,19 @@ func (b *basis) insert(s sparse, k int) bool {
 	b.rows = append(b.rows, row)
 	b.combos = append(b.combos, combo)
 	b.pivots = append(b.pivots, p)
+	b.from = append(b.from, k)
 	return true
+}
+
+// truncate takes the basis back to what inserting only the vectors before
+// the k-th would have built: each row depends on earlier rows alone, so
+// those are the rows made from them.
+func (b *basis) truncate(k int) {
+	n := len(b.rows)
+	for n > 0 && b.from[n-1] >= k {
+		n--
+	}
+	b.rows, b.combos, b.pivots, b.from = b.rows[:n], b.combos[:n], b.pivots[:n], b.from[:n]
 }
 
 // contains reports whether s is a combination of the basis.

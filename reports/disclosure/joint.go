@@ -552,11 +552,23 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 			twins[k], unitCost[k], known[k] = ks, c, kn
 		}
 	}
+	// The basis of what the intruder sees, kept from round to round: a
+	// round only hides figures, so the rows built from the figures before
+	// the first one it took out are what a new basis would build again.
+	shown := newBasis(dim, len(block))
+	in := make([]bool, len(block))
 	for round := 0; round <= len(block); round++ {
-		shown := newBasis(dim, len(block))
+		first := len(block)
 		for k, f := range block {
-			if !f.hidden || j.knows(f) {
-				shown.insert(f.vec, k)
+			if now := !f.hidden || j.knows(f); now != in[k] {
+				first = min(first, k)
+				in[k] = now
+			}
+		}
+		shown.truncate(first)
+		for k := first; k < len(block); k++ {
+			if in[k] {
+				shown.insert(block[k].vec, k)
 			}
 		}
 		changed := false
