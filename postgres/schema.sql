@@ -42,6 +42,45 @@ END;
 $$;
 
 --
+-- Name: barometer_results_forget_all(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.barometer_results_forget_all() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM barometer_results;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: barometer_results_forget_edition(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.barometer_results_forget_edition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM barometer_results WHERE edition_id = OLD.id;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: barometer_results_forget_responses(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.barometer_results_forget_responses() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM barometer_results WHERE edition_id IN (SELECT DISTINCT edition_id FROM changed);
+    RETURN NULL;
+END;
+$$;
+
+--
 -- Name: login_attempt(text, integer, interval, interval, interval); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -476,6 +515,23 @@ ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+--
+-- Name: barometer_results; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.barometer_results (
+    edition_id bigint NOT NULL,
+    claim bigint NOT NULL,
+    scheme text NOT NULL,
+    results_fr json,
+    results_en json,
+    claimed_at timestamp with time zone DEFAULT now() NOT NULL,
+    computed_at timestamp with time zone,
+    CONSTRAINT barometer_results_check CHECK (((results_fr IS NULL) = (results_en IS NULL))),
+    CONSTRAINT barometer_results_check1 CHECK (((results_fr IS NULL) = (computed_at IS NULL))),
+    CONSTRAINT barometer_results_scheme_check CHECK (((length(scheme) >= 1) AND (length(scheme) <= 200)))
 );
 
 --
@@ -1772,6 +1828,13 @@ ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
+-- Name: barometer_results barometer_results_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.barometer_results
+    ADD CONSTRAINT barometer_results_pkey PRIMARY KEY (edition_id);
+
+--
 -- Name: category category_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2561,6 +2624,48 @@ CREATE INDEX user_session_user_idx ON public.user_session USING btree (user_id);
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_append_only();
 
 --
+-- Name: survey_edition barometer_results_edition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_edition AFTER UPDATE OF year, title, form_id, status, disclosure_k, disclosure_min_units, disclosure_dominance ON public.survey_edition FOR EACH ROW EXECUTE FUNCTION public.barometer_results_forget_edition();
+
+--
+-- Name: survey_form barometer_results_form; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_form AFTER DELETE OR UPDATE ON public.survey_form FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_all();
+
+--
+-- Name: survey_response barometer_results_response_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_response_delete AFTER DELETE ON public.survey_response REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_responses();
+
+--
+-- Name: survey_response barometer_results_response_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_response_insert AFTER INSERT ON public.survey_response REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_responses();
+
+--
+-- Name: survey_response barometer_results_response_update_new; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_response_update_new AFTER UPDATE ON public.survey_response REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_responses();
+
+--
+-- Name: survey_response barometer_results_response_update_old; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_response_update_old AFTER UPDATE ON public.survey_response REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_responses();
+
+--
+-- Name: territory barometer_results_territory; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER barometer_results_territory AFTER INSERT OR DELETE OR UPDATE OF kind, name, population, region_code ON public.territory FOR EACH STATEMENT EXECUTE FUNCTION public.barometer_results_forget_all();
+
+--
 -- Name: proposal proposal_within_caps; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2632,6 +2737,13 @@ ALTER TABLE ONLY public.audit_log
 
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_proposal_id_fkey FOREIGN KEY (proposal_id) REFERENCES public.proposal(id) ON DELETE RESTRICT;
+
+--
+-- Name: barometer_results barometer_results_edition_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.barometer_results
+    ADD CONSTRAINT barometer_results_edition_id_fkey FOREIGN KEY (edition_id) REFERENCES public.survey_edition(id) ON DELETE CASCADE;
 
 --
 -- Name: crawl_finding crawl_finding_page_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/civiscope/civiscope/directory/territory"
 	"github.com/civiscope/civiscope/postgres"
 	"github.com/civiscope/civiscope/survey/xlsform"
@@ -46,6 +44,24 @@ type ResultSet struct {
 // Results returns the submitted responses of an edition, with missing
 // values told apart. This is the API reports read.
 func Results(ctx context.Context, db postgres.Querier, year int) (*ResultSet, error) {
+	list := []Result{}
+	set, err := EachResult(ctx, db, year, func(_ *ResultSet, r *Result) error {
+		list = append(list, *r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	set.Responses = list
+	return set, nil
+}
+
+// EachResult reads the submitted responses of an edition one at a time,
+// in the order of Results, with the edition and its form (a set without
+// responses), which it also returns: a reader that keeps only what it
+// needs of each response need not hold every answer of a large edition at
+// once. r is fn's until it returns.
+func EachResult(ctx context.Context, db postgres.Querier, year int, fn func(set *ResultSet, r *Result) error) (*ResultSet, error) {
 	e, err := GetEdition(ctx, db, year)
 	if err != nil {
 		return nil, err
@@ -54,6 +70,7 @@ func Results(ctx context.Context, db postgres.Querier, year int) (*ResultSet, er
 	if err != nil {
 		return nil, err
 	}
+	set := &ResultSet{Edition: e, Form: form}
 	rows, err := db.Query(ctx, `SELECT r.id, r.answers, r.submitted_at, r.publish, t.id, t.kind, t.code, t.name,
 			t.population, coalesce(t.departement_code, ''), coalesce(t.region_code, '')
 		FROM survey_response r JOIN territory t ON t.id = r.territory_id
@@ -61,26 +78,27 @@ func Results(ctx context.Context, db postgres.Querier, year int) (*ResultSet, er
 	if err != nil {
 		return nil, fmt.Errorf("read results %d: %w", year, err)
 	}
-	set := &ResultSet{Edition: e, Form: form}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Result, error) {
+	defer rows.Close()
+	for rows.Next() {
 		var r Result
 		var raw []byte
 		t := &r.Territory
-		if err := row.Scan(&r.ResponseID, &raw, &r.SubmittedAt, &r.Publish, &t.ID, &t.Kind, &t.Code, &t.Name,
+		if err := rows.Scan(&r.ResponseID, &raw, &r.SubmittedAt, &r.Publish, &t.ID, &t.Kind, &t.Code, &t.Name,
 			&t.Population, &t.Departement, &t.Region); err != nil {
-			return r, err
+			return nil, fmt.Errorf("read results %d: %w", year, err)
 		}
 		var a Answers
 		if err := json.Unmarshal(raw, &a); err != nil {
-			return r, fmt.Errorf("decode response %d: %w", r.ResponseID, err)
+			return nil, fmt.Errorf("read results %d: decode response %d: %w", year, r.ResponseID, err)
 		}
 		Resolve(form, &a, &r)
-		return r, nil
-	})
-	if err != nil {
+		if err := fn(set, &r); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read results %d: %w", year, err)
 	}
-	set.Responses = list
 	return set, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civiscope/civiscope"
+	"github.com/civiscope/civiscope/reports/barometer"
 	"github.com/civiscope/civiscope/reports/export"
 	"github.com/civiscope/civiscope/survey"
 	"github.com/civiscope/civiscope/survey/questionnaire"
@@ -21,7 +22,7 @@ func surveyCommands() []command {
 		{name: "survey import-form", args: "[FILE.xlsx] [--tools-from-directory]", summary: "check and store an XLSForm questionnaire (default: the shipped 2026 barometer); optionally list every participation tool of the directory", run: surveyImportForm},
 		{name: "survey export-form", args: "FORM_ID [--version V] --out FILE.xlsx", summary: "write a stored questionnaire back as XLSForm", run: surveyExportForm},
 		{name: "survey edition create", args: "--year Y --title T --opens YYYY-MM-DD --closes YYYY-MM-DD [--form ID] [--version V]", summary: "create a barometer edition in draft", run: surveyEditionCreate},
-		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status; publishing also gives the directory the tools named by respondents who consented, citing the edition", run: surveyEditionStatus},
+		{name: "survey edition status", args: "YEAR draft|open|closed|published", summary: "move an edition to its next status; publishing also gives the directory the tools named by respondents who consented, citing the edition, and protects and stores its results for the results page", run: surveyEditionStatus},
 		{name: "survey preview-link", args: "YEAR", summary: "give staff a link that walks the edition's questionnaire without storing anything (the previous preview link stops working)", run: surveyPreviewLink},
 		{name: "survey edition dates", args: "YEAR --opens YYYY-MM-DD --closes YYYY-MM-DD", summary: "change an unpublished edition's dates; unanswered invitations follow, past dates are warned about", run: surveyEditionDates},
 		{name: "survey edition policy", args: "YEAR [--k 5] [--min-units 5] [--dominance 0.85]", summary: "set an unpublished edition's disclosure policy (k >= 3, dominance <= 0.85); every page and release applies it", run: surveyEditionPolicy},
@@ -256,6 +257,12 @@ func surveyEditionStatus(ctx context.Context, a *App, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.Stdout, "edition %d is now %s; %d consenting responses gave the directory evidence citing %s\n", e.Year, e.Status, n, survey.EditionURL(a.Config.PublicURL, y))
+		// The protected results, once, so that no reader waits for them.
+		start := time.Now()
+		if _, err := barometer.NewReports(pool).Prepare(ctx, y); err != nil {
+			return fmt.Errorf("edition %d is published, but its results could not be protected (the first reader will try again): %w", y, err)
+		}
+		fmt.Fprintf(a.Stdout, "its protected results are computed and stored (%s)\n", time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	e, err := survey.SetStatus(ctx, pool, y, survey.Status(pos[1]))

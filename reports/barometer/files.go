@@ -444,18 +444,31 @@ func WriteEdition(ctx context.Context, dir string, set *survey.ResultSet, res *R
 // always under the edition's stored policy. With private set, the files
 // go under root for internal use and are never recorded or listed.
 func PublishEdition(ctx context.Context, pool *pgxpool.Pool, root string, year int, opts Options, homepage string, now time.Time, private bool) (*export.Release, error) {
+	var res *Results
+	if opts.Policy == nil && opts.RegionNames == nil && opts.Lang == "" {
+		// The results the pages show, stored at publication: the files
+		// hide the same cells, and a large edition is not protected again.
+		e, err := publishedEdition(ctx, pool, year)
+		if err != nil {
+			return nil, err
+		}
+		if res, err = NewReports(pool).results(ctx, e, "fr"); err != nil {
+			return nil, err
+		}
+	}
 	set, err := Load(ctx, pool, year)
 	if err != nil {
 		return nil, err
 	}
-	if opts.RegionNames == nil {
-		if opts.RegionNames, err = RegionNames(ctx, pool); err != nil {
+	if res == nil {
+		if opts.RegionNames == nil {
+			if opts.RegionNames, err = RegionNames(ctx, pool); err != nil {
+				return nil, err
+			}
+		}
+		if res, err = Tabulate(set, opts); err != nil {
 			return nil, err
 		}
-	}
-	res, err := Tabulate(set, opts)
-	if err != nil {
-		return nil, err
 	}
 	rs, err := survey.ResponseRates(ctx, pool, year)
 	if err != nil {

@@ -26,7 +26,9 @@ import (
 // respondents who did not consent apart: "6 said yes, 5 of them are in the
 // microdata" hides the 6.
 type protection struct {
-	set   *survey.ResultSet
+	sheet *sheet // nil once the figures are made
+	form  *xlsform.Form
+	seen  map[string]map[string]bool // group keys present per dimension
 	pol   disclosure.Policy
 	opts  Options
 	joint *disclosure.Joint
@@ -59,16 +61,49 @@ type numberFigures struct {
 	repeat bool
 	n      []*disclosure.Figure
 	sum    []*disclosure.Figure
-	vals   [][]float64
+	vals   [][]float64 // per group; nil once summarised
+	sums   []summary   // per group
 }
 
-func newProtection(set *survey.ResultSet, pol disclosure.Policy, opts Options) *protection {
-	p := &protection{set: set, pol: pol, opts: opts, dims: map[string][]Group{}, gid: map[string]int{}, members: map[string][][]int{}}
+// summary is what a numeric table says of a group's values.
+type summary struct {
+	n            int
+	mean, median float64
+}
+
+// summarise computes every group's summary once: the overall row is in
+// every breakdown, and every language says the same numbers.
+func (f *numberFigures) summarise() {
+	if f.vals == nil {
+		return
+	}
+	f.sums = make([]summary, len(f.vals))
+	for g, v := range f.vals {
+		f.sums[g].n = len(v)
+		if len(v) == 0 {
+			continue
+		}
+		sort.Float64s(v)
+		s := 0.0
+		for _, x := range v {
+			s += x
+		}
+		f.sums[g].mean = s / float64(len(v))
+		f.sums[g].median = v[len(v)/2]
+		if len(v)%2 == 0 {
+			f.sums[g].median = (v[len(v)/2-1] + v[len(v)/2]) / 2
+		}
+	}
+	f.vals = nil
+}
+
+func newProtection(sh *sheet, pol disclosure.Policy, opts Options) *protection {
+	p := &protection{sheet: sh, form: sh.form, pol: pol, opts: opts, dims: map[string][]Group{}, seen: map[string]map[string]bool{}, gid: map[string]int{}, members: map[string][][]int{}}
 	strata := map[string]int{}
-	stratumOf := make([]int, len(set.Responses))
-	for i := range set.Responses {
-		r := &set.Responses[i]
-		key := groupOf(r, Kind) + "|" + groupOf(r, Bracket) + "|" + groupOf(r, Region)
+	stratumOf := make([]int, len(sh.rows))
+	for i := range sh.rows {
+		r := &sh.rows[i]
+		key := r.kind + "|" + r.bracket + "|" + r.region
 		s, ok := strata[key]
 		if !ok {
 			s = len(strata)
@@ -78,17 +113,18 @@ func newProtection(set *survey.ResultSet, pol disclosure.Policy, opts Options) *
 	}
 	var members [][]int
 	for _, d := range Dimensions() {
-		p.dims[d] = groups(set, d, opts)
+		p.seen[d] = present(sh, d)
+		p.dims[d] = groups(p.seen[d], d, opts)
 		for _, g := range p.dims[d] {
 			p.gid[d+"/"+g.Key] = len(members)
 			members = append(members, nil)
 		}
 	}
 	seen := make([]map[int]bool, len(members))
-	p.resp = make([][]int, len(set.Responses))
-	for i := range set.Responses {
+	p.resp = make([][]int, len(sh.rows))
+	for i := range sh.rows {
 		for _, d := range Dimensions() {
-			g := p.gid[d+"/"+groupOf(&set.Responses[i], d)]
+			g := p.gid[d+"/"+sh.rows[i].group(d)]
 			p.resp[i] = append(p.resp[i], g)
 			if seen[g] == nil {
 				seen[g] = map[int]bool{}
@@ -218,7 +254,7 @@ func (p *protection) gidList() []int {
 
 func (p *protection) addSelect(q *xlsform.Question) {
 	f := &selectFigures{q: q, multi: q.Type == xlsform.SelectMultiple || q.InRepeat() != nil}
-	for _, c := range p.set.Form.Choices[q.List] {
+	for _, c := range p.form.Choices[q.List] {
 		f.cols = append(f.cols, Column{Key: c.Name, Label: c.Label.In(p.opts.Lang, "fr")})
 	}
 	f.cols = append(f.cols, missingColumns(p.opts)...)
@@ -239,22 +275,23 @@ func (p *protection) addSelect(q *xlsform.Question) {
 	pbase := make([]int, G)
 	pna := make([]int, G) // skipped by routing, not consenting
 	resp := make([]int, G)
-	applies := make([]bool, len(p.set.Responses))
-	members := make([][]int, len(p.set.Responses))
+	applies := make([]bool, len(p.sheet.rows))
+	members := make([][]int, len(p.sheet.rows))
 	// An unpublished count (skipped, or for a multiple question "answered
 	// something") is an unknown only if it holds a respondent who did not
 	// consent: the microdata give away the others, and the intruder then
 	// knows it exactly. Assuming so is the safe side.
 	anyNA := false
-	for i := range p.set.Responses {
-		r := &p.set.Responses[i]
-		a := answerOf(r, q)
+	qc := p.sheet.col[q.Name]
+	for i := range p.sheet.rows {
+		r := &p.sheet.rows[i]
+		a := r.answers[qc]
 		for _, g := range p.resp[i] {
 			resp[g]++
 		}
 		if a.missing == survey.NotApplicable {
-			anyNA = anyNA || !r.Publish
-			if !r.Publish {
+			anyNA = anyNA || !r.publish
+			if !r.publish {
 				for _, g := range p.resp[i] {
 					pna[g]++
 				}
@@ -277,12 +314,12 @@ func (p *protection) addSelect(q *xlsform.Question) {
 		}
 		for _, g := range p.resp[i] {
 			f.bases[g]++
-			if !r.Publish {
+			if !r.publish {
 				pbase[g]++
 			}
 			for _, j := range js {
 				f.counts[g][j]++
-				if !r.Publish {
+				if !r.publish {
 					private[g][j]++
 				}
 			}
@@ -343,16 +380,17 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 	pna := make([]int, G)          // not asked, not consenting
 	private := make([]int, G)
 	resp := make([]int, G)
-	applies := make([]bool, len(p.set.Responses))
-	members := make([][]int, len(p.set.Responses))
+	applies := make([]bool, len(p.sheet.rows))
+	members := make([][]int, len(p.sheet.rows))
 	ans, miss, na, sum := p.newVar(), -1, -1, p.newVar()
 	anyMissing, anyNA := false, false
-	for i := range p.set.Responses {
-		r := &p.set.Responses[i]
-		a := answerOf(r, q)
+	qc := p.sheet.col[q.Name]
+	for i := range p.sheet.rows {
+		r := &p.sheet.rows[i]
+		a := r.answers[qc]
 		if a.missing == survey.NotApplicable {
-			anyNA = anyNA || !r.Publish
-			if !r.Publish {
+			anyNA = anyNA || !r.publish
+			if !r.publish {
 				for _, g := range p.resp[i] {
 					pna[g]++
 				}
@@ -361,10 +399,10 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		}
 		applies[i] = true
 		if a.missing != "" || len(a.values) == 0 {
-			anyMissing = anyMissing || !r.Publish
+			anyMissing = anyMissing || !r.publish
 			for _, g := range p.resp[i] {
 				nmiss[g]++
-				if !r.Publish {
+				if !r.publish {
 					pmiss[g]++
 				}
 			}
@@ -375,7 +413,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		for _, s := range a.values {
 			x, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				return fmt.Errorf("response %d, %s: %q is not a number", r.ResponseID, q.Name, s)
+				return fmt.Errorf("response %d, %s: %q is not a number", r.id, q.Name, s)
 			}
 			total += x
 			for _, g := range p.resp[i] {
@@ -385,7 +423,7 @@ func (p *protection) addNumber(q *xlsform.Question) error {
 		for _, g := range p.resp[i] {
 			totals[g] = append(totals[g], total)
 			resp[g]++
-			if !r.Publish {
+			if !r.publish {
 				private[g]++
 			}
 		}
@@ -447,7 +485,7 @@ func (p *protection) relabel(lang string) {
 	p.opts.Lang = lang
 	for d, gs := range p.dims {
 		said := map[string]string{}
-		for _, g := range groups(p.set, d, p.opts) {
+		for _, g := range groups(p.seen[d], d, p.opts) {
 			said[g.Key] = g.Label
 		}
 		out := make([]Group, len(gs))
@@ -458,7 +496,7 @@ func (p *protection) relabel(lang string) {
 	}
 	missing := missingColumns(p.opts)
 	for _, f := range p.sel {
-		choices := p.set.Form.Choices[f.q.List]
+		choices := p.form.Choices[f.q.List]
 		cols := make([]Column, len(f.cols))
 		for j, c := range f.cols {
 			if j < len(choices) {
@@ -518,6 +556,7 @@ func (p *protection) numerics() []Numeric {
 	var out []Numeric
 	all := p.gid[All+"/"+All]
 	for _, f := range p.num {
+		f.summarise()
 		unit := "respondent"
 		if f.repeat {
 			unit = "tool"
@@ -534,22 +573,12 @@ func (p *protection) numerics() []Numeric {
 			}
 			for _, g := range ids {
 				st := Stat{NShown: !f.n[g].Hidden(), Shown: !f.sum[g].Hidden(), Status: f.sum[g].Status().String()}
-				v := f.vals[g]
+				sum := f.sums[g]
 				if st.NShown {
-					st.N = len(v)
+					st.N = sum.n
 				}
-				if st.Shown && len(v) > 0 {
-					v = append([]float64(nil), v...)
-					sort.Float64s(v)
-					s := 0.0
-					for _, x := range v {
-						s += x
-					}
-					st.Mean = s / float64(len(v))
-					st.Median = v[len(v)/2]
-					if len(v)%2 == 0 {
-						st.Median = (v[len(v)/2-1] + v[len(v)/2]) / 2
-					}
+				if st.Shown && sum.n > 0 {
+					st.Mean, st.Median = sum.mean, sum.median
 				}
 				n.Stats = append(n.Stats, st)
 			}

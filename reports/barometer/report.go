@@ -26,19 +26,31 @@ type Query struct {
 // what the Query asks for. No caller chooses k, so every published view of
 // an edition hides the same cells.
 //
-// It keeps each published edition's protected results once computed: a
-// published edition never changes (no response can be saved or submitted
-// then), and protecting a large one takes seconds, a page must not.
+// Protecting a large edition takes seconds, a page must not: the results
+// are computed once per published edition and kept in the database
+// (barometer_results, see store.go), where every process finds them, and
+// in memory. Triggers delete the stored copy when anything it comes from
+// changes; each reader checks it still holds the stored claim.
 type Reports struct {
-	db postgres.Querier
-	mu sync.Mutex
-	// done holds protected results by edition id, year and language.
-	done map[string]*Results
+	db     postgres.Querier
+	scheme string
+	mu     sync.Mutex
+	// done holds protected results by edition id and language, with the
+	// claim of the stored copy they are.
+	done map[string]heldResults
+	// computing lets one protection run at a time: a large edition's takes
+	// most of the process's memory.
+	computing sync.Mutex
+}
+
+type heldResults struct {
+	res   *Results
+	claim int64
 }
 
 // NewReports reads editions from db.
 func NewReports(db postgres.Querier) *Reports {
-	return &Reports{db: db, done: map[string]*Results{}}
+	return &Reports{db: db, scheme: scheme(), done: map[string]heldResults{}}
 }
 
 // Results returns the protected figures of a published edition that q
@@ -53,58 +65,143 @@ func (r *Reports) Results(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	if q.Lang != "en" {
-		q.Lang = "fr" // Tabulate's default: one entry for both spellings
-	}
-	key := func(lang string) string { return fmt.Sprintf("%d/%d/%s", e.ID, e.Year, lang) }
-	r.mu.Lock()
-	res := r.done[key(q.Lang)]
-	r.mu.Unlock()
-	if res == nil {
-		// Both languages from one protection: a reader of the other
-		// language does not pay for it again.
-		both, err := r.protect(ctx, q.Year)
-		if err != nil {
-			return nil, err
-		}
-		r.mu.Lock()
-		r.done[key("fr")], r.done[key("en")] = both[0], both[1]
-		r.mu.Unlock()
-		res = both[0]
-		if q.Lang == "en" {
-			res = both[1]
-		}
+	res, err := r.results(ctx, e, q.Lang)
+	if err != nil {
+		return nil, err
 	}
 	return res.selected(dim, q.Question)
 }
 
-// Warm protects every published edition, in both languages, ahead of the
-// first reader: a 30,000-response edition takes seconds, a page must not.
-// serve runs it in the background at start.
+// Prepare computes and stores the protected results of a published
+// edition unless they are stored already; publication calls it, so that
+// the first reader does not wait. It reports whether it computed them.
+func (r *Reports) Prepare(ctx context.Context, year int) (bool, error) {
+	e, err := publishedEdition(ctx, r.db, year)
+	if err != nil {
+		return false, err
+	}
+	if claim, err := r.storedClaim(ctx, e.ID); err != nil || claim != 0 {
+		return false, err
+	}
+	_, err = r.results(ctx, e, "fr")
+	return err == nil, err
+}
+
+// results returns every protected figure of edition e in lang: from
+// memory if the stored copy is still the one held, else from the stored
+// copy, else computed (and stored).
+func (r *Reports) results(ctx context.Context, e *survey.Edition, lang string) (*Results, error) {
+	if lang != "en" {
+		lang = "fr" // Tabulate's default: one entry for both spellings
+	}
+	key := func(lang string) string { return fmt.Sprintf("%d/%s", e.ID, lang) }
+	claim, err := r.storedClaim(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	held := r.done[key(lang)]
+	r.mu.Unlock()
+	if held.res != nil && claim != 0 && held.claim == claim {
+		return held.res, nil
+	}
+	if res, err := r.fromStore(ctx, e.ID, claim, key(lang), lang); res != nil || err != nil {
+		return res, err
+	}
+	r.computing.Lock()
+	defer r.computing.Unlock()
+	// Another reader may have computed them while this one waited.
+	if claim, err = r.storedClaim(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	if res, err := r.fromStore(ctx, e.ID, claim, key(lang), lang); res != nil || err != nil {
+		return res, err
+	}
+	// Claimed before anything is read, so that a change while the
+	// protection runs is never stored (see store.go).
+	if claim, err = r.claim(ctx, e.ID); err != nil {
+		return nil, err
+	}
+	// Both languages from one protection: a reader of the other language
+	// does not pay for it again.
+	both, err := r.protect(ctx, e.Year)
+	if err != nil {
+		return nil, err
+	}
+	kept, err := r.store(ctx, e.ID, claim, both[0], both[1])
+	if err != nil {
+		return nil, err
+	}
+	if kept {
+		r.mu.Lock()
+		r.done[key("fr")], r.done[key("en")] = heldResults{both[0], claim}, heldResults{both[1], claim}
+		r.mu.Unlock()
+	}
+	if lang == "en" {
+		return both[1], nil
+	}
+	return both[0], nil
+}
+
+// fromStore reads the stored results when claim says there are some, and
+// holds them in memory under key.
+func (r *Reports) fromStore(ctx context.Context, edition, claim int64, key, lang string) (*Results, error) {
+	if claim == 0 {
+		return nil, nil
+	}
+	res, claim, err := r.stored(ctx, edition, lang)
+	if err != nil || res == nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.done[key] = heldResults{res, claim}
+	r.mu.Unlock()
+	return res, nil
+}
+
+// Warm makes sure every published edition's results are computed and
+// stored, and holds them in memory, ahead of the first reader. serve runs
+// it in the background at start.
 func (r *Reports) Warm(ctx context.Context) error {
 	years, err := Published(ctx, r.db)
 	if err != nil {
 		return err
 	}
 	for _, y := range years {
-		// One protection says both languages.
-		if _, err := r.Results(ctx, Query{Year: y}); err != nil {
-			return fmt.Errorf("warm the barometer %d results: %w", y, err)
+		for _, lang := range []string{"fr", "en"} {
+			if _, err := r.Results(ctx, Query{Year: y, Lang: lang}); err != nil {
+				return fmt.Errorf("warm the barometer %d results: %w", y, err)
+			}
 		}
 	}
 	return nil
 }
 
+// protect reads a published edition's responses one at a time into what
+// the protection needs of them, and protects it in both languages.
 func (r *Reports) protect(ctx context.Context, year int) ([]*Results, error) {
-	set, err := Load(ctx, r.db, year)
+	if _, err := publishedEdition(ctx, r.db, year); err != nil {
+		return nil, err
+	}
+	var sh *sheet
+	set, err := survey.EachResult(ctx, r.db, year, func(set *survey.ResultSet, res *survey.Result) error {
+		if sh == nil {
+			sh = newSheet(set)
+		}
+		sh.add(res)
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	if sh == nil { // no response: the edition still has (empty) tables
+		sh = newSheet(set)
 	}
 	names, err := RegionNames(ctx, r.db)
 	if err != nil {
 		return nil, err
 	}
-	return TabulateIn(set, Options{RegionNames: names}, "fr", "en")
+	return tabulate(sh, Options{RegionNames: names}, "fr", "en")
 }
 
 // Rates returns a published edition's response rates by stratum, under

@@ -197,12 +197,18 @@ func groupOf(r *survey.Result, dim string) string {
 	return All
 }
 
-// groups lists the groups present among the respondents, in display order.
-func groups(set *survey.ResultSet, dim string, opts Options) []Group {
+// present lists the group keys of dim that the respondents fall in.
+func present(sh *sheet, dim string) map[string]bool {
 	seen := map[string]bool{}
-	for i := range set.Responses {
-		seen[groupOf(&set.Responses[i], dim)] = true
+	for i := range sh.rows {
+		seen[sh.rows[i].group(dim)] = true
 	}
+	return seen
+}
+
+// groups lists the groups present among the respondents (seen, from
+// present), in display order.
+func groups(seen map[string]bool, dim string, opts Options) []Group {
 	var out []Group
 	switch dim {
 	case All:
@@ -267,7 +273,12 @@ func Tabulate(set *survey.ResultSet, opts Options) (*Results, error) {
 // langs: which cells are hidden does not depend on the words, and the
 // protection of a large edition takes seconds.
 func TabulateIn(set *survey.ResultSet, opts Options, langs ...string) ([]*Results, error) {
-	pol := EditionPolicy(set.Edition)
+	return tabulate(sheetOf(set), opts, langs...)
+}
+
+// tabulate is TabulateIn on what the protection reads of the responses.
+func tabulate(sh *sheet, opts Options, langs ...string) ([]*Results, error) {
+	pol := EditionPolicy(sh.edition)
 	if opts.Policy != nil {
 		if err := opts.Policy.Validate(); err != nil {
 			return nil, civiscope.Invalid([]civiscope.FieldError{{Field: "k", Message: err.Error()}})
@@ -278,9 +289,10 @@ func TabulateIn(set *survey.ResultSet, opts Options, langs ...string) ([]*Result
 		}
 		pol = *opts.Policy
 	}
-	p := newProtection(set, pol, opts)
+	year, title, n := sh.edition.Year, sh.edition.Title, len(sh.rows)
+	p := newProtection(sh, pol, opts)
 	var err error
-	set.Form.Walk(func(q *xlsform.Question) {
+	sh.form.Walk(func(q *xlsform.Question) {
 		if err != nil || !q.Answerable() {
 			return
 		}
@@ -294,9 +306,10 @@ func TabulateIn(set *survey.ResultSet, opts Options, langs ...string) ([]*Result
 	if err != nil {
 		return nil, err
 	}
-	// The routing links are made: the per-response lists behind them would
-	// only weigh on the protection's peak memory.
-	p.members = nil
+	// The figures are made: the responses and the per-response lists
+	// behind the routing links would only weigh on the protection's peak
+	// memory (the caller lets go of the responses too).
+	p.members, p.resp, p.sheet = nil, nil, nil
 	switch {
 	case opts.primaryOnly:
 		p.joint.PrimaryOnly()
@@ -308,7 +321,7 @@ func TabulateIn(set *survey.ResultSet, opts Options, langs ...string) ([]*Result
 	out := make([]*Results, len(langs))
 	for i, l := range langs {
 		p.relabel(l)
-		out[i] = &Results{Year: set.Edition.Year, Title: set.Edition.Title, Policy: pol, Respondents: len(set.Responses),
+		out[i] = &Results{Year: year, Title: title, Policy: pol, Respondents: n,
 			Tables: p.tables(), Numerics: p.numerics()}
 	}
 	return out, nil

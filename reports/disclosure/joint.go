@@ -1,7 +1,6 @@
 package disclosure
 
 import (
-	"encoding/binary"
 	"fmt"
 	"sort"
 )
@@ -109,7 +108,7 @@ type Figure struct {
 
 	hidden    bool
 	secondary bool
-	vec       []uint64
+	vec       sparse
 	settledBy *Figure // the published settled figure that gives it away
 }
 
@@ -192,16 +191,16 @@ func NewJoint(p Policy, groups [][]int) *Joint {
 	// Independent strata columns of the incidence matrix: restricted to
 	// them, a combination of group rows is zero only if it is zero on
 	// every stratum.
-	var b basis
-	width := len(groups)
+	b := newBasis(len(groups), 0)
 	for _, s := range cols {
-		v := make([]uint64, width)
+		var v sparse
 		for gi, m := range j.members {
 			if m[s] {
-				v[gi] = 1
+				v.idx = append(v.idx, int32(gi))
+				v.val = append(v.val, 1)
 			}
 		}
-		if b.insert(v, nil) {
+		if b.insert(v, -1) {
 			j.pivots = append(j.pivots, s)
 		}
 	}
@@ -225,17 +224,25 @@ func (j *Joint) Protect() {
 	}
 	j.bundles()
 	blocks := j.blocks()
+	// A block left as the last pass over it left it would come out of the
+	// pass unchanged: skipping it saves the algebra, which on a large
+	// edition is most of the time.
+	after := make([][2]blockState, len(blocks))
 	for {
 		changed := false
-		for _, block := range blocks {
+		for b, block := range blocks {
 			// Twice: hidden figures against everything the intruder
 			// knows, settled ones included; then the settled figures hidden
 			// by a primary rule against the published figures alone, since
 			// without the microdata's help their value is no one's business
 			// either.
-			for _, alone := range []bool{false, true} {
+			for pass, alone := range []bool{false, true} {
+				if after[b][pass].same(block) {
+					continue
+				}
 				j.alone = alone
 				changed = j.protectBlock(block) || changed
+				after[b][pass] = stateOf(block)
 			}
 			j.alone = false
 		}
@@ -243,6 +250,43 @@ func (j *Joint) Protect() {
 			return
 		}
 	}
+}
+
+// blockState is what a pass over a block reads of its figures and may
+// change: whether each is hidden and why, whether the intruder knows it,
+// and the settled figure that gives it away.
+type blockState struct {
+	flags []byte
+	by    []*Figure
+}
+
+func stateOf(block []*Figure) blockState {
+	s := blockState{flags: make([]byte, len(block)), by: make([]*Figure, len(block))}
+	for k, f := range block {
+		s.flags[k] = flag(f.hidden, 1) | flag(f.secondary, 2) | flag(f.Known, 4)
+		s.by[k] = f.settledBy
+	}
+	return s
+}
+
+func flag(b bool, bit byte) byte {
+	if b {
+		return bit
+	}
+	return 0
+}
+
+// same reports whether block is as s saw it (never, for a zero s).
+func (s blockState) same(block []*Figure) bool {
+	if len(s.flags) != len(block) {
+		return false
+	}
+	for k, f := range block {
+		if s.flags[k] != flag(f.hidden, 1)|flag(f.secondary, 2)|flag(f.Known, 4) || s.by[k] != f.settledBy {
+			return false
+		}
+	}
+	return true
 }
 
 // knows reports whether the intruder holds f in the current pass.
@@ -416,11 +460,18 @@ func (j *Joint) blocks() [][]*Figure {
 }
 
 // vectors writes each figure of a block in reduced coordinates: one entry
-// per (pivot stratum, unknown of the block).
-func (j *Joint) vectors(block []*Figure) {
+// per (pivot stratum, unknown of the block), the unknowns numbered in the
+// order the block first names them. It returns the dimension.
+func (j *Joint) vectors(block []*Figure) int {
 	local := map[int]int{}
+	var terms []int
 	for _, f := range block {
+		terms = terms[:0]
 		for u := range f.Terms {
+			terms = append(terms, u)
+		}
+		sort.Ints(terms)
+		for _, u := range terms {
 			if _, ok := local[u]; !ok {
 				local[u] = len(local)
 			}
@@ -428,16 +479,27 @@ func (j *Joint) vectors(block []*Figure) {
 	}
 	m := len(local)
 	for _, f := range block {
-		f.vec = make([]uint64, len(j.pivots)*m)
+		// Entries (pi, local u) in increasing pi*m + local u.
+		terms = terms[:0]
+		for u := range f.Terms {
+			terms = append(terms, u)
+		}
+		sort.Slice(terms, func(a, b int) bool { return local[terms[a]] < local[terms[b]] })
+		var v sparse
 		for pi, s := range j.pivots {
 			if !j.members[f.Group][s] {
 				continue
 			}
-			for u, c := range f.Terms {
-				f.vec[pi*m+local[u]] = mod(int64(c))
+			for _, u := range terms {
+				if x := mod(int64(f.Terms[u])); x != 0 {
+					v.idx = append(v.idx, int32(pi*m+local[u]))
+					v.val = append(v.val, uint32(x))
+				}
 			}
 		}
+		f.vec = v
 	}
+	return len(j.pivots) * m
 }
 
 func (j *Joint) protectBlock(block []*Figure) (hid bool) {
@@ -448,19 +510,19 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	if !any {
 		return false
 	}
-	j.vectors(block)
+	dim := j.vectors(block)
 	defer func() {
 		for _, f := range block {
-			f.vec = nil
+			f.vec = sparse{}
 		}
 	}()
 	// A figure that public figures alone determine is public knowledge:
 	// hiding it protects nothing, it would never stop being "disclosed",
 	// and as a complement it would break nothing.
-	var pub basis
-	for k, f := range block {
+	pub := newBasis(dim, 0)
+	for _, f := range block {
 		if f.Public {
-			pub.insert(f.vec, unit(len(block), k))
+			pub.insert(f.vec, -1)
 		}
 	}
 	for _, f := range block {
@@ -474,7 +536,7 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	// cost of the dearest.
 	same := map[string][]int{}
 	for k, f := range block {
-		key := vecKey(f.vec)
+		key := f.vec.key()
 		same[key] = append(same[key], k)
 	}
 	twins := make([][]int, len(block))
@@ -490,11 +552,23 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 			twins[k], unitCost[k], known[k] = ks, c, kn
 		}
 	}
+	// The basis of what the intruder sees, kept from round to round: a
+	// round only hides figures, so the rows built from the figures before
+	// the first one it took out are what a new basis would build again.
+	shown := newBasis(dim, len(block))
+	in := make([]bool, len(block))
 	for round := 0; round <= len(block); round++ {
-		var shown basis
+		first := len(block)
 		for k, f := range block {
-			if !f.hidden || j.knows(f) {
-				shown.insert(f.vec, unit(len(block), k))
+			if now := !f.hidden || j.knows(f); now != in[k] {
+				first = min(first, k)
+				in[k] = now
+			}
+		}
+		shown.truncate(first)
+		for k := first; k < len(block); k++ {
+			if in[k] {
+				shown.insert(block[k].vec, k)
 			}
 		}
 		changed := false
@@ -504,7 +578,7 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 			if !j.target(h) {
 				continue
 			}
-			combo, ok := shown.express(h.vec, len(block))
+			combo, ok := shown.express(h.vec)
 			if !ok {
 				continue
 			}
@@ -556,16 +630,6 @@ func (j *Joint) protectBlock(block []*Figure) (hid bool) {
 	return hid
 }
 
-// vecKey is a map key for a vector (fmt.Sprint costs more than the
-// algebra on a large edition).
-func vecKey(v []uint64) string {
-	b := make([]byte, 0, 4*len(v))
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, uint32(x)) // entries are below 2^31
-	}
-	return string(b)
-}
-
 func (j *Joint) hide(f *Figure) {
 	f.hidden, f.secondary = true, true
 	if f.Bundle == 0 {
@@ -584,11 +648,10 @@ func (j *Joint) hide(f *Figure) {
 func (j *Joint) Disclosed() []*Figure {
 	var out []*Figure
 	for _, block := range j.blocks() {
-		j.vectors(block)
-		var shown basis
-		for k, f := range block {
+		shown := newBasis(j.vectors(block), 0)
+		for _, f := range block {
 			if !f.hidden || f.known() {
-				shown.insert(f.vec, unit(len(block), k))
+				shown.insert(f.vec, -1)
 			}
 		}
 		for _, f := range block {
@@ -597,7 +660,7 @@ func (j *Joint) Disclosed() []*Figure {
 			}
 		}
 		for _, f := range block {
-			f.vec = nil
+			f.vec = sparse{}
 		}
 	}
 	return out
