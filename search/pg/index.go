@@ -24,13 +24,13 @@ import (
 type Engine struct {
 	db    *pgxpool.Pool
 	snaps *snapshots
-	near  *nearWords
+	lex   *lexemeCache
 }
 
 // New returns the PostgreSQL search backend. It keeps an in-memory snapshot
 // of the documents' facets and sort keys (see snapshot), loaded on the first
 // search and refreshed from what changed, so create one per process.
-func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}, near: &nearWords{}} }
+func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}, lex: &lexemeCache{}} }
 
 // Warm loads the in-memory snapshot, so that the first search after a start
 // does not pay for it.
