@@ -54,7 +54,6 @@ func (c *lexemeCache) missing(ws []string, known map[string]wordLexemes) []strin
 	return out
 }
 
-
 // queue adds the lookup of ws to b; what it finds goes into known and the
 // cache.
 func (c *lexemeCache) queue(b *pgx.Batch, ws []string, known map[string]wordLexemes) {
