@@ -11,6 +11,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -25,12 +26,17 @@ type Engine struct {
 	db    *pgxpool.Pool
 	snaps *snapshots
 	lex   *lexemeCache
+	// scratch holds *scratch: searches' working memory, reused.
+	scratch *sync.Pool
 }
 
 // New returns the PostgreSQL search backend. It keeps an in-memory snapshot
 // of the documents' facets and sort keys (see snapshot), loaded on the first
 // search and refreshed from what changed, so create one per process.
-func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}, lex: &lexemeCache{}} }
+func New(db *pgxpool.Pool) *Engine {
+	return &Engine{db: db, snaps: &snapshots{}, lex: &lexemeCache{},
+		scratch: &sync.Pool{New: func() any { return &scratch{} }}}
+}
 
 // Warm loads the in-memory snapshot, so that the first search after a start
 // does not pay for it.

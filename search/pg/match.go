@@ -60,14 +60,14 @@ func (q tsq) words(out []string) []string {
 // eval returns the positions whose vector k matches q, and false for a
 // query left empty (a stopword's French form), which as in tsquery drops
 // out of the operators around it and alone matches nothing.
-func (q tsq) eval(s *snapshot, k vectorKind, lex map[string]wordLexemes) (bitset, bool) {
+func (q tsq) eval(s *snapshot, k vectorKind, lex map[string]wordLexemes, sc *scratch) (bitset, bool) {
 	if q.op == 0 {
 		l := lex[q.word]
 		if q.wholeOnly {
-			return allOf(s, k, l.simple, q.prefix)
+			return allOf(s, k, l.simple, q.prefix, sc)
 		}
-		french, ok := allOf(s, k, l.french, false)
-		whole, ok2 := allOf(s, k, l.simple, q.prefix)
+		french, ok := allOf(s, k, l.french, false, sc)
+		whole, ok2 := allOf(s, k, l.simple, q.prefix, sc)
 		switch {
 		case ok && ok2:
 			whole.or(french)
@@ -80,7 +80,7 @@ func (q tsq) eval(s *snapshot, k vectorKind, lex map[string]wordLexemes) (bitset
 	var out bitset
 	some := false
 	for _, kid := range q.kids {
-		b, ok := kid.eval(s, k, lex)
+		b, ok := kid.eval(s, k, lex, sc)
 		switch {
 		case !ok:
 		case !some:
@@ -96,10 +96,10 @@ func (q tsq) eval(s *snapshot, k vectorKind, lex map[string]wordLexemes) (bitset
 
 // allOf is the positions holding every lexeme (a word that PostgreSQL
 // splits into several; as a phrase it would also need them in order).
-func allOf(s *snapshot, k vectorKind, lexemes []string, prefix bool) (bitset, bool) {
+func allOf(s *snapshot, k vectorKind, lexemes []string, prefix bool, sc *scratch) (bitset, bool) {
 	var out bitset
 	for i, l := range lexemes {
-		b := s.empty()
+		b := sc.bits(s.words())
 		s.mark(b, k, l, prefix)
 		if i == 0 {
 			out = b
@@ -125,11 +125,11 @@ type matches struct {
 // joined is the query's words run together ("fix my street" →
 // fixmystreet), an alternative to all of them that the name vector's
 // run-together form matches; "" for a one-word query.
-func match(s *snapshot, cs []search.Clause, t terms, joined string, lex map[string]wordLexemes) matches {
+func match(s *snapshot, cs []search.Clause, t terms, joined string, lex map[string]wordLexemes, sc *scratch) matches {
 	eval := func(q tsq, k vectorKind) bitset {
-		b, ok := q.eval(s, k, lex)
+		b, ok := q.eval(s, k, lex, sc)
 		if !ok {
-			return s.empty()
+			return sc.bits(s.words())
 		}
 		return b
 	}
@@ -150,7 +150,7 @@ func match(s *snapshot, cs []search.Clause, t terms, joined string, lex map[stri
 	case len(cs) == 1:
 		m.all = eval(pre, title)
 		m.inTitle = m.all
-		m.inHead = s.empty()
+		m.inHead = sc.bits(s.words())
 	default:
 		q := query(cs[:len(cs)-1], t)
 		m.inTitle = eval(q, title)

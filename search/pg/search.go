@@ -39,8 +39,10 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if err != nil {
 		return nil, err
 	}
+	sc := e.scratch.Get().(*scratch)
+	defer func() { sc.reset(); e.scratch.Put(sc) }()
 	lookups := lookupWords(clauses)
-	tm := lookups.terms(s.vocab)
+	tm := lookups.terms(s.vocab, sc)
 	if missing := e.lex.missing(tm.corrections(), lex); len(missing) > 0 {
 		// The corrections of a word not seen before: a second round trip.
 		batch := &pgx.Batch{}
@@ -62,7 +64,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if !text {
 		found = slices.Clone(s.live)
 	} else {
-		m = match(s, clauses, tm, join, lex)
+		m = match(s, clauses, tm, join, lex, sc)
 		found = slices.Clone(m.all)
 		found.and(s.live)
 	}
@@ -79,7 +81,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	var tier []int16
 	if text {
-		tier = s.rankNames(found, m, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
+		tier = s.rankNames(found, m, sc, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
 	}
 	total := found.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
@@ -306,12 +308,12 @@ const maxNearWords = 30
 // terms gives every word its entry, and a fuzzy word that no document
 // contains (as a word, or as a prefix for the last one) the vocabulary
 // words within its typo budget among the most similar by trigrams.
-func (l wordLookups) terms(v *vocabulary) terms {
+func (l wordLookups) terms(v *vocabulary, sc *scratch) terms {
 	t := terms{}
 	for i, w := range l.words {
 		var info termInfo
 		if l.fuzzy[i] && !v.has(w) && !(l.prefix[i] && v.extends(w)) {
-			info.corrections = corrections(w, v.similar(w, maxNearWords))
+			info.corrections = corrections(w, v.similar(w, maxNearWords, sc))
 		}
 		t[w] = info
 	}
@@ -341,7 +343,7 @@ func joined(text string) string {
 // the query names, and where the text matched. The order: an exact name,
 // then the tools of the practice named, then the other name matches, then
 // the text tiers.
-func (s *snapshot) rankNames(found bitset, m matches, r *search.NameRanker, cats []string) []int16 {
+func (s *snapshot) rankNames(found bitset, m matches, sc *scratch, r *search.NameRanker, cats []string) []int16 {
 	var inCat bitset
 	for _, c := range cats {
 		b := s.terms[search.FacetCategory+":"+c]
@@ -352,7 +354,7 @@ func (s *snapshot) rankNames(found bitset, m matches, r *search.NameRanker, cats
 			inCat[i] |= w
 		}
 	}
-	tier := make([]int16, len(s.docNo))
+	tier := sc.tiers(len(s.docNo))
 	for _, p := range found.positions() {
 		// 0–3: the name (2) or the summary (1) matches
 		t := int16(btoi(m.inHead.has(p)) + 2*btoi(m.inTitle.has(p)))

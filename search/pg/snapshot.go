@@ -160,8 +160,8 @@ func (s *snapshot) mark(dst bitset, k vectorKind, lexeme string, prefix bool) {
 	s.delta[k].mark(dst, lexeme, prefix)
 }
 
-// empty is a bitset able to hold every position.
-func (s *snapshot) empty() bitset { return make(bitset, (len(s.docNo)+63)/64) }
+// words is the length of a bitset able to hold every position.
+func (s *snapshot) words() int { return (len(s.docNo) + 63) / 64 }
 
 // snapshots hands out a current snapshot, refreshing it when the table has
 // moved on. Refreshes are serialised; searches never wait for each other

@@ -78,7 +78,7 @@ func (v *vocabulary) extends(w string) bool {
 
 // similar returns the n words most similar to w by pg_trgm's similarity,
 // at least similarityThreshold, the most similar first, then bytewise.
-func (v *vocabulary) similar(w string, n int) []string {
+func (v *vocabulary) similar(w string, n int, sc *scratch) []string {
 	q := trigrams(nil, w)
 	type near struct {
 		word string
@@ -92,7 +92,7 @@ func (v *vocabulary) similar(w string, n int) []string {
 			found = append(found, near{word, sim})
 		}
 	}
-	counts := make([]uint16, len(v.words))
+	counts := sc.trigramCounts(len(v.words))
 	var touched []int32
 	for _, t := range q {
 		for _, i := range v.trg[t] {
@@ -104,6 +104,7 @@ func (v *vocabulary) similar(w string, n int) []string {
 	}
 	for _, i := range touched {
 		keep(v.words[i], int(counts[i]), int(v.ntrg[i]))
+		counts[i] = 0
 	}
 	var buf []uint64
 	for _, x := range v.extra {
