@@ -1,8 +1,10 @@
 // Package pg is the embedded search backend: PostgreSQL full-text search
 // over the search_document table (migration 00200_search.sql), with the
 // french_unaccent configuration for stemming without accents, whole-word
-// lexemes for prefixes, a trigram-indexed vocabulary for typos, Go-side
-// synonyms, and facet terms in a GIN-indexed array.
+// lexemes for prefixes, a vocabulary for typos, Go-side synonyms, and facet
+// terms. PostgreSQL stores the documents and makes their lexemes; each
+// process matches them in an in-memory snapshot (snapshot.go), which
+// answers a broad prefix in a millisecond where GIN scans took tens.
 //
 //	engine := pg.New(pool)              // a search.Backend
 //	res, err := engine.Search(ctx, q)   // see package search
