@@ -26,12 +26,23 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	}
 	clauses := search.Analyze(q.Text)
 	join := joined(q.Text)
+	sc := e.scratch.Get().(*scratch)
+	defer func() { sc.reset(); e.scratch.Put(sc) }()
+	lookups := lookupWords(clauses)
+	// Typo corrections come from the snapshot's vocabulary. The current
+	// one most likely stays current: its corrections are looked up with
+	// the other words, and again only if the index moved on.
+	var tm terms
+	cur := e.snaps.current()
+	if cur != nil {
+		tm = lookups.terms(cur.vocab, sc)
+	}
 	lex := map[string]wordLexemes{}
 	var tableSeq int64
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
-	e.lex.queue(batch, e.lex.missing(matchWords(clauses, join), lex), lex)
+	e.lex.queue(batch, e.lex.missing(append(matchWords(clauses, join), tm.corrections()...), lex), lex)
 	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
@@ -39,16 +50,14 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if err != nil {
 		return nil, err
 	}
-	sc := e.scratch.Get().(*scratch)
-	defer func() { sc.reset(); e.scratch.Put(sc) }()
-	lookups := lookupWords(clauses)
-	tm := lookups.terms(s.vocab, sc)
-	if missing := e.lex.missing(tm.corrections(), lex); len(missing) > 0 {
-		// The corrections of a word not seen before: a second round trip.
-		batch := &pgx.Batch{}
-		e.lex.queue(batch, missing, lex)
-		if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
-			return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	if cur == nil || s.vocab != cur.vocab {
+		tm = lookups.terms(s.vocab, sc)
+		if missing := e.lex.missing(tm.corrections(), lex); len(missing) > 0 {
+			batch := &pgx.Batch{}
+			e.lex.queue(batch, missing, lex)
+			if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
+				return nil, fmt.Errorf("search %q: %w", q.Text, err)
+			}
 		}
 	}
 	for w, i := range tm {

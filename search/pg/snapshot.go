@@ -171,6 +171,14 @@ type snapshots struct {
 	cur *snapshot
 }
 
+// current is the latest snapshot, or nil before the first load; it may
+// be behind the table.
+func (ss *snapshots) current() *snapshot {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.cur
+}
+
 // staleAfter is how long a snapshot may go without being compared with the
 // table before it is reloaded from scratch: tombstones live longer than
 // that (see pruneTombstones), so incremental refreshes never miss a delete.
