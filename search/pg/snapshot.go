@@ -180,9 +180,11 @@ func (ss *snapshots) current() *snapshot {
 }
 
 // staleAfter is how long a snapshot may go without being compared with the
-// table before it is reloaded from scratch: tombstones live longer than
-// that (see pruneTombstones), so incremental refreshes never miss a delete.
-const staleAfter = 30 * time.Minute
+// table before it is reloaded from scratch: tombstones live a day (see
+// Apply), so incremental refreshes within half of that never miss a
+// delete, and a site left idle for a while does not pay a full load (a
+// few seconds on the scale data) on its next search.
+const staleAfter = 12 * time.Hour
 
 // maxDelta is how many documents a refresh may add to the delta before a
 // full load is cheaper than rebuilding the delta's indexes on every write.
