@@ -130,6 +130,9 @@ func BenchmarkTypoFirstLookup(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if len(words) < b.N {
+		b.Fatalf("%d vocabulary words for %d first lookups", len(words), b.N)
+	}
 	qs := make([]search.Query, len(words))
 	for i, w := range words {
 		r := []rune(w)
