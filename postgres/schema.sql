@@ -207,44 +207,6 @@ END;
 $$;
 
 --
--- Name: search_match(tsquery, tsquery); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.search_match(q tsquery, pre tsquery) RETURNS bigint[]
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET enable_seqscan TO 'off'
-    AS $$
-    -- q over every word and the name's forms; pre (or NULL), a prefix typed in the name only.
-    SELECT coalesce(array_agg(doc_no), '{}') FROM search_document
-    WHERE (q IS NOT NULL AND (body @@ q OR title @@ q)) OR (pre IS NOT NULL AND title @@ pre)
-$$;
-
---
--- Name: search_similar_words(text, integer); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.search_similar_words(w text, n integer) RETURNS SETOF text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET "pg_trgm.similarity_threshold" TO '0.19'
-    AS $$
-    SELECT word FROM search_word WHERE word % w ORDER BY similarity(word, w) DESC, word LIMIT n
-$$;
-
---
--- Name: search_tiers(tsquery, tsquery); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.search_tiers(q tsquery, pre tsquery, OUT in_title bigint[], OUT in_head bigint[]) RETURNS record
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET enable_seqscan TO 'off'
-    AS $$
-    SELECT (SELECT coalesce(array_agg(doc_no), '{}') FROM search_document
-                WHERE (q IS NOT NULL AND title @@ q) OR (pre IS NOT NULL AND title @@ pre)),
-           (SELECT coalesce(array_agg(doc_no), '{}') FROM search_document
-                WHERE q IS NOT NULL AND head @@ q)
-$$;
-
---
 -- Name: french_unaccent; Type: TEXT SEARCH CONFIGURATION; Schema: public; Owner: -
 --
 
@@ -2480,22 +2442,10 @@ CREATE INDEX revision_entity_idx ON public.revision USING btree (entity, entity_
 CREATE INDEX search_document_adopters_idx ON public.search_document USING btree (adopters DESC, name_sort);
 
 --
--- Name: search_document_body_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX search_document_body_idx ON public.search_document USING gin (body);
-
---
 -- Name: search_document_facets_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX search_document_facets_idx ON public.search_document USING gin (facets);
-
---
--- Name: search_document_head_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX search_document_head_idx ON public.search_document USING gin (head);
 
 --
 -- Name: search_document_name_idx; Type: INDEX; Schema: public; Owner: -
@@ -2516,12 +2466,6 @@ CREATE INDEX search_document_name_trgm_idx ON public.search_document USING gin (
 CREATE INDEX search_document_seq_idx ON public.search_document USING btree (seq);
 
 --
--- Name: search_document_title_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX search_document_title_idx ON public.search_document USING gin (title);
-
---
 -- Name: search_document_updated_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2532,12 +2476,6 @@ CREATE INDEX search_document_updated_idx ON public.search_document USING btree (
 --
 
 CREATE INDEX search_tombstone_seq_idx ON public.search_tombstone USING btree (seq);
-
---
--- Name: search_word_trgm_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX search_word_trgm_idx ON public.search_word USING gin (word public.gin_trgm_ops);
 
 --
 -- Name: territory_agent_pending_idx; Type: INDEX; Schema: public; Owner: -

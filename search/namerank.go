@@ -71,30 +71,31 @@ func NewNameRanker(text string, cs []Clause, corrections map[string][]string) *N
 }
 
 // Rank scores a name given as its sort key (SortKey: folded words joined
-// by single spaces).
+// by single spaces). It allocates nothing: a broad query ranks thousands
+// of names.
 func (r *NameRanker) Rank(nameKey string) int {
 	if len(r.forms) == 0 {
 		return NameNone
 	}
-	compact := strings.ReplaceAll(nameKey, " ", "")
-	if slices.Contains(r.compact, compact) {
-		return NameExact
+	for _, c := range r.compact {
+		if n, ok := skipSpaces(nameKey, c); ok && n == len(nameKey) {
+			return NameExact
+		}
 	}
 	for _, f := range r.forms {
-		if strings.HasPrefix(nameKey, f+" ") {
+		if len(nameKey) > len(f) && nameKey[len(f)] == ' ' && strings.HasPrefix(nameKey, f) {
 			return NameStartsWith
 		}
 	}
-	padded := " " + nameKey + " "
 	whole, start := true, true
 	for i, ok := range r.clauses {
-		hasWhole := slices.ContainsFunc(ok, func(w string) bool { return strings.Contains(padded, " "+w+" ") })
+		hasWhole := slices.ContainsFunc(ok, func(w string) bool { return hasWord(nameKey, w, false) })
 		if hasWhole {
 			continue
 		}
 		whole = false
 		last := i == len(r.clauses)-1
-		if !last || r.prefix == "" || !strings.Contains(padded, " "+r.prefix) {
+		if !last || r.prefix == "" || !hasWord(nameKey, r.prefix, true) {
 			start = false
 		}
 	}
@@ -105,11 +106,45 @@ func (r *NameRanker) Rank(nameKey string) int {
 		return NameWordPrefix
 	}
 	for _, c := range r.compact {
-		if r.prefix != "" && strings.HasPrefix(compact, c) {
+		if _, ok := skipSpaces(nameKey, c); r.prefix != "" && ok {
 			return NameWordPrefix // "cap col" as typed, "capcol" as a start of the name
 		}
 	}
 	return NameNone
+}
+
+// hasWord reports whether w occurs in the space-separated key as whole
+// words, or with prefix as the start of a word.
+func hasWord(key, w string, prefix bool) bool {
+	for from := 0; from <= len(key); {
+		i := strings.Index(key[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(w)
+		if (i == 0 || key[i-1] == ' ') && (prefix || end == len(key) || key[end] == ' ') {
+			return true
+		}
+		from = i + 1
+	}
+	return false
+}
+
+// skipSpaces matches c, which holds no space, against the start of key
+// with its spaces left out, and returns how much of key it covered.
+func skipSpaces(key, c string) (int, bool) {
+	i := 0
+	for j := 0; j < len(c); j++ {
+		for i < len(key) && key[i] == ' ' {
+			i++
+		}
+		if i == len(key) || key[i] != c[j] {
+			return i, false
+		}
+		i++
+	}
+	return i, true
 }
 
 // NameForms is a name split at every punctuation mark and run together:

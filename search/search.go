@@ -4,8 +4,9 @@
 // One interface, two backends:
 //
 //   - search/pg, the embedded default: PostgreSQL full-text search with a
-//     french_unaccent configuration, pg_trgm for typos, GIN indexes, over a
-//     denormalised search_document table (migration 00200_search.sql).
+//     french_unaccent configuration over a denormalised search_document
+//     table (migration 00200_search.sql), its lexemes matched in memory,
+//     trigram typos as pg_trgm computes them.
 //   - search/meili, when MEILI_URL and MEILI_API_KEY are set: Meilisearch.
 //
 // Both pass the same contract suite (search/searchtest): accent and case

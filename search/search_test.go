@@ -174,6 +174,12 @@ func TestNameRanker(t *testing.T) {
 		{"lyon", "lyons la foret", NameWordPrefix},
 		{"cap col", "cap collectif", NameWordPrefix},
 		{"lyon", "villeurbanne", NameNone},
+		{"capcol", "cap collectif", NameWordPrefix}, // run together, still being typed
+		{"lyon", "lyon villeurbanne", NameStartsWith},
+		{"lyon", "grand lyon centre", NameHasWords},
+		{"yon", "lyon", NameNone}, // inside a word
+		{"lyon", "lyonnais", NameWordPrefix},
+		{"lyon metro", "lyon", NameNone},
 	} {
 		r := NewNameRanker(c.query, Analyze(c.query), nil)
 		if got := r.Rank(c.name); got != c.want {

@@ -3,10 +3,14 @@ package pg_test
 import (
 	"context"
 	"os"
+	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/civiscope/civiscope/directory/generate"
@@ -111,12 +115,92 @@ func BenchmarkFaceted(b *testing.B) {
 	benchQueries(b, qs)
 }
 
-func benchQueries(b *testing.B, qs []search.Query) {
+// BenchmarkTypoFirstLookup searches words of the scale vocabulary with a
+// typo (two letters swapped), each word once: no cache has seen them, so
+// every search looks its words and their corrections up for the first time.
+func BenchmarkTypoFirstLookup(b *testing.B) {
 	db := scaleDB(b)
-	e := pg.New(db)
 	ctx := context.Background()
-	for _, q := range qs { // warm the caches
-		if _, err := e.Search(ctx, q); err != nil {
+	rows, err := db.Query(ctx, `SELECT word FROM search_word WHERE length(word) >= 6 AND word ~ '^[a-z]+$'
+		ORDER BY md5(word) LIMIT $1`, b.N)
+	if err != nil {
+		b.Fatal(err)
+	}
+	words, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(words) < b.N {
+		b.Fatalf("%d vocabulary words for %d first lookups", len(words), b.N)
+	}
+	qs := make([]search.Query, len(words))
+	for i, w := range words {
+		r := []rune(w)
+		m := len(r) / 2
+		r[m], r[m-1] = r[m-1], r[m]
+		qs[i] = search.Query{Text: string(r), PerPage: 10}
+	}
+	benchSearches(b, pg.New(db), qs, false)
+}
+
+// BenchmarkSnapshotLoad loads the in-memory snapshot of the scale index
+// from scratch, as serve does at start, and reports what it keeps: the Go
+// heap it adds (live, after a collection), the process's resident set
+// (which still holds the load's garbage), and an estimate of the text
+// indexes', vocabulary's and hits' share.
+func BenchmarkSnapshotLoad(b *testing.B) {
+	db := scaleDB(b)
+	ctx := context.Background()
+	var heap, rss, text float64
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		rss0 := residentMB(b)
+		e := pg.New(db)
+		if err := e.Warm(ctx); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+		rss = residentMB(b) - rss0
+		text = float64(e.TextBytes()) / (1 << 20)
+	}
+	b.ReportMetric(heap, "heap-MB")
+	b.ReportMetric(rss, "rss-MB")
+	// Of the heap, what matching text takes: lexemes, vocabulary, hits.
+	b.ReportMetric(text, "text-MB")
+}
+
+// residentMB is the process's resident set size.
+func residentMB(b *testing.B) float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status")
+	}
+	for _, l := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func benchQueries(b *testing.B, qs []search.Query) {
+	benchSearches(b, pg.New(scaleDB(b)), qs, true)
+}
+
+// benchSearches runs the queries in turn and reports latency percentiles;
+// with warm, each has run once before (words looked up, snapshot loaded).
+func benchSearches(b *testing.B, e *pg.Engine, qs []search.Query, warm bool) {
+	ctx := context.Background()
+	if err := e.Warm(ctx); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; warm && i < len(qs); i++ {
+		if _, err := e.Search(ctx, qs[i]); err != nil {
 			b.Fatal(err)
 		}
 	}

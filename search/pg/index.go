@@ -1,8 +1,10 @@
 // Package pg is the embedded search backend: PostgreSQL full-text search
 // over the search_document table (migration 00200_search.sql), with the
 // french_unaccent configuration for stemming without accents, whole-word
-// lexemes for prefixes, a trigram-indexed vocabulary for typos, Go-side
-// synonyms, and facet terms in a GIN-indexed array.
+// lexemes for prefixes, a vocabulary for typos, Go-side synonyms, and facet
+// terms. PostgreSQL stores the documents and makes their lexemes; each
+// process matches them in an in-memory snapshot (snapshot.go), which
+// answers a broad prefix in a millisecond where GIN scans took tens.
 //
 //	engine := pg.New(pool)              // a search.Backend
 //	res, err := engine.Search(ctx, q)   // see package search
@@ -11,6 +13,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,13 +27,18 @@ import (
 type Engine struct {
 	db    *pgxpool.Pool
 	snaps *snapshots
-	near  *nearWords
+	lex   *lexemeCache
+	// scratch holds *scratch: searches' working memory, reused.
+	scratch *sync.Pool
 }
 
 // New returns the PostgreSQL search backend. It keeps an in-memory snapshot
 // of the documents' facets and sort keys (see snapshot), loaded on the first
 // search and refreshed from what changed, so create one per process.
-func New(db *pgxpool.Pool) *Engine { return &Engine{db: db, snaps: &snapshots{}, near: &nearWords{}} }
+func New(db *pgxpool.Pool) *Engine {
+	return &Engine{db: db, snaps: &snapshots{}, lex: &lexemeCache{},
+		scratch: &sync.Pool{New: func() any { return &scratch{} }}}
+}
 
 // Warm loads the in-memory snapshot, so that the first search after a start
 // does not pay for it.

@@ -2,14 +2,10 @@ package pg
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,126 +13,68 @@ import (
 	"github.com/civiscope/civiscope/search"
 )
 
-// Search runs q. PostgreSQL matches the text: words become a tsquery
-// (stemmed or whole-word prefix, typo corrections and synonyms as
-// alternatives) over the GIN-indexed body, and returns the matching
-// documents with their relevance tier. Filters, facet counts, sorting and
-// paging then run over the in-memory snapshot, on the same set of matches,
-// so counts and results always agree.
+// Search runs q over the in-memory snapshot of the index (see snapshot):
+// words become a query (stemmed or whole-word prefix, typo corrections and
+// synonyms as alternatives) matched against the lexemes PostgreSQL made of
+// each document, then filters, facet counts, sorting and paging run on the
+// same set of matches, so counts and results always agree. PostgreSQL is
+// asked, in one round trip, whether the index moved on, and what its text
+// search configurations make of the words not seen before.
 func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
 	clauses := search.Analyze(q.Text)
-	// One round trip in the common case: the word lookups, the table's seq
-	// and the matches go together. The matches use the typo corrections
-	// remembered from earlier searches (nearWords); only when the lookups
-	// find others are they matched again.
+	join := joined(q.Text)
+	sc := e.scratch.Get().(*scratch)
+	defer func() { sc.reset(); e.scratch.Put(sc) }()
 	lookups := lookupWords(clauses)
-	known, knownSeq := e.near.cached(lookups.fuzzyKeys())
-	tm := terms{}
-	tm.remember(known)
-	first := tm.key()
-	batch := &pgx.Batch{}
-	if sql, args := lookups.sql(known); sql != "" {
-		batch.Queue(sql, args...).Query(func(rows pgx.Rows) error { return tm.read(rows) })
+	// Typo corrections come from the snapshot's vocabulary. The current
+	// one most likely stays current: its corrections are looked up with
+	// the other words, and again only if the index moved on.
+	var tm terms
+	cur := e.snaps.current()
+	if cur != nil {
+		tm = lookups.terms(cur.vocab, sc)
 	}
+	lex := map[string]wordLexemes{}
 	var tableSeq int64
+	batch := &pgx.Batch{}
 	batch.Queue(`SELECT greatest((SELECT max(seq) FROM search_document), (SELECT max(seq) FROM search_tombstone), 0)`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&tableSeq) })
-	var matched, inTitle, inHead []int64
-	// The relevance tiers go on a second connection, in parallel with the
-	// rest: on a broad query each statement takes milliseconds.
-	queueMatch := func(b, tiers *pgx.Batch, t terms) bool {
-		match, matchArgs, tiersSQL, tiersArgs := matchSQL(clauses, t, joined(q.Text))
-		if match == "" {
-			return false
-		}
-		if tiersSQL == "" {
-			// Every match is a name match: no second statement to wait for.
-			b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error {
-				err := r.Scan(&matched)
-				inTitle, inHead = matched, nil
-				return err
-			})
-			return true
-		}
-		b.Queue(match, matchArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&matched) })
-		tiers.Queue(tiersSQL, tiersArgs...).QueryRow(func(r pgx.Row) error { return r.Scan(&inTitle, &inHead) })
-		return true
-	}
-	send := func(b, tiers *pgx.Batch) error {
-		var wg sync.WaitGroup
-		var tierErr error
-		if tiers.Len() > 0 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				tierErr = e.db.SendBatch(ctx, tiers).Close()
-			}()
-		}
-		err := e.db.SendBatch(ctx, b).Close()
-		wg.Wait()
-		if err = errors.Join(err, tierErr); err != nil {
-			return fmt.Errorf("search %q: %w", q.Text, err)
-		}
-		return nil
-	}
-	tiers := &pgx.Batch{}
-	text := queueMatch(batch, tiers, tm)
-	if err := send(batch, tiers); err != nil {
-		return nil, err
-	}
-	if len(known) > 0 && knownSeq != tableSeq {
-		// The index changed since those words were looked up: again.
-		tm = terms{}
-		known = nil
-		if sql, args := lookups.sql(nil); sql != "" {
-			rows, err := e.db.Query(ctx, sql, args...)
-			if err != nil {
-				return nil, fmt.Errorf("search %q: %w", q.Text, err)
-			}
-			if err := tm.read(rows); err != nil {
-				return nil, err
-			}
-		}
-	}
-	e.near.store(tableSeq, tm.looked())
-	if tm.key() != first {
-		again, tiers := &pgx.Batch{}, &pgx.Batch{}
-		queueMatch(again, tiers, tm)
-		if err := send(again, tiers); err != nil {
-			return nil, err
-		}
+	e.lex.queue(batch, e.lex.missing(append(matchWords(clauses, join), tm.corrections()...), lex), lex)
+	if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	s, err := e.snaps.get(ctx, e.db, tableSeq)
 	if err != nil {
 		return nil, err
 	}
+	if cur == nil || s.vocab != cur.vocab {
+		tm = lookups.terms(s.vocab, sc)
+		if missing := e.lex.missing(tm.corrections(), lex); len(missing) > 0 {
+			batch := &pgx.Batch{}
+			e.lex.queue(batch, missing, lex)
+			if err := e.db.SendBatch(ctx, batch).Close(); err != nil {
+				return nil, fmt.Errorf("search %q: %w", q.Text, err)
+			}
+		}
+	}
+	for w, i := range tm {
+		i.stem = lex[w].stem
+		tm[w] = i
+	}
 
 	// The matching set: text matches (or every document), then each facet
 	// filter: values of one facet OR-ed, facets AND-ed.
 	var found bitset
-	var tier []int16
+	var m matches
+	text := len(clauses) > 0
 	if !text {
 		found = slices.Clone(s.live)
 	} else {
-		tier = make([]int16, len(s.docNo))
-		for _, no := range matched {
-			if p, ok := s.pos[no]; ok {
-				found = found.set(p)
-			}
-		}
-		for _, no := range inHead {
-			if p, ok := s.pos[no]; ok {
-				tier[p] = 1
-			}
-		}
-		for _, no := range inTitle {
-			if p, ok := s.pos[no]; ok {
-				tier[p] += 2
-			}
-		}
+		m = match(s, clauses, tm, join, lex, sc)
+		found = slices.Clone(m.all)
 		found.and(s.live)
 	}
 	combined := search.AdopterKeys(q.Filters)
@@ -150,8 +88,9 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 	if combined != nil {
 		found.and(s.union(search.FacetAdopter, combined))
 	}
+	var tier []int16
 	if text {
-		s.rankNames(found, tier, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
+		tier = s.rankNames(found, m, sc, search.NewNameRanker(q.Text, clauses, tm.byWord()), search.NamedCategories(q.Text, clauses))
 	}
 	total := found.count()
 	res := &search.Results{Query: q, Total: total, Page: q.Page, PerPage: q.PerPage,
@@ -178,23 +117,9 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Results, e
 		}
 		res.Facets = search.BuildFacets(q, counts)
 	}
-	page := s.page(found.positions(), q, tier)
-	if len(page) == 0 {
-		return res, nil
-	}
-	nos := make([]int64, len(page))
-	for i, p := range page {
-		nos[i] = s.docNo[p]
-	}
-	var hitsJSON []byte
-	if err := e.db.QueryRow(ctx, `SELECT coalesce(json_agg(json_build_array(d.id, d.slug, d.name, d.summary,
-		d.description, d.adopters, d.updated_at) ORDER BY o.n), '[]')
-		FROM unnest($1::bigint[]) WITH ORDINALITY AS o(doc_no, n) JOIN search_document d ON d.doc_no = o.doc_no`, nos).Scan(&hitsJSON); err != nil {
-		return nil, fmt.Errorf("search %q: read hits: %w", q.Text, err)
-	}
-	m := search.NewMatcher(clauses, tm.corrections(), tm.stems())
-	if res.Hits, err = hits(hitsJSON, m); err != nil {
-		return nil, err
+	mk := search.NewMatcher(clauses, tm.corrections(), tm.stems())
+	for _, p := range s.page(found.positions(), q, tier) {
+		res.Hits = append(res.Hits, s.hit(p, mk))
 	}
 	return res, nil
 }
@@ -301,31 +226,16 @@ func cmp(less func(a, b int32) bool, a, b int32) int {
 	return 0
 }
 
-func hits(raw []byte, m search.Matcher) ([]search.Hit, error) {
-	var rows [][]json.RawMessage
-	if err := json.Unmarshal(raw, &rows); err != nil {
-		return nil, fmt.Errorf("read search hits: %w", err)
-	}
-	out := make([]search.Hit, 0, len(rows))
-	for _, r := range rows {
-		var h search.Hit
-		var desc string
-		var updated time.Time
-		for i, dst := range []any{&h.ID, &h.Slug, &h.Name, &h.Summary, &desc, &h.Adopters, &updated} {
-			if err := json.Unmarshal(r[i], dst); err != nil {
-				return nil, fmt.Errorf("read search hit: %w", err)
-			}
-		}
-		t, id, err := search.ParseDocID(h.ID)
-		if err != nil {
-			return nil, err
-		}
-		h.Type, h.EntityID, h.UpdatedAt = t, id, updated
-		h.Highlighted = m.Mark(h.Name)
-		h.Snippet = snippet(m, h.Summary, desc)
-		out = append(out, h)
-	}
-	return out, nil
+// hit is the document at position p as a result, its matches marked.
+func (s *snapshot) hit(p int32, m search.Matcher) search.Hit {
+	d := s.shown[p]
+	h := search.Hit{ID: d.id, Slug: d.slug, Name: d.name, Summary: d.summary, Adopters: int(s.adopters[p]),
+		UpdatedAt: time.UnixMicro(s.updated[p]).UTC()}
+	// The id was written by search.DocID: it parses.
+	h.Type, h.EntityID, _ = search.ParseDocID(d.id)
+	h.Highlighted = m.Mark(h.Name)
+	h.Snippet = snippet(m, h.Summary, d.description)
+	return h
 }
 
 // snippet shows the summary, unless only the description matched: then a
@@ -347,12 +257,6 @@ type terms map[string]termInfo
 type termInfo struct {
 	stem        string
 	corrections []string
-	near        *nearWord // what the lookup found, when this search looked
-}
-
-type nearWord struct {
-	key   nearKey
-	words []string
 }
 
 func (t terms) corrections() []string {
@@ -381,9 +285,9 @@ func (t terms) stems() []string {
 	return out
 }
 
-// wordLookups are the query's words to look up, in order: whether each
-// is typed as a prefix, and whether it may get typo corrections (5 letters
-// or more, no digit).
+// wordLookups are the query's words, in order: whether each is typed as a
+// prefix, and whether it may get typo corrections (5 letters or more, no
+// digit).
 type wordLookups struct {
 	words         []string
 	prefix, fuzzy []bool
@@ -406,45 +310,23 @@ func lookupWords(cs []search.Clause) wordLookups {
 	return l
 }
 
-func (l wordLookups) fuzzyKeys() []nearKey {
-	var out []nearKey
-	for i, w := range l.words {
-		if l.fuzzy[i] {
-			out = append(out, nearKey{w, l.prefix[i]})
-		}
-	}
-	return out
-}
+// maxNearWords is how many of the most similar vocabulary words a fuzzy
+// word's corrections are chosen from.
+const maxNearWords = 30
 
-// sql looks every query word up: its French stem, and for a fuzzy word
-// whose near-words are not already known and that no document contains
-// (as a word, or as a prefix for the last one), the vocabulary words most
-// similar by trigrams (pg_trgm); terms.read keeps those within the typo
-// budget.
-func (l wordLookups) sql(known map[nearKey][]string) (string, []any) {
-	if len(l.words) == 0 {
-		return "", nil
-	}
-	fuzzy := slices.Clone(l.fuzzy)
+// terms gives every word its entry, and a fuzzy word that no document
+// contains (as a word, or as a prefix for the last one) the vocabulary
+// words within its typo budget among the most similar by trigrams.
+func (l wordLookups) terms(v *vocabulary, sc *scratch) terms {
+	t := terms{}
 	for i, w := range l.words {
-		if _, ok := known[nearKey{w, l.prefix[i]}]; ok {
-			fuzzy[i] = false
+		var info termInfo
+		if l.fuzzy[i] && !v.has(w) && !(l.prefix[i] && v.extends(w)) {
+			info.corrections = corrections(w, v.similar(w, maxNearWords, sc))
 		}
+		t[w] = info
 	}
-	return `SELECT w.word, w.prefix, w.fuzzy, coalesce((ts_lexize('french_stem', w.word))[1], ''),
-		CASE WHEN w.fuzzy AND NOT EXISTS (SELECT 1 FROM search_word s WHERE s.word = w.word)
-			AND NOT (w.prefix AND EXISTS (SELECT 1 FROM search_word s WHERE s.word > w.word AND s.word < w.word || chr(1114111)))
-		THEN ARRAY(SELECT search_similar_words(w.word, 30)) ELSE '{}' END
-		FROM unnest($1::text[], $2::bool[], $3::bool[]) AS w(word, prefix, fuzzy)`, []any{l.words, l.prefix, fuzzy}
-}
-
-// remember sets the corrections of words whose near-words are known.
-func (t terms) remember(known map[nearKey][]string) {
-	for k, near := range known {
-		i := t[k.word]
-		i.corrections = corrections(k.word, near)
-		t[k.word] = i
-	}
+	return t
 }
 
 func corrections(w string, near []string) []string {
@@ -457,140 +339,6 @@ func corrections(w string, near []string) []string {
 	return out
 }
 
-func (t terms) read(rows pgx.Rows) error {
-	defer rows.Close()
-	for rows.Next() {
-		var w, stem string
-		var prefix, fuzzy bool
-		var near []string
-		if err := rows.Scan(&w, &prefix, &fuzzy, &stem, &near); err != nil {
-			return fmt.Errorf("look up search words: %w", err)
-		}
-		info := t[w]
-		info.stem = stem
-		if fuzzy {
-			info.near = &nearWord{nearKey{w, prefix}, near}
-			info.corrections = corrections(w, near)
-		}
-		t[w] = info
-	}
-	return rows.Err()
-}
-
-// looked is the near-words of every word looked up by this search.
-func (t terms) looked() map[nearKey][]string {
-	out := map[nearKey][]string{}
-	for _, i := range t {
-		if i.near != nil {
-			out[i.near.key] = i.near.words
-		}
-	}
-	return out
-}
-
-// key says which corrections the terms hold, to tell whether matches made
-// with other terms must be made again.
-func (t terms) key() string {
-	var ws []string
-	for w, i := range t {
-		if len(i.corrections) > 0 {
-			ws = append(ws, w+":"+strings.Join(i.corrections, ","))
-		}
-	}
-	slices.Sort(ws)
-	return strings.Join(ws, " ")
-}
-
-// matchSQL is the statement returning the matching doc_no (search_match),
-// or "" for an empty query, and tiers ("" when every match is in the name)
-// the one returning the doc_no whose
-// name, and whose name, summary or keywords match (search_tiers), for
-// relevance: small vectors with their own GIN indexes, cheaper than testing
-// every match. Both functions keep the planner on the GIN indexes
-// (migration 00204).
-//
-// A last word still being typed that is one or two letters long, or a
-// stopword ("d", "pa", "les"), would match almost every description: alone,
-// it matches as a prefix of a word of the name; after other words, it only
-// ranks and highlights, and the words before it decide the matches.
-//
-// joined is the query's words run together ("fix my street" →
-// fixmystreet), an alternative to all of them that the name vector's
-// run-together form matches; "" for a one-word query.
-func matchSQL(cs []search.Clause, t terms, joined string) (match string, matchArgs []any, tiers string, tiersArgs []any) {
-	if len(cs) == 0 {
-		return "", nil, "", nil
-	}
-	last := cs[len(cs)-1]
-	weak := last.Prefix && (len([]rune(last.Word)) < 3 || search.IsStopword(last.Word))
-	build := func(forMatch bool) (string, []any) {
-		var args []any
-		arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-		q, pre := "NULL::tsquery", "NULL::tsquery"
-		prefix := func() string { return "to_tsquery('simple_unaccent', " + arg(last.Word) + " || ':*')" }
-		switch {
-		case !weak:
-			q = tsquery(cs, t, arg)
-			if joined != "" {
-				q = "(" + q + " || " + term(arg(joined), last.Prefix) + ")"
-			}
-		case len(cs) == 1:
-			pre = prefix()
-		default:
-			q = tsquery(cs[:len(cs)-1], t, arg)
-			if !forMatch {
-				pre = prefix()
-			}
-		}
-		if forMatch {
-			return `SELECT search_match(` + q + `, ` + pre + `)`, args
-		}
-		return `SELECT in_title, in_head FROM search_tiers(` + q + `, ` + pre + `)`, args
-	}
-	match, matchArgs = build(true)
-	if weak && len(cs) == 1 {
-		// The only match is a prefix of a word of the name: the tiers
-		// would be the matches again (in the name) and nothing else.
-		return match, matchArgs, "", nil
-	}
-	tiers, tiersArgs = build(false)
-	return match, matchArgs, tiers, tiersArgs
-}
-
-// tsquery builds the SQL expression of the query: clauses AND-ed, the
-// alternatives of a clause (synonym phrases, typo corrections) OR-ed. Words
-// are passed as parameters and hold only letters and digits (search.Words),
-// so nothing a user types is ever parsed as a tsquery operator.
-func tsquery(cs []search.Clause, t terms, arg func(any) string) string {
-	var and []string
-	for _, c := range cs {
-		var or []string
-		for _, alt := range c.Alternatives {
-			var words []string
-			for _, w := range alt {
-				words = append(words, term(arg(w), c.Prefix && len(alt) == 1))
-			}
-			or = append(or, "("+strings.Join(words, " && ")+")")
-		}
-		if c.Word != "" {
-			for _, corr := range t[c.Word].corrections {
-				or = append(or, term(arg(corr), false))
-			}
-		}
-		and = append(and, "("+strings.Join(or, " || ")+")")
-	}
-	return strings.Join(and, " && ")
-}
-
-// term matches a word by its French stem or as a whole word; a prefix also
-// matches every whole word it starts.
-func term(p string, prefix bool) string {
-	if prefix {
-		return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + " || ':*'))"
-	}
-	return "(to_tsquery('french_unaccent', " + p + ") || to_tsquery('simple_unaccent', " + p + "))"
-}
-
 // joined is the words of text run together when there are several.
 func joined(text string) string {
 	if w := search.Words(text); len(w) > 1 && len(w) <= 8 {
@@ -599,11 +347,12 @@ func joined(text string) string {
 	return ""
 }
 
-// rankNames adds to each matching position's tier how its name matches
-// (see search.NameRanker) and whether it is a tool of a category the
-// query names. The order: an exact name, then the tools of the practice
-// named, then the other name matches, then the text tiers.
-func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, cats []string) {
+// rankNames returns each matching position's relevance tier: how its
+// name matches (see search.NameRanker), whether it is a tool of a category
+// the query names, and where the text matched. The order: an exact name,
+// then the tools of the practice named, then the other name matches, then
+// the text tiers.
+func (s *snapshot) rankNames(found bitset, m matches, sc *scratch, r *search.NameRanker, cats []string) []int16 {
 	var inCat bitset
 	for _, c := range cats {
 		b := s.terms[search.FacetCategory+":"+c]
@@ -614,8 +363,10 @@ func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, c
 			inCat[i] |= w
 		}
 	}
+	tier := sc.tiers(len(s.docNo))
 	for _, p := range found.positions() {
-		t := tier[p] // 0–3: the name (2) or the summary (1) matches
+		// 0–3: the name (2) or the summary (1) matches
+		t := int16(btoi(m.inHead.has(p)) + 2*btoi(m.inTitle.has(p)))
 		n := search.NameNone
 		if t >= 2 {
 			// Only names that hold the query's words (or their synonyms,
@@ -632,6 +383,7 @@ func (s *snapshot) rankNames(found bitset, tier []int16, r *search.NameRanker, c
 		t += int16(min(n, search.NameStartsWith)) << 2
 		tier[p] = t
 	}
+	return tier
 }
 
 func btoi(b bool) int {

@@ -109,3 +109,65 @@ func TestConcurrentSearchesDuringWrites(t *testing.T) {
 		t.Errorf("after the writes: %d documents, want %d", r.Total, 20-2*6)
 	}
 }
+
+// TestTextMatchesFollowRenames checks that the in-memory text indexes
+// follow the table: a renamed document is found by its new name (whole,
+// as a prefix, with a typo) and no longer by its old one, through the
+// small delta of recent writes and through a full reload when a batch is
+// too large for the delta.
+func TestTextMatchesFollowRenames(t *testing.T) {
+	ctx := context.Background()
+	reader, writer := pg.New(db), pg.New(db)
+	total := func(text string) int {
+		t.Helper()
+		r, err := reader.Search(ctx, search.Query{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Total
+	}
+	doc := search.Document{ID: "tool-999801", Type: search.TypeTool, EntityID: 999801, Slug: "q", Name: "Quorvaxine",
+		Summary: "Un outil de dialogue", UpdatedAt: time.Now(), Facets: map[string][]string{"type": {"tool"}}}
+	if err := writer.Apply(ctx, search.Batch{Upserts: []search.Document{doc}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := total("quorvaxine"); n != 1 {
+		t.Fatalf("quorvaxine after upsert: %d", n)
+	}
+	doc.Name = "Blentrofique"
+	if err := writer.Apply(ctx, search.Batch{Upserts: []search.Document{doc}}); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]int{"quorvaxine": 0, "blentrofique": 1, "blentro": 1, "blentrofiqe": 1} {
+		if n := total(text); n != want {
+			t.Errorf("%q after the rename: %d, want %d", text, n, want)
+		}
+	}
+	// More documents than a delta takes: the snapshot reloads.
+	var many []search.Document
+	for i := range 1100 {
+		d := doc
+		d.ID, d.EntityID, d.Name = search.DocID(search.TypeTool, int64(999900+i)), int64(999900+i), "Plimsarde"
+		many = append(many, d)
+	}
+	doc.Name = "Vortagune"
+	many = append(many, doc)
+	if err := writer.Apply(ctx, search.Batch{Upserts: many}); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]int{"blentrofique": 0, "vortagune": 1, "plimsarde": 1100, "plimsard": 1100} {
+		if n := total(text); n != want {
+			t.Errorf("%q after the large batch: %d, want %d", text, n, want)
+		}
+	}
+	var ids []string
+	for _, d := range many {
+		ids = append(ids, d.ID)
+	}
+	if err := writer.Apply(ctx, search.Batch{Deletes: ids}); err != nil {
+		t.Fatal(err)
+	}
+	if n := total("vortagune") + total("plimsarde"); n != 0 {
+		t.Errorf("after the deletes: %d", n)
+	}
+}

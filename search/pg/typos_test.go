@@ -10,9 +10,9 @@ import (
 	"github.com/civiscope/civiscope/search/searchtest"
 )
 
-// TestTypoCandidatesFollowTheIndex checks that the typo candidates an
-// engine remembers for a word are forgotten once the index changes: a
-// word that had no near vocabulary word finds the document that brings one.
+// TestTypoCandidatesFollowTheIndex checks that the vocabulary an engine
+// keeps in memory for typo candidates follows the index: a word that had
+// no near vocabulary word finds the document that brings one.
 func TestTypoCandidatesFollowTheIndex(t *testing.T) {
 	ctx := context.Background()
 	// A database of its own: the contract's documents already hold words.
