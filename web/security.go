@@ -47,47 +47,45 @@ func (h *Handler) protect(next http.Handler) http.Handler { return h.protectUpTo
 
 // protectUpTo is protect for forms of at most limit bytes.
 func (h *Handler) protectUpTo(limit int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler { return h.protectForms(next, limit) }
-}
-
-func (h *Handler) protectForms(next http.Handler, limit int64) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "cross-origin request refused"))
-	}))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := ""
-		if c, err := r.Cookie(h.cookieName("csrf")); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
-			token = c.Value
-		}
-		if token == "" {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			token = base64.RawURLEncoding.EncodeToString(b)
-			h.setCookie(w, "csrf", token, 0)
-		}
-		r = r.WithContext(context.WithValue(r.Context(), csrfKey, token))
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			next.ServeHTTP(w, r)
-			return
-		}
-		if ok, wait := h.allow(r); !ok {
-			h.fail(w, r, account.TooMany(wait, "too many requests from your address; wait a moment"))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if err := r.ParseForm(); err != nil {
-			h.rd.Error(w, r, civiscope.Errorf(civiscope.ETOOLARGE, "the form is too large (at most %d KiB)", limit>>10))
-			return
-		}
-		sent := r.PostForm.Get("csrf")
-		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-			h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "the form's security token is missing or out of date; reload the page and send it again"))
-			return
-		}
-		cop.Handler(next).ServeHTTP(w, r)
-	})
+	return func(next http.Handler) http.Handler {
+		cop := http.NewCrossOriginProtection()
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "cross-origin request refused"))
+		}))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			token := ""
+			if c, err := r.Cookie(h.cookieName("csrf")); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
+				token = c.Value
+			}
+			if token == "" {
+				b := make([]byte, 32)
+				_, _ = rand.Read(b)
+				token = base64.RawURLEncoding.EncodeToString(b)
+				h.setCookie(w, "csrf", token, 0)
+			}
+			r = r.WithContext(context.WithValue(r.Context(), csrfKey, token))
+			switch r.Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				next.ServeHTTP(w, r)
+				return
+			}
+			if ok, wait := h.allow(r); !ok {
+				h.fail(w, r, account.TooMany(wait, "too many requests from your address; wait a moment"))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if err := r.ParseForm(); err != nil {
+				h.rd.Error(w, r, civiscope.Errorf(civiscope.ETOOLARGE, "the form is too large (at most %d KiB)", limit>>10))
+				return
+			}
+			sent := r.PostForm.Get("csrf")
+			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				h.rd.Error(w, r, civiscope.Errorf(civiscope.EFORBIDDEN, "the form's security token is missing or out of date; reload the page and send it again"))
+				return
+			}
+			cop.Handler(next).ServeHTTP(w, r)
+		})
+	}
 }
 
 // session loads the logged-in account, if any.
